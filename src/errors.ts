@@ -1,0 +1,305 @@
+import type { VideoTask } from './model.js'
+
+/*
+ * Every error class marks its instances with the names of its class chain under a global symbol,
+ * so `instanceof` also recognises errors thrown by another copy of the package (an ESM and a CJS
+ * copy, or two versions in one node_modules tree). `VideoTaskError.is(value)` and each subclass's
+ * `is` do the same as a type guard.
+ */
+const KINDS = Symbol.for('video-tasks.error-kinds')
+const KIND = Symbol.for('video-tasks.error-kind')
+
+type Marked = { [KINDS]?: readonly string[] }
+
+function hasKind(value: unknown, kind: string): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const kinds = (value as Marked)[KINDS]
+  return Array.isArray(kinds) && kinds.includes(kind)
+}
+
+function ownKind(errorClass: object): string {
+  return (errorClass as Record<symbol, string>)[KIND] as string
+}
+
+/** How many characters of a response body an error keeps. */
+export const BODY_EXCERPT_LENGTH = 500
+
+/** Cuts a body to {@link BODY_EXCERPT_LENGTH} characters for an error message or property. */
+export function bodyExcerpt(body: string): string {
+  return body.length > BODY_EXCERPT_LENGTH ? `${body.slice(0, BODY_EXCERPT_LENGTH)}…` : body
+}
+
+/**
+ * The base class of every error this package throws (except `TypeError` for a wrong option and
+ * an abort signal's own reason).
+ */
+export class VideoTaskError extends Error {
+  static readonly [KIND]: string = 'VideoTaskError'
+  declare readonly [KINDS]: readonly string[]
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    const kinds: string[] = []
+    for (
+      let current: unknown = new.target;
+      typeof current === 'function';
+      current = Object.getPrototypeOf(current)
+    ) {
+      if (Object.hasOwn(current, KIND)) kinds.push(ownKind(current))
+    }
+    Object.defineProperty(this, KINDS, { value: Object.freeze(kinds), enumerable: false })
+    // The kind, not `new.target.name`, so the name survives minifiers.
+    Object.defineProperty(this, 'name', {
+      value: kinds[0] ?? 'VideoTaskError',
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    })
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    return Object.hasOwn(this, KIND) && hasKind(value, ownKind(this))
+  }
+
+  /**
+   * Whether `value` is an instance of this class, from this copy of the package or another.
+   *
+   * @example
+   * ```ts
+   * if (RateLimitError.is(error)) await sleep(error.retryAfterMs ?? 1000)
+   * ```
+   */
+  static is<T extends abstract new (...args: never[]) => unknown>(
+    this: T,
+    value: unknown,
+  ): value is InstanceType<T> {
+    return value instanceof (this as unknown as typeof VideoTaskError)
+  }
+}
+
+/** What every {@link ApiError} knows about the response that caused it. */
+export interface ApiErrorOptions {
+  /** The HTTP status (200 when a vendor reports an error inside a 200 response). */
+  status: number
+  /** The vendor's own error code, as a string. */
+  code?: string | null | undefined
+  /** The vendor's message, or a description of the problem. */
+  message: string
+  /** The request id from the response headers or body, for the vendor's support. */
+  requestId?: string | null | undefined
+  /** The start of the response body. */
+  body?: string | undefined
+  /** The provider id. */
+  provider: string
+  /** The URL that was requested. */
+  url: string
+  /** Whether reading again may succeed. Defaults to the status class's rule. */
+  retryable?: boolean | undefined
+  /** The underlying error, if any. */
+  cause?: unknown
+}
+
+/**
+ * The vendor answered with an error: a non-2xx status, or a 2xx whose body carries an error
+ * code. Subclasses name the common cases; a plain `ApiError` is any other status.
+ */
+export class ApiError extends VideoTaskError {
+  static override readonly [KIND]: string = 'ApiError'
+  /** The HTTP status (200 when the vendor puts its errors in 200 responses). */
+  readonly status: number
+  /** The vendor's error code, when it sent one. */
+  readonly code: string | null
+  /** The request id, when the response carried one. */
+  readonly requestId: string | null
+  /** The first {@link BODY_EXCERPT_LENGTH} characters of the body. */
+  readonly bodyExcerpt: string
+  /** The provider id. */
+  readonly provider: string
+  /** The URL that was requested. */
+  readonly url: string
+  /** Whether another read may succeed (429, 5xx, 408, 409). */
+  readonly retryable: boolean
+
+  constructor(options: ApiErrorOptions) {
+    super(options.message, { cause: options.cause })
+    this.status = options.status
+    this.code = options.code ?? null
+    this.requestId = options.requestId ?? null
+    this.bodyExcerpt = bodyExcerpt(options.body ?? '')
+    this.provider = options.provider
+    this.url = options.url
+    this.retryable = options.retryable ?? isRetryableStatus(options.status)
+  }
+}
+
+/** Statuses that the official SDKs retry: 408, 409, 429 and every 5xx. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500
+}
+
+/** 401, or a vendor code that means the key is missing, wrong or revoked. */
+export class AuthenticationError extends ApiError {
+  static override readonly [KIND]: string = 'AuthenticationError'
+  constructor(options: ApiErrorOptions) {
+    super({ ...options, retryable: false })
+  }
+}
+
+/** 403, or a vendor code that means the key may not do this (or the balance is spent). */
+export class PermissionDeniedError extends ApiError {
+  static override readonly [KIND]: string = 'PermissionDeniedError'
+  constructor(options: ApiErrorOptions) {
+    super({ ...options, retryable: false })
+  }
+}
+
+/** 404, or a body that says the task does not exist (such as a 400 with `task_not_exist`). */
+export class TaskNotFoundError extends ApiError {
+  static override readonly [KIND]: string = 'TaskNotFoundError'
+  constructor(options: ApiErrorOptions) {
+    super({ ...options, retryable: false })
+  }
+}
+
+/** 429, or a body that says rate limited. */
+export class RateLimitError extends ApiError {
+  static override readonly [KIND]: string = 'RateLimitError'
+  /** How long the server asked to wait, from `retry-after-ms` or `Retry-After`; `null` if it did not say. */
+  readonly retryAfterMs: number | null
+  constructor(options: ApiErrorOptions & { retryAfterMs?: number | null | undefined }) {
+    super({ ...options, retryable: true })
+    this.retryAfterMs = options.retryAfterMs ?? null
+  }
+}
+
+/** 5xx: the vendor or a proxy in front of it failed. Retryable. */
+export class ServerError extends ApiError {
+  static override readonly [KIND]: string = 'ServerError'
+  /** How long the server asked to wait (a 503 may say), or `null`. */
+  readonly retryAfterMs: number | null
+  constructor(options: ApiErrorOptions & { retryAfterMs?: number | null | undefined }) {
+    super({ ...options, retryable: true })
+    this.retryAfterMs = options.retryAfterMs ?? null
+  }
+}
+
+/**
+ * The request did not get a complete response: DNS, refused or reset connection, TLS, or a
+ * time limit (`headersTimeoutMs`, `bodyTimeoutMs`). Retryable; `cause` holds the original error.
+ */
+export class ConnectionError extends VideoTaskError {
+  static override readonly [KIND]: string = 'ConnectionError'
+  /** The URL that was requested. */
+  readonly url: string
+  /** Whether a time limit (rather than the network) ended the request. */
+  readonly timedOut: boolean
+  /** Always `true`: another read may succeed. */
+  readonly retryable = true
+  constructor(message: string, options: { url: string; timedOut?: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause })
+    this.url = options.url
+    this.timedOut = options.timedOut ?? false
+  }
+}
+
+/** One problem found in a response body. */
+export interface ValidationIssue {
+  /** Where in the body, as a path of keys and indexes. */
+  path: readonly PropertyKey[]
+  /** What is wrong there. */
+  message: string
+}
+
+/**
+ * The response was not what the vendor documents: not JSON, an HTML page, JSON of the wrong
+ * shape, or larger than `maxResponseBytes`. Not retryable unless the status was 5xx.
+ */
+export class ResponseValidationError extends VideoTaskError {
+  static override readonly [KIND]: string = 'ResponseValidationError'
+  /** The HTTP status of the response. */
+  readonly status: number
+  /** The problems found. */
+  readonly issues: readonly ValidationIssue[]
+  /** The first {@link BODY_EXCERPT_LENGTH} characters of the body. */
+  readonly bodyExcerpt: string
+  /** The provider id. */
+  readonly provider: string
+  /** The URL that was requested. */
+  readonly url: string
+  /** Whether another read may succeed. */
+  readonly retryable: boolean
+  constructor(options: {
+    message: string
+    status: number
+    issues?: readonly ValidationIssue[]
+    body?: string
+    provider: string
+    url: string
+    retryable?: boolean
+    cause?: unknown
+  }) {
+    super(options.message, { cause: options.cause })
+    this.status = options.status
+    this.issues = options.issues ?? []
+    this.bodyExcerpt = bodyExcerpt(options.body ?? '')
+    this.provider = options.provider
+    this.url = options.url
+    this.retryable = options.retryable ?? false
+  }
+}
+
+/** The task reached `failed`. `task.error` holds the vendor's reason. */
+export class TaskFailedError extends VideoTaskError {
+  static override readonly [KIND]: string = 'TaskFailedError'
+  /** The failed task. */
+  readonly task: VideoTask
+  constructor(task: VideoTask) {
+    super(`Task ${task.id} (${task.provider}) failed: ${task.error?.message ?? 'no reason given'}`)
+    this.task = task
+  }
+}
+
+/** The task reached `cancelled`. */
+export class TaskCancelledError extends VideoTaskError {
+  static override readonly [KIND]: string = 'TaskCancelledError'
+  /** The cancelled task. */
+  readonly task: VideoTask
+  constructor(task: VideoTask) {
+    super(
+      `Task ${task.id} (${task.provider}) was cancelled${task.error ? `: ${task.error.message}` : ''}`,
+    )
+    this.task = task
+  }
+}
+
+/** The wait's deadline (`timeoutMs`) passed before the task reached a final state. */
+export class WaitTimeoutError extends VideoTaskError {
+  static override readonly [KIND]: string = 'WaitTimeoutError'
+  /** The id of the task waited for. */
+  readonly taskId: string
+  /** The last task read, or `null` if no read completed. */
+  readonly lastTask: VideoTask | null
+  /** Milliseconds from the start of the wait to the deadline. */
+  readonly elapsedMs: number
+  /** How many reads were made (including failed ones). */
+  readonly reads: number
+  constructor(options: {
+    taskId: string
+    lastTask: VideoTask | null
+    elapsedMs: number
+    reads: number
+    timeoutMs: number
+  }) {
+    const last = options.lastTask
+      ? `last status ${options.lastTask.status}${options.lastTask.progress === null ? '' : ` at ${options.lastTask.progress}%`}`
+      : 'no successful read'
+    super(
+      `Timed out after ${options.timeoutMs} ms waiting for task ${options.taskId} (${options.reads} reads, ${last})`,
+    )
+    this.taskId = options.taskId
+    this.lastTask = options.lastTask
+    this.elapsedMs = options.elapsedMs
+    this.reads = options.reads
+  }
+}

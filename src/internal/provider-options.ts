@@ -1,0 +1,44 @@
+import { normalizeBaseURL } from '../providers/define-provider.js'
+
+/** The options every built-in provider takes. */
+export interface ProviderOptions {
+  /** The vendor's or gateway's base URL, without the API path (`https://api.openai.com`). */
+  baseURL: string
+  /** The API key, sent as `Authorization: Bearer <apiKey>` to the base URL's origin only. */
+  apiKey: string
+  /** Extra headers for every request (a gateway's routing header, say). */
+  headers?: Record<string, string> | undefined
+}
+
+/** Validates a built-in provider's options; the key lives only in the returned closure. */
+export function providerCredentials(
+  provider: string,
+  options: Partial<ProviderOptions> | undefined,
+  keyRequired: boolean,
+): { baseURL: string; headers: () => Record<string, string> } {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected ${provider}() to receive an options object with \`baseURL\``)
+  }
+  const baseURL = normalizeBaseURL(options.baseURL)
+  const apiKey = options.apiKey
+  if (keyRequired || apiKey !== undefined) {
+    if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+      throw new TypeError(`Expected \`apiKey\` to be a non-empty string for ${provider}()`)
+    }
+    if (/[\r\n]/.test(apiKey)) throw new TypeError('Expected `apiKey` without line breaks')
+  }
+  const extra = options.headers ?? {}
+  if (typeof extra !== 'object' || extra === null) {
+    throw new TypeError('Expected `headers` to be an object of strings')
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (typeof value !== 'string') {
+      throw new TypeError(`Expected \`headers.${name}\` to be a string`)
+    }
+  }
+  const fixed = { accept: 'application/json', ...extra }
+  return {
+    baseURL,
+    headers: () => (apiKey ? { ...fixed, authorization: `Bearer ${apiKey}` } : { ...fixed }),
+  }
+}

@@ -1,0 +1,38 @@
+import type { VideoTask, VideoTaskDetails } from '../model.js'
+import type { Provider, ProviderResponse } from '../providers/define-provider.js'
+import type { Transport } from '../transport.js'
+import { redact, secretsOf } from './redact.js'
+
+/** One read of a task: the task and the server's hint for the next read. */
+export interface TaskRead<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  task: VideoTask<TDetails>
+  /** The server's suggested delay before the next read, or `null`. */
+  pollHintMs: number | null
+}
+
+/**
+ * Reads a task once: the provider builds the request, the transport sends it, the provider
+ * parses the answer. Rejects with the typed error of the provider or transport, or the
+ * signal's reason. No retries here: those belong to the client.
+ */
+export async function readTask<TDetails extends VideoTaskDetails>(
+  provider: Provider<TDetails>,
+  transport: Transport,
+  taskId: string,
+  options: { signal?: AbortSignal | undefined; now?: () => number } = {},
+): Promise<TaskRead<TDetails>> {
+  const request = provider.buildRequest(taskId)
+  const secrets = secretsOf(request.headers)
+  const raw = await transport.send({ ...request, signal: options.signal, provider: provider.id })
+  const response: ProviderResponse = {
+    status: raw.status,
+    headers: raw.headers,
+    body: secrets.length > 0 ? redact(raw.body, secrets) : raw.body,
+    url: request.url,
+    provider: provider.id,
+    taskId,
+    receivedAt: (options.now ?? Date.now)(),
+  }
+  const task = provider.parseResponse(response)
+  return { task, pollHintMs: provider.pollHintMs?.(response) ?? null }
+}

@@ -1,0 +1,37 @@
+/*
+ * Keeps credentials out of everything the package hands back: a server that echoes the key
+ * ("invalid key sk-...") must not put it into an error message, a body excerpt or `task.raw`.
+ */
+
+const SENSITIVE_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'cookie',
+])
+
+/** The replacement for a secret. */
+export const REDACTED = '[REDACTED]'
+
+/** The secret values in request headers: each sensitive header's value and its token part. */
+export function secretsOf(headers: Readonly<Record<string, string>>): string[] {
+  const secrets: string[] = []
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SENSITIVE_HEADERS.has(name.toLowerCase()) || value.trim() === '') continue
+    secrets.push(value)
+    const token = /^\s*\S+\s+(\S.*)$/.exec(value)?.[1]?.trim()
+    // Short tokens would redact ordinary words; real keys are long.
+    if (token && token.length >= 8) secrets.push(token)
+  }
+  return secrets.sort((a, b) => b.length - a.length)
+}
+
+/** `text` with every secret replaced by {@link REDACTED}. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let result = text
+  for (const secret of secrets) {
+    if (result.includes(secret)) result = result.replaceAll(secret, REDACTED)
+  }
+  return result
+}

@@ -1,0 +1,153 @@
+import { z } from 'zod'
+import {
+  collectUrls,
+  mapStatus,
+  numeric,
+  parseProgress,
+  parseSize,
+  parseTimestamp,
+  record,
+  text,
+} from '../internal/normalize.js'
+import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
+import {
+  apiError,
+  buildTask,
+  compact,
+  kindFromText,
+  parseShape,
+  readJson,
+  requestIdOf,
+} from '../internal/response.js'
+import type { VideoTaskDetails } from '../model.js'
+import {
+  defineProvider,
+  encodeTaskId,
+  type Provider,
+  type ProviderResponse,
+} from './define-provider.js'
+
+/**
+ * What the `openai` provider puts in `task.details`.
+ *
+ * - `contentUrl`: on a succeeded task without a public URL (the official API),
+ *   `GET {baseURL}/v1/videos/{id}/content` serves the video with the same `Authorization` header.
+ *   Add `?variant=thumbnail` or `?variant=spritesheet` for the other assets. It answers 404 until
+ *   the video is ready and the link expires at `expiresAt` (about an hour on the official API).
+ * - `model`, `width`, `height` (from `size`), `durationSeconds` (from `seconds`), `requestId`
+ *   (`x-request-id`).
+ */
+export type OpenAIVideoDetails = Pick<
+  VideoTaskDetails,
+  'model' | 'width' | 'height' | 'durationSeconds' | 'contentUrl' | 'thumbnailUrl' | 'requestId'
+>
+
+// vendor-notes.md "OpenAI Sora": every field but `status` varies between the official API and
+// gateways, so only `status` is required; the rest is read leniently below.
+const videoObjectSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  status: z.string(),
+  error: z
+    .looseObject({
+      message: z.string().nullish(),
+      code: z.union([z.string(), z.number()]).nullish(),
+    })
+    .nullish(),
+})
+
+const errorBodySchema = z.looseObject({
+  error: z.looseObject({
+    message: z.string().nullish(),
+    code: z.union([z.string(), z.number()]).nullish(),
+    type: z.string().nullish(),
+  }),
+})
+
+/**
+ * OpenAI Sora (`GET {baseURL}/v1/videos/{id}`) and OpenAI-compatible gateways.
+ *
+ * Polls every 4 s at first (the docs recommend 3-5 s), up to 30 s. Honours the
+ * `openai-poll-after-ms` header.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({
+ *   provider: openai({ baseURL: 'https://api.openai.com', apiKey: process.env.OPENAI_API_KEY }),
+ * })
+ * const task = await client.waitFor('video_123')
+ * const url = task.videoUrl ?? task.details.contentUrl // contentUrl needs the same bearer token
+ * ```
+ */
+export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
+  const { baseURL, headers } = providerCredentials('openai', options, true)
+  return defineProvider<OpenAIVideoDetails>({
+    id: 'openai',
+    baseURL,
+    pollDefaults: { intervalMs: 4_000, maxIntervalMs: 30_000 },
+    buildRequest: (taskId, { url }) => ({
+      method: 'GET',
+      url: url(`/v1/videos/${encodeTaskId(taskId)}`),
+      headers: headers(),
+    }),
+    parseResponse: (response) => parseOpenAIResponse(response, baseURL),
+    pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
+  })
+}
+
+/** Parses a `GET /v1/videos/{id}` response. Pure; exported for tests. */
+export function parseOpenAIResponse(response: ProviderResponse, baseURL: string) {
+  const body = readJson(response)
+  const object = record(body)
+  const ok = response.status >= 200 && response.status < 300
+  if (!ok || (object && !('status' in object) && record(object.error))) {
+    const parsed = errorBodySchema.safeParse(body)
+    const error = parsed.success ? parsed.data.error : undefined
+    throw apiError({
+      response,
+      message: error?.message,
+      code: error?.code ?? error?.type,
+      kind:
+        ok || response.status === 400
+          ? kindFromText(error?.code, error?.type, error?.message)
+          : undefined,
+    })
+  }
+  const video = parseShape(videoObjectSchema, body, response, 'Video object')
+  const id = text(video.id) ?? response.taskId
+  const vendorStatus = video.status
+  const status = mapStatus(vendorStatus)
+  const metadata = record(video.metadata)
+  const videoUrls = collectUrls(video.url, video.video_url, metadata?.url)
+  const size = parseSize(video.size)
+  const progress =
+    video.progress !== undefined && video.progress !== null
+      ? parseProgress(video.progress)
+      : parseProgress(video.progress_pct, { fraction: true })
+  const failure = video.error
+  const message = text(failure?.message)
+  return buildTask<OpenAIVideoDetails>({
+    id,
+    provider: 'openai',
+    status,
+    vendorStatus,
+    progress,
+    videoUrls,
+    error: message ? { code: text(failure?.code), message } : null,
+    createdAt: parseTimestamp(video.created_at),
+    completedAt: parseTimestamp(video.completed_at),
+    expiresAt: parseTimestamp(video.expires_at),
+    details: compact({
+      model: text(video.model) ?? undefined,
+      width: size?.width,
+      height: size?.height,
+      durationSeconds: numeric(video.seconds) ?? undefined,
+      thumbnailUrl: collectUrls(video.thumbnail_url)[0],
+      contentUrl:
+        status === 'succeeded' && videoUrls.length === 0
+          ? `${baseURL}/v1/videos/${encodeURIComponent(id)}/content`
+          : undefined,
+      requestId: requestIdOf(response.headers) ?? undefined,
+    }),
+    raw: body,
+  })
+}

@@ -1,0 +1,339 @@
+import { Agent, type Dispatcher } from 'undici'
+import { ConnectionError, ResponseValidationError } from './errors.js'
+
+/** A request as the transport sends it. Built by a provider's `buildRequest`. */
+export interface TransportRequest {
+  /** `GET` or `POST`. */
+  method: 'GET' | 'POST'
+  /** The absolute URL. */
+  url: string
+  /** Request headers. */
+  headers: Readonly<Record<string, string>>
+  /** A body for `POST`. */
+  body?: string | undefined
+  /** Cancels the request at any moment; the transport then rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined
+  /** The provider id, to label errors. */
+  provider?: string | undefined
+}
+
+/** A complete response: status, lower-cased headers, and the whole body as text. */
+export interface TransportResponse {
+  /** The HTTP status. */
+  status: number
+  /** Response headers with lower-cased names; repeated headers joined with `, `. */
+  headers: Readonly<Record<string, string>>
+  /** The body, decoded as UTF-8. */
+  body: string
+}
+
+/** The `fetch` signature the transport accepts (the global `fetch`, undici's, msw-patched, a proxy's). */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>
+
+/** Sends one request and reads the whole response. The only code in the package that does HTTP. */
+export interface Transport {
+  /** Sends a request. Rejects with {@link ConnectionError}, {@link ResponseValidationError} (too large) or `signal.reason`. */
+  send(request: TransportRequest): Promise<TransportResponse>
+  /** Closes idle connections. The transport must not be used afterwards. */
+  close(): Promise<void>
+}
+
+/** Options of {@link createTransport}. */
+export interface TransportOptions {
+  /**
+   * A `fetch` function to use instead of undici: for edge runtimes, proxies, and tests through msw.
+   * Redirects are not followed either way, so credentials never reach another origin.
+   * @default undefined (undici's `request` over a keep-alive agent)
+   */
+  fetch?: FetchFunction | undefined
+  /**
+   * How long to wait for the response headers.
+   * @default 30_000
+   */
+  headersTimeoutMs?: number | undefined
+  /**
+   * How long the body may pause between chunks (undici) or take in all (`fetch`).
+   * @default 30_000
+   */
+  bodyTimeoutMs?: number | undefined
+  /**
+   * The largest body read; a larger one is cut off with a {@link ResponseValidationError}.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxResponseBytes?: number | undefined
+}
+
+/** The defaults of {@link TransportOptions}. */
+export const TRANSPORT_DEFAULTS = {
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  maxResponseBytes: 1_048_576,
+} as const
+
+interface ResolvedTransportOptions {
+  headersTimeoutMs: number
+  bodyTimeoutMs: number
+  maxResponseBytes: number
+}
+
+function positiveOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`Expected \`${name}\` to be a positive number, got ${String(value)}`)
+  }
+  return value
+}
+
+/** Validates transport options and fills in the defaults. */
+export function resolveTransportOptions(options: TransportOptions = {}): ResolvedTransportOptions {
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new TypeError('Expected `fetch` to be a function')
+  }
+  return {
+    headersTimeoutMs: positiveOption(
+      'headersTimeoutMs',
+      options.headersTimeoutMs,
+      TRANSPORT_DEFAULTS.headersTimeoutMs,
+    ),
+    bodyTimeoutMs: positiveOption(
+      'bodyTimeoutMs',
+      options.bodyTimeoutMs,
+      TRANSPORT_DEFAULTS.bodyTimeoutMs,
+    ),
+    maxResponseBytes: positiveOption(
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      TRANSPORT_DEFAULTS.maxResponseBytes,
+    ),
+  }
+}
+
+/**
+ * Creates the transport: undici's `request` over a keep-alive agent by default, or the given
+ * `fetch`.
+ *
+ * @example
+ * ```ts
+ * const transport = createTransport({ headersTimeoutMs: 10_000 })
+ * const response = await transport.send({ method: 'GET', url, headers: {} })
+ * await transport.close()
+ * ```
+ */
+export function createTransport(options: TransportOptions = {}): Transport {
+  const resolved = resolveTransportOptions(options)
+  return options.fetch
+    ? createFetchTransport(options.fetch, resolved)
+    : createUndiciTransport(resolved)
+}
+
+function tooLarge(
+  request: TransportRequest,
+  limit: number,
+  status: number,
+): ResponseValidationError {
+  const url = redactUrl(request.url)
+  return new ResponseValidationError({
+    message: `Response body from ${url} is larger than maxResponseBytes (${limit} bytes); cut off`,
+    status,
+    provider: request.provider ?? '',
+    url,
+  })
+}
+
+/** The URL without user info, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (!parsed.username && !parsed.password) return url
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.toString()
+  } catch {
+    return url
+  }
+}
+
+function headerRecord(entries: Iterable<[string, string]>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of entries) {
+    const key = name.toLowerCase()
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`
+  }
+  return headers
+}
+
+function undiciHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return headers
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+function connectionError(error: unknown, url: string): ConnectionError {
+  const code = (error as { code?: unknown } | null)?.code
+  const timedOut = typeof code === 'string' && TIMEOUT_CODES.has(code)
+  const detail = error instanceof Error ? error.message : String(error)
+  return new ConnectionError(
+    `${timedOut ? 'Timed out' : 'Connection failed'} requesting ${redactUrl(url)}: ${detail}${typeof code === 'string' ? ` (${code})` : ''}`,
+    { url: redactUrl(url), timedOut, cause: error },
+  )
+}
+
+function createUndiciTransport(options: ResolvedTransportOptions): Transport {
+  let agent: Agent | undefined
+  const getAgent = () => {
+    agent ??= new Agent({
+      keepAliveTimeout: 10_000,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+    })
+    return agent
+  }
+
+  return {
+    async send(request) {
+      request.signal?.throwIfAborted()
+      let response: Dispatcher.ResponseData
+      try {
+        response = await getAgent().request({
+          origin: new URL(request.url).origin,
+          path: pathOf(request.url),
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal: request.signal,
+        })
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason
+        throw connectionError(error, request.url)
+      }
+      const headers = undiciHeaders(response.headers)
+      const declared = Number(headers['content-length'])
+      if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+        response.body.destroy()
+        throw tooLarge(request, options.maxResponseBytes, response.statusCode)
+      }
+      const decoder = new TextDecoder()
+      let text = ''
+      let received = 0
+      try {
+        for await (const chunk of response.body) {
+          received += (chunk as Buffer).byteLength
+          if (received > options.maxResponseBytes) {
+            response.body.destroy()
+            throw tooLarge(request, options.maxResponseBytes, response.statusCode)
+          }
+          text += decoder.decode(chunk as Buffer, { stream: true })
+        }
+        text += decoder.decode()
+      } catch (error) {
+        if (error instanceof ResponseValidationError) throw error
+        if (request.signal?.aborted) throw request.signal.reason
+        throw connectionError(error, request.url)
+      }
+      return { status: response.statusCode, headers, body: text }
+    },
+    async close() {
+      const current = agent
+      agent = undefined
+      await current?.close()
+    },
+  }
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url)
+  return `${parsed.pathname}${parsed.search}`
+}
+
+function createFetchTransport(
+  fetchFunction: FetchFunction,
+  options: ResolvedTransportOptions,
+): Transport {
+  return {
+    async send(request) {
+      request.signal?.throwIfAborted()
+      const controller = new AbortController()
+      let timedOut = false
+      const onAbort = () => controller.abort(request.signal?.reason)
+      request.signal?.addEventListener('abort', onAbort, { once: true })
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const arm = (ms: number) => {
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          timedOut = true
+          controller.abort(new Error(`time limit of ${ms} ms reached`))
+        }, ms)
+      }
+      try {
+        arm(options.headersTimeoutMs)
+        let response: Response
+        try {
+          response = await fetchFunction(request.url, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body ?? null,
+            signal: controller.signal,
+            redirect: 'manual',
+          })
+        } catch (error) {
+          if (request.signal?.aborted) throw request.signal.reason
+          throw fetchError(error, request.url, timedOut)
+        }
+        arm(options.bodyTimeoutMs)
+        const headers = headerRecord(response.headers.entries())
+        const declared = Number(headers['content-length'])
+        if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+          await response.body?.cancel().catch(() => {})
+          throw tooLarge(request, options.maxResponseBytes, response.status)
+        }
+        let text = ''
+        if (response.body) {
+          const reader = response.body.getReader()
+          const decoder = new TextDecoder()
+          let received = 0
+          try {
+            for (;;) {
+              const { done, value } = await reader.read()
+              if (done) break
+              received += value.byteLength
+              if (received > options.maxResponseBytes) {
+                await reader.cancel().catch(() => {})
+                throw tooLarge(request, options.maxResponseBytes, response.status)
+              }
+              text += decoder.decode(value, { stream: true })
+            }
+            text += decoder.decode()
+          } catch (error) {
+            if (error instanceof ResponseValidationError) throw error
+            if (request.signal?.aborted) throw request.signal.reason
+            throw fetchError(error, request.url, timedOut)
+          }
+        }
+        return { status: response.status, headers, body: text }
+      } finally {
+        clearTimeout(timer)
+        request.signal?.removeEventListener('abort', onAbort)
+      }
+    },
+    async close() {},
+  }
+}
+
+function fetchError(error: unknown, url: string, timedOut: boolean): ConnectionError {
+  const detail = error instanceof Error ? error.message : String(error)
+  const cause = (error as { cause?: { message?: unknown } } | null)?.cause
+  const reason = typeof cause?.message === 'string' ? `: ${cause.message}` : ''
+  return new ConnectionError(
+    `${timedOut ? 'Timed out' : 'Connection failed'} requesting ${redactUrl(url)}: ${detail}${reason}`,
+    { url: redactUrl(url), timedOut, cause: error },
+  )
+}
