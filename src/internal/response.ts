@@ -42,11 +42,27 @@ export function retryAfterMs(
 
 /** The request id from the usual headers. */
 export function requestIdOf(headers: Readonly<Record<string, string>>): string | null {
-  return headers['x-request-id'] ?? headers['request-id'] ?? headers['x-amzn-requestid'] ?? null
+  return (
+    headers['x-request-id'] ??
+    headers['request-id'] ??
+    // one-api / new-api relay gateways (Doubao and OpenAI-compatible routes).
+    headers['x-oneapi-request-id'] ??
+    null
+  )
 }
 
 /** What kind of error a vendor's body code means, when the status alone does not say. */
 export type ErrorKind = 'authentication' | 'permission' | 'not-found' | 'rate-limit' | 'server'
+
+/** The kind an HTTP status says (also an HTTP-style `code` or `status` inside a 200 body). */
+export function kindFromStatus(status: number | null): ErrorKind | undefined {
+  if (status === 401) return 'authentication'
+  if (status === 403) return 'permission'
+  if (status === 404) return 'not-found'
+  if (status === 429) return 'rate-limit'
+  if (status !== null && status >= 500 && status <= 599) return 'server'
+  return undefined
+}
 
 /** Everything an adapter knows when it turns a response into an error. */
 export interface ErrorFacts {
@@ -68,19 +84,7 @@ export interface ErrorFacts {
 export function apiError(facts: ErrorFacts): ApiError {
   const { response } = facts
   const status = response.status
-  const kind =
-    facts.kind ??
-    (status === 401
-      ? 'authentication'
-      : status === 403
-        ? 'permission'
-        : status === 404
-          ? 'not-found'
-          : status === 429
-            ? 'rate-limit'
-            : status >= 500
-              ? 'server'
-              : undefined)
+  const kind = facts.kind ?? kindFromStatus(status)
   const code = facts.code === null || facts.code === undefined ? null : String(facts.code)
   const vendorMessage = facts.message?.trim()
   const location = response.headers.location

@@ -1,0 +1,162 @@
+import { z } from 'zod'
+import {
+  collectUrls,
+  mapStatus,
+  numeric,
+  parseProgress,
+  record,
+  text,
+} from '../internal/normalize.js'
+import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
+import {
+  apiError,
+  buildTask,
+  compact,
+  kindFromStatus,
+  kindFromText,
+  parseShape,
+  readJson,
+  requestIdOf,
+} from '../internal/response.js'
+import type { VideoTaskDetails } from '../model.js'
+import { defineProvider, type Provider, type ProviderResponse } from './define-provider.js'
+
+/**
+ * What the `check-result` provider puts in `task.details`.
+ *
+ * - `creditsRefunded`: whether the vendor refunded a failed task's credits (`credits_refunded`).
+ * - `refundTransactionNumber`: the refund's transaction number (`refund_trans_no`), when refunded.
+ * - `requestId`: the `x-request-id` header, when sent.
+ *
+ * `result_pid(s)` and `metadata` (`remixTargetId`, `characters`) stay in `task.raw.data`.
+ */
+export type CheckResultVideoDetails = Pick<
+  VideoTaskDetails,
+  'creditsRefunded' | 'refundTransactionNumber' | 'requestId'
+>
+
+/**
+ * Options of {@link checkResult}: the common provider options with an optional `apiKey`, since
+ * the endpoint's OpenAPI declares no security (`security: []`). When given, the key is sent as
+ * `Authorization: Bearer <apiKey>` (deployments behind a gateway may want it).
+ */
+export type CheckResultOptions = Omit<ProviderOptions, 'apiKey'> & {
+  /** The API key, if the deployment wants one. */
+  apiKey?: string | undefined
+}
+
+// check-result-response.schema.md: `{code, message, data}`. `data` is checked once `code` says
+// success, since an error body has none.
+const envelopeSchema = z.looseObject({
+  code: z.union([z.string(), z.number()]).nullish(),
+  message: z.string().nullish(),
+  data: z.unknown().optional(),
+})
+
+// Only `status` decides anything; the other fields are read leniently below.
+const dataSchema = z.looseObject({ status: z.string() })
+
+/**
+ * A `POST {baseURL}/api/video-generations/check-result` API (Sora 2 resellers): the task id goes
+ * in the JSON body as `{"taskId": id}`, and the server fetches the task's result in real time.
+ *
+ * Polls every 5 s at first, then aims at the finish predicted from the progress rate, at most
+ * 15 s apart. `result_url` can be filled while the task still runs:
+ * `task.status`, not `task.videoUrl`, says when it is done. The vendor allows about 20
+ * concurrent tasks per account.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({
+ *   provider: checkResult({ baseURL: 'https://freesoragenerator.com' }),
+ * })
+ * const task = await client.waitFor('task_1234567890')
+ * console.log(task.videoUrls) // every result_url(s)
+ * ```
+ */
+export function checkResult(options: CheckResultOptions): Provider<CheckResultVideoDetails> {
+  const { baseURL, headers } = providerCredentials('check-result', options, false)
+  return defineProvider<CheckResultVideoDetails>({
+    id: 'check-result',
+    baseURL,
+    // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
+    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
+    // defineProvider has already refused an empty, `.` or `..` id; in a JSON body nothing else
+    // needs escaping beyond what JSON.stringify does.
+    buildRequest: (taskId, { url }) => ({
+      method: 'POST',
+      url: url('/api/video-generations/check-result'),
+      headers: { ...headers(), 'content-type': 'application/json' },
+      body: JSON.stringify({ taskId }),
+    }),
+    parseResponse: parseCheckResultResponse,
+  })
+}
+
+/** Parses a `POST /api/video-generations/check-result` response. Pure; exported for tests. */
+export function parseCheckResultResponse(response: ProviderResponse) {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    // vendor-notes.md "check-result": 400/401/403/404/500 bodies are `{code, message}`; the
+    // status decides the class (a 500 "Failed to sync task result" is a retryable ServerError),
+    // except for a 400 whose text says more ("task not found").
+    const object = record(body)
+    const message = text(object?.message)
+    throw apiError({
+      response,
+      message,
+      code: text(object?.code),
+      kind: response.status === 400 ? kindFromText(message) : undefined,
+    })
+  }
+  const envelope = parseShape(envelopeSchema, body, response, 'check-result response')
+  if (!isSuccessCode(envelope.code)) {
+    // The same `{code, message}` bodies inside a 200: the code is HTTP-style, so it says the kind.
+    const message = text(envelope.message)
+    throw apiError({
+      response,
+      message,
+      code: text(envelope.code),
+      kind: kindFromStatus(numeric(envelope.code)) ?? kindFromText(envelope.code, message),
+    })
+  }
+  const data = parseShape(dataSchema, envelope.data, response, 'check-result `data`')
+  const vendorStatus = data.status
+  // vendor-notes.md "check-result": failure text is in `failure_reason` and/or `error_message`,
+  // either of which may be empty or null. Both are kept when both are set and differ.
+  const reasons = [...new Set([text(data.failure_reason), text(data.error_message)])].filter(
+    (reason): reason is string => reason !== null,
+  )
+  return buildTask<CheckResultVideoDetails>({
+    id: text(data.taskId) ?? text(data.task_id) ?? response.taskId,
+    provider: 'check-result',
+    // vendor-notes.md "check-result": `result_url` may be set while `running`; the status alone
+    // decides, and the URLs are reported whatever it is.
+    status: mapStatus(vendorStatus),
+    vendorStatus,
+    progress: parseProgress(data.progress),
+    videoUrls: collectUrls(data.result_url, data.result_urls),
+    error: reasons.length > 0 ? { code: null, message: reasons.join(': ') } : null,
+    createdAt: null,
+    completedAt: null,
+    expiresAt: null,
+    details: compact({
+      creditsRefunded:
+        typeof data.credits_refunded === 'boolean' ? data.credits_refunded : undefined,
+      refundTransactionNumber: text(data.refund_trans_no) ?? undefined,
+      requestId: requestIdOf(response.headers) ?? undefined,
+    }),
+    raw: body,
+  })
+}
+
+/**
+ * The schema's success is `code: 0`. A missing code, or the HTTP-style `200` that the error
+ * bodies' numbering suggests, is read as success too: `data.status` is still required.
+ */
+function isSuccessCode(code: string | number | null | undefined): boolean {
+  if (code === undefined || code === null) return true
+  const number = numeric(code)
+  if (number !== null) return number === 0 || number === 200
+  return /^\s*(success|ok)\s*$/i.test(String(code))
+}
