@@ -38,7 +38,8 @@ export class VideoTaskError extends Error {
   declare readonly [KINDS]: readonly string[]
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    // No `cause` property at all unless there is one (`{ cause: undefined }` would install one).
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     const kinds: string[] = []
     for (
       let current: unknown = new.target;
@@ -48,9 +49,11 @@ export class VideoTaskError extends Error {
       if (Object.hasOwn(current, KIND)) kinds.push(ownKind(current))
     }
     Object.defineProperty(this, KINDS, { value: Object.freeze(kinds), enumerable: false })
-    // The kind, not `new.target.name`, so the name survives minifiers.
+    // The package's classes are named by their kind, not `new.target.name`, so the name survives
+    // minifiers; a user's subclass (which has no kind of its own) by its own class name.
+    const name = Object.hasOwn(new.target, KIND) ? kinds[0] : new.target.name || kinds[0]
     Object.defineProperty(this, 'name', {
-      value: kinds[0] ?? 'VideoTaskError',
+      value: name ?? 'VideoTaskError',
       enumerable: false,
       configurable: true,
       writable: true,
@@ -290,16 +293,32 @@ export class WaitTimeoutError extends VideoTaskError {
     elapsedMs: number
     reads: number
     timeoutMs: number
+    /** The last failed read's error, when the last read failed. */
+    cause?: unknown
   }) {
     const last = options.lastTask
       ? `last status ${options.lastTask.status}${options.lastTask.progress === null ? '' : ` at ${options.lastTask.progress}%`}`
       : 'no successful read'
     super(
       `Timed out after ${options.timeoutMs} ms waiting for task ${options.taskId} (${options.reads} reads, ${last})`,
+      options.cause === undefined ? undefined : { cause: options.cause },
     )
     this.taskId = options.taskId
     this.lastTask = options.lastTask
     this.elapsedMs = options.elapsedMs
     this.reads = options.reads
+  }
+}
+
+/** The vendor kept answering with a status word the adapter does not know, past `maxConsecutiveUnknown`. */
+export class UnknownStatusError extends VideoTaskError {
+  static override readonly [KIND]: string = 'UnknownStatusError'
+  /** The last task read (status `unknown`; `vendorStatus` holds the word). */
+  readonly task: VideoTask
+  constructor(task: VideoTask, count: number) {
+    super(
+      `Task ${task.id} (${task.provider}) reported the unknown status "${task.vendorStatus}" ${count} times in a row`,
+    )
+    this.task = task
   }
 }

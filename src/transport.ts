@@ -47,12 +47,14 @@ export interface TransportOptions {
    */
   fetch?: FetchFunction | undefined
   /**
-   * How long to wait for the response headers.
+   * How long to wait for the response headers, in milliseconds (rounded up to a whole
+   * millisecond; at most 2_147_483_647, the longest a timer holds).
    * @default 30_000
    */
   headersTimeoutMs?: number | undefined
   /**
-   * How long the body may pause between chunks (undici) or take in all (`fetch`).
+   * How long the body may pause between chunks (undici) or take in all (`fetch`), in
+   * milliseconds (rounded up; at most 2_147_483_647).
    * @default 30_000
    */
   bodyTimeoutMs?: number | undefined
@@ -84,18 +86,35 @@ function positiveOption(name: string, value: unknown, fallback: number): number 
   return value
 }
 
+/** The longest delay a timer holds; a longer one fires at once (Node) or is refused (undici). */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+/**
+ * A time limit: a positive number of milliseconds a timer can hold, rounded up to a whole
+ * millisecond (undici refuses fractions).
+ */
+function timeoutOption(name: string, value: unknown, fallback: number): number {
+  const ms = positiveOption(name, value, fallback)
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new TypeError(
+      `Expected \`${name}\` to be at most ${MAX_TIMEOUT_MS} milliseconds, got ${String(value)}`,
+    )
+  }
+  return Math.ceil(ms)
+}
+
 /** Validates transport options and fills in the defaults. */
 export function resolveTransportOptions(options: TransportOptions = {}): ResolvedTransportOptions {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError('Expected `fetch` to be a function')
   }
   return {
-    headersTimeoutMs: positiveOption(
+    headersTimeoutMs: timeoutOption(
       'headersTimeoutMs',
       options.headersTimeoutMs,
       TRANSPORT_DEFAULTS.headersTimeoutMs,
     ),
-    bodyTimeoutMs: positiveOption(
+    bodyTimeoutMs: timeoutOption(
       'bodyTimeoutMs',
       options.bodyTimeoutMs,
       TRANSPORT_DEFAULTS.bodyTimeoutMs,
@@ -187,11 +206,15 @@ function connectionError(error: unknown, url: string): ConnectionError {
   )
 }
 
+// Taken at load, so fake timers installed later (in a user's tests) cannot stall a response.
+const nextTurn = globalThis.setImmediate
+
 function createUndiciTransport(options: ResolvedTransportOptions): Transport {
   let agent: Agent | undefined
   const getAgent = () => {
     agent ??= new Agent({
       keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 10_000,
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
     })
@@ -239,6 +262,10 @@ function createUndiciTransport(options: ResolvedTransportOptions): Transport {
         if (request.signal?.aborted) throw request.signal.reason
         throw connectionError(error, request.url)
       }
+      // undici frees a keep-alive connection one event-loop turn after the response ends; a
+      // request sent before then opens a second connection. Wait that turn, so sequential reads
+      // share one connection.
+      await new Promise((resolve) => nextTurn(resolve))
       return { status: response.statusCode, headers, body: text }
     },
     async close() {

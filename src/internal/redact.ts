@@ -14,17 +14,37 @@ const SENSITIVE_HEADERS = new Set([
 /** The replacement for a secret. */
 export const REDACTED = '[REDACTED]'
 
-/** The secret values in request headers: each sensitive header's value and its token part. */
+/**
+ * The secret values in request headers: each sensitive header's value and its token part, each
+ * also as a JSON string escapes it (with and without `\/`, as PHP writes slashes) and as a URL
+ * encodes it. The body is redacted before it is parsed, so an escaped echo (`sk-a\/b`) would
+ * otherwise come out of `JSON.parse` as the plain key.
+ */
 export function secretsOf(headers: Readonly<Record<string, string>>): string[] {
-  const secrets: string[] = []
+  const secrets = new Set<string>()
+  const add = (secret: string) => {
+    const json = JSON.stringify(secret).slice(1, -1)
+    for (const form of [secret, json, json.replaceAll('/', '\\/'), uriEncoded(secret)]) {
+      if (form) secrets.add(form)
+    }
+  }
   for (const [name, value] of Object.entries(headers)) {
     if (!SENSITIVE_HEADERS.has(name.toLowerCase()) || value.trim() === '') continue
-    secrets.push(value)
+    add(value)
     const token = /^\s*\S+\s+(\S.*)$/.exec(value)?.[1]?.trim()
     // Short tokens would redact ordinary words; real keys are long.
-    if (token && token.length >= 8) secrets.push(token)
+    if (token && token.length >= 8) add(token)
   }
-  return secrets.sort((a, b) => b.length - a.length)
+  return [...secrets].sort((a, b) => b.length - a.length)
+}
+
+/** `encodeURIComponent`, or `undefined` for a string it refuses (a lone surrogate). */
+function uriEncoded(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text)
+  } catch {
+    return undefined
+  }
 }
 
 /** `text` with every secret replaced by {@link REDACTED}. */
