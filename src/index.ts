@@ -5,6 +5,15 @@
  */
 
 export {
+  type ClientOptions,
+  createClient,
+  type GetTaskOptions,
+  type StatusHandlers,
+  type VideoTaskClient,
+  type WaitCallbacks,
+  type WaitOptions,
+} from './client.js'
+export {
   ApiError,
   type ApiErrorOptions,
   AuthenticationError,
@@ -16,11 +25,14 @@ export {
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
+  UnknownStatusError,
   type ValidationIssue,
   VideoTaskError,
   WaitTimeoutError,
 } from './errors.js'
+export type { ScheduleOptions } from './internal/options.js'
 export type { ProviderOptions } from './internal/provider-options.js'
+export type { Clock } from './internal/timer-queue.js'
 export {
   type FinalVideoTaskStatus,
   isFinalStatus,
@@ -35,6 +47,11 @@ export {
   videoTaskStatusSchema,
 } from './model.js'
 export {
+  type CheckResultOptions,
+  type CheckResultVideoDetails,
+  checkResult,
+} from './providers/check-result.js'
+export {
   defineProvider,
   encodeTaskId,
   type Provider,
@@ -43,7 +60,19 @@ export {
   type ProviderRequest,
   type ProviderResponse,
 } from './providers/define-provider.js'
+export { type DoubaoVideoDetails, doubao } from './providers/doubao.js'
+export { type GenericTaskVideoDetails, genericTask } from './providers/generic-task.js'
 export { type OpenAIVideoDetails, openai } from './providers/openai.js'
+export {
+  type Decision,
+  type DelayReason,
+  decideNext,
+  initialPollState,
+  type Observation,
+  type PollState,
+  type ProgressSample,
+  type ScheduleSettings,
+} from './schedule.js'
 export {
   createTransport,
   type FetchFunction,

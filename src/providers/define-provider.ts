@@ -37,6 +37,11 @@ export interface ProviderPollDefaults {
   intervalMs: number
   /** The longest interval between reads. */
   maxIntervalMs: number
+  /**
+   * Whether the vendor's progress is fine-grained enough to predict the finish from its rate
+   * (OpenAI, check-result); coarse steps (Doubao gateways) or no progress should say `false`.
+   */
+  adaptive: boolean
 }
 
 /**
@@ -69,7 +74,7 @@ export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTas
   baseURL: string
   /**
    * Suggested poll timing.
-   * @default { intervalMs: 5_000, maxIntervalMs: 30_000 }
+   * @default { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false }
    */
   pollDefaults?: Partial<ProviderPollDefaults> | undefined
   /** Builds the request for a task id; `taskPath` helps to put the id in the path safely. */
@@ -80,7 +85,11 @@ export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTas
   pollHintMs?(response: ProviderResponse): number | null
 }
 
-const DEFAULT_POLL: ProviderPollDefaults = { intervalMs: 5_000, maxIntervalMs: 30_000 }
+const DEFAULT_POLL: ProviderPollDefaults = {
+  intervalMs: 5_000,
+  maxIntervalMs: 10_000,
+  adaptive: false,
+}
 
 /**
  * Validates a base URL: http(s), no user info, no query or fragment. Returns it without a
@@ -189,6 +198,9 @@ export function defineProvider<TDetails extends VideoTaskDetails = VideoTaskDeta
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new TypeError(`Expected \`pollDefaults.${name}\` to be a positive number`)
     }
+  }
+  if (typeof pollDefaults.adaptive !== 'boolean') {
+    throw new TypeError('Expected `pollDefaults.adaptive` to be a boolean')
   }
   if (pollDefaults.maxIntervalMs < pollDefaults.intervalMs) {
     throw new TypeError(

@@ -66,8 +66,8 @@ const errorBodySchema = z.looseObject({
 /**
  * OpenAI Sora (`GET {baseURL}/v1/videos/{id}`) and OpenAI-compatible gateways.
  *
- * Polls every 4 s at first (the docs recommend 3-5 s), up to 30 s. Honours the
- * `openai-poll-after-ms` header.
+ * Polls every 4 s at first (the docs recommend 3-5 s), then aims at the finish predicted from
+ * the progress rate, at most 15 s apart. Honours the `openai-poll-after-ms` header.
  *
  * @example
  * ```ts
@@ -83,7 +83,7 @@ export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
   return defineProvider<OpenAIVideoDetails>({
     id: 'openai',
     baseURL,
-    pollDefaults: { intervalMs: 4_000, maxIntervalMs: 30_000 },
+    pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
     buildRequest: (taskId, { url }) => ({
       method: 'GET',
       url: url(`/v1/videos/${encodeTaskId(taskId)}`),

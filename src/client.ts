@@ -1,0 +1,607 @@
+import { setMaxListeners } from 'node:events'
+import pRetry from 'p-retry'
+import { z } from 'zod'
+import { TaskCancelledError, TaskFailedError, VideoTaskError } from './errors.js'
+import { onAbort } from './internal/abort.js'
+import {
+  checkFunction,
+  checkNumber,
+  checkScheduleOptions,
+  checkSignal,
+  type ResolvedScheduleOptions,
+  resolveScheduleOptions,
+  type ScheduleOptions,
+} from './internal/options.js'
+import { RateLimiter } from './internal/rate-limiter.js'
+import { readTask, type TaskRead } from './internal/read-task.js'
+import { type Clock, systemClock, TimerQueue } from './internal/timer-queue.js'
+import type { VideoTask, VideoTaskDetails, VideoTaskOf, VideoTaskStatus } from './model.js'
+import { classifyError, PollLoop, timeoutError, type Waiter } from './poller.js'
+import { assertTaskId, type Provider } from './providers/define-provider.js'
+import { initialPollState, type PollState } from './schedule.js'
+import {
+  createTransport,
+  resolveTransportOptions,
+  type Transport,
+  type TransportOptions,
+} from './transport.js'
+
+/** Handlers for particular statuses: each sees that status's task type. */
+export type StatusHandlers<TDetails extends VideoTaskDetails = VideoTaskDetails> = {
+  [S in VideoTaskStatus]?: (task: VideoTaskOf<S, TDetails>) => void
+}
+
+/**
+ * Callbacks of a wait. They run synchronously as each read arrives. A callback that throws
+ * rejects its own wait with that error (other waits for the same task go on).
+ */
+export interface WaitCallbacks<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  /** Every task read, the first one included. */
+  onUpdate?: ((task: VideoTask<TDetails>) => void) | undefined
+  /**
+   * When the status differs from the previous read's; on the first read `previous` is `null`.
+   */
+  onStatusChange?:
+    | ((task: VideoTask<TDetails>, previous: VideoTask<TDetails> | null) => void)
+    | undefined
+  /**
+   * Per-status handlers, called when the status changes to theirs, with the narrowed type.
+   *
+   * @example
+   * ```ts
+   * onStatus: { failed: (task) => log(task.error.message), running: (task) => log(task.progress) }
+   * ```
+   */
+  onStatus?: StatusHandlers<TDetails> | undefined
+  /**
+   * When progress rises above the highest seen in this wait. Progress that goes backwards (some
+   * vendors restart their counter) is not reported, so a progress bar never jumps back; the
+   * task's own `progress` still shows what the vendor sent.
+   */
+  onProgress?: ((progress: number, task: VideoTask<TDetails>) => void) | undefined
+  /** After every read, the wait's state as plain JSON, to store for `client.resume`. */
+  onPollState?: ((state: PollState) => void) | undefined
+}
+
+/** Options of `waitFor`, `watch`, `resume`, `waitForAll` and `waitForAny`. */
+export interface WaitOptions<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends ScheduleOptions,
+    WaitCallbacks<TDetails> {
+  /** Aborts the wait at any moment: it rejects with `signal.reason` and cancels the request. */
+  signal?: AbortSignal | undefined
+}
+
+/** Options of `getTask`. */
+export interface GetTaskOptions {
+  /** Aborts the read at any moment. */
+  signal?: AbortSignal | undefined
+  /**
+   * Retries after a transient failure.
+   * @default the client's `retries` (2)
+   */
+  retries?: number | undefined
+}
+
+/** Options of {@link createClient}. Schedule options given here are the client's defaults. */
+export interface ClientOptions<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends ScheduleOptions,
+    TransportOptions {
+  /** The vendor adapter: `openai(...)`, `doubao(...)`, `genericTask(...)`, `checkResult(...)` or `defineProvider(...)`. */
+  provider: Provider<TDetails>
+  /**
+   * A transport to use instead of the built-in one (undici, or `fetch` when given).
+   * @default createTransport({ fetch, headersTimeoutMs, bodyTimeoutMs, maxResponseBytes })
+   */
+  transport?: Transport | undefined
+  /**
+   * The most requests per second the client sends, over all its waits, spaced evenly.
+   * `Infinity` for no cap.
+   * @default 100
+   */
+  maxRequestsPerSecond?: number | undefined
+  /**
+   * The clock waits run on. Inject a virtual clock to test schedules without sleeping.
+   * @default Date.now and the global timers
+   */
+  clock?: Clock | undefined
+  /**
+   * Random numbers in [0, 1) for jitter.
+   * @default Math.random
+   */
+  random?: (() => number) | undefined
+}
+
+/** A client for one provider. */
+export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  /** The provider this client reads from. */
+  readonly provider: Provider<TDetails>
+  /**
+   * Reads a task once. Transient failures (network, time limits, 408, 409, 429, 5xx) are retried
+   * `retries` times, honouring `Retry-After`.
+   *
+   * @example
+   * ```ts
+   * const task = await client.getTask('task_123')
+   * console.log(task.status, task.progress)
+   * ```
+   */
+  getTask(taskId: string, options?: GetTaskOptions): Promise<VideoTask<TDetails>>
+  /**
+   * Polls until the task succeeds, and resolves with it. Rejects with `TaskFailedError`,
+   * `TaskCancelledError`, `WaitTimeoutError`, a permanent `ApiError` or
+   * `ResponseValidationError`, or the signal's reason.
+   *
+   * @example
+   * ```ts
+   * const task = await client.waitFor('task_123', {
+   *   timeoutMs: 5 * 60_000,
+   *   onProgress: (progress) => console.log(`${progress}%`),
+   * })
+   * console.log(task.videoUrl)
+   * ```
+   */
+  waitFor(
+    taskId: string,
+    options?: WaitOptions<TDetails>,
+  ): Promise<VideoTaskOf<'succeeded', TDetails>>
+  /**
+   * The same engine as an async iterator: yields every task read and ends after a final one
+   * (succeeded, failed or cancelled: check `task.status`). Throws what `waitFor` throws, except
+   * `TaskFailedError` and `TaskCancelledError`. Breaking out of the loop stops polling.
+   *
+   * @example
+   * ```ts
+   * for await (const task of client.watch('task_123')) console.log(task.status, task.progress)
+   * ```
+   */
+  watch(taskId: string, options?: WaitOptions<TDetails>): AsyncIterableIterator<VideoTask<TDetails>>
+  /**
+   * Waits for every task; resolves with them in order once all succeeded. The first rejection
+   * rejects the whole and stops the other waits.
+   */
+  waitForAll(
+    taskIds: readonly string[],
+    options?: WaitOptions<TDetails>,
+  ): Promise<VideoTaskOf<'succeeded', TDetails>[]>
+  /**
+   * Resolves with the first task to succeed and stops the other waits. Rejects with an
+   * `AggregateError` of every wait's error if none succeeds.
+   */
+  waitForAny(
+    taskIds: readonly string[],
+    options?: WaitOptions<TDetails>,
+  ): Promise<VideoTaskOf<'succeeded', TDetails>>
+  /**
+   * Continues a wait from a state saved by `onPollState` (after a restart, say): same task, same
+   * deadline unless `timeoutMs` is given, same place in the schedule.
+   */
+  resume(
+    state: PollState,
+    options?: WaitOptions<TDetails>,
+  ): Promise<VideoTaskOf<'succeeded', TDetails>>
+  /** Stops every wait (they reject with a `VideoTaskError`) and closes idle connections. */
+  close(): Promise<void>
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>
+}
+
+const pollStateSchema = z.object({
+  version: z.literal(1),
+  taskId: z.string().min(1),
+  provider: z.string().min(1),
+  startedAt: z.number().finite(),
+  deadlineAt: z.number().finite().nullable(),
+  reads: z.number().int().min(0),
+  consecutiveFailures: z.number().int().min(0),
+  consecutiveUnknown: z.number().int().min(0),
+  backoffStep: z.number().int().min(0),
+  lastStatus: z
+    .enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'unknown'])
+    .nullable(),
+  samples: z
+    .array(z.object({ at: z.number().finite(), progress: z.number().min(0).max(100) }))
+    .max(2),
+  nextReadAt: z.number().finite(),
+})
+
+const CALLBACKS = ['onUpdate', 'onStatusChange', 'onProgress', 'onPollState'] as const
+
+function checkWaitOptions(options: unknown): asserts options is WaitOptions<VideoTaskDetails> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected the options to be an object')
+  }
+  const wait = options as WaitOptions
+  checkScheduleOptions(wait)
+  checkSignal(wait.signal)
+  for (const name of CALLBACKS) checkFunction(name, wait[name])
+  if (wait.onStatus !== undefined) {
+    if (typeof wait.onStatus !== 'object' || wait.onStatus === null) {
+      throw new TypeError('Expected `onStatus` to be an object of functions')
+    }
+    for (const [status, handler] of Object.entries(wait.onStatus)) {
+      checkFunction(`onStatus.${status}`, handler)
+    }
+  }
+}
+
+interface Subscription<TDetails extends VideoTaskDetails> {
+  promise: Promise<VideoTask<TDetails>>
+  /** Leaves the loop without settling the promise with an error of its own. */
+  cancel(): void
+}
+
+/**
+ * Creates a client for one provider.
+ *
+ * @example
+ * ```ts
+ * import { createClient, doubao } from 'video-tasks'
+ *
+ * const client = createClient({
+ *   provider: doubao({ baseURL: 'https://gateway.example.com', apiKey: process.env.DOUBAO_KEY! }),
+ * })
+ * const task = await client.waitFor(taskId, { signal, timeoutMs: 10 * 60_000 })
+ * console.log(task.videoUrl)
+ * ```
+ */
+export function createClient<TDetails extends VideoTaskDetails>(
+  options: ClientOptions<TDetails>,
+): VideoTaskClient<TDetails> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected createClient() to receive an options object with `provider`')
+  }
+  const provider = options.provider
+  if (
+    typeof provider !== 'object' ||
+    provider === null ||
+    typeof provider.buildRequest !== 'function' ||
+    typeof provider.parseResponse !== 'function'
+  ) {
+    throw new TypeError(
+      'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
+    )
+  }
+  checkScheduleOptions(options)
+  checkFunction('random', options.random)
+  const maxRequestsPerSecond =
+    options.maxRequestsPerSecond === undefined
+      ? 100
+      : checkNumber('maxRequestsPerSecond', options.maxRequestsPerSecond, {
+          above: 0,
+          infinity: true,
+        })
+  const clock = options.clock ?? systemClock
+  if (
+    typeof clock !== 'object' ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new TypeError('Expected `clock` to have now(), setTimeout() and clearTimeout()')
+  }
+  if (
+    options.transport !== undefined &&
+    (typeof options.transport !== 'object' || typeof options.transport?.send !== 'function')
+  ) {
+    throw new TypeError('Expected `transport` to have a send() method')
+  }
+  // Validates the client's defaults against the provider's now, not at the first wait.
+  const clientDefaults = resolveScheduleOptions(provider.pollDefaults, options)
+  resolveTransportOptions(options)
+  const ownsTransport = options.transport === undefined
+  const transport = options.transport ?? createTransport(options)
+  const random = options.random ?? Math.random
+  const queue = new TimerQueue(clock)
+  const limiter = new RateLimiter(queue, maxRequestsPerSecond)
+  const loops = new Map<string, PollLoop>()
+  const subscriptions = new Set<(error: unknown) => void>()
+  let closed = false
+
+  const closedError = () => new VideoTaskError('This video-tasks client is closed')
+
+  function retryDelayMs(
+    attempt: number,
+    settings: ResolvedScheduleOptions,
+    retryAfterMs: number | null,
+  ) {
+    if (retryAfterMs !== null) {
+      return Math.min(Math.max(retryAfterMs, settings.minIntervalMs), settings.maxRetryAfterMs)
+    }
+    const backoff = settings.minIntervalMs * 2 ** (attempt - 1) * (1 - settings.jitter * random())
+    return Math.min(Math.max(backoff, settings.minIntervalMs), settings.maxIntervalMs)
+  }
+
+  function read(
+    taskId: string,
+    settings: ResolvedScheduleOptions,
+    signal: AbortSignal | undefined,
+    onRequest: () => void,
+  ): Promise<TaskRead<TDetails>> {
+    return pRetry(
+      async () => {
+        await limiter.acquire(signal)
+        onRequest()
+        return readTask(provider, transport, taskId, { signal, now: () => queue.now() })
+      },
+      {
+        retries: settings.retries,
+        // The delays are ours (below), on the client's clock, so virtual time applies.
+        minTimeout: 0,
+        signal,
+        shouldRetry: ({ error }) => classifyError(error).transient,
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          const { transient, retryAfterMs } = classifyError(error)
+          if (!transient || retriesLeft === 0) return
+          const delay = retryDelayMs(attemptNumber, settings, retryAfterMs)
+          await queue.sleepUntil(queue.now() + delay, signal)
+        },
+      },
+    )
+  }
+
+  function subscribe(
+    taskId: string,
+    waitOptions: WaitOptions<TDetails>,
+    resumed: PollState | null,
+    sink?: (task: VideoTask<TDetails>) => void,
+  ): Subscription<TDetails> {
+    if (closed) throw closedError()
+    assertTaskId(taskId)
+    checkWaitOptions(waitOptions)
+    const settings = resolveScheduleOptions(provider.pollDefaults, options, waitOptions)
+    const { signal } = waitOptions
+    signal?.throwIfAborted()
+
+    const now = queue.now()
+    const startedAt = resumed?.startedAt ?? now
+    const deadlineAt =
+      resumed && waitOptions.timeoutMs === undefined
+        ? resumed.deadlineAt
+        : Number.isFinite(settings.timeoutMs)
+          ? now + settings.timeoutMs
+          : null
+    let loop = loops.get(taskId)
+    if (!loop) {
+      const state = resumed
+        ? { ...resumed, startedAt, deadlineAt }
+        : initialPollState({ taskId, provider: provider.id, now, timeoutMs: settings.timeoutMs })
+      loop = new PollLoop(
+        {
+          taskId,
+          read: (loopSignal, onRequest) => read(taskId, settings, loopSignal, onRequest),
+          queue,
+          settings,
+          random,
+          onIdle: (idle) => {
+            if (loops.get(taskId) === idle) loops.delete(taskId)
+          },
+        },
+        state,
+      )
+      loops.set(taskId, loop)
+      loop.start()
+    }
+    const activeLoop = loop
+
+    let settled = false
+    let resolvePromise!: (task: VideoTask<TDetails>) => void
+    let rejectPromise!: (error: unknown) => void
+    const promise = new Promise<VideoTask<TDetails>>((resolve, reject) => {
+      resolvePromise = resolve
+      rejectPromise = reject
+    })
+    let cancelDeadline: (() => void) | undefined
+    let unsubscribeAbort: (() => void) | undefined
+    const finish = (settle: () => void) => {
+      if (settled) return
+      settled = true
+      cancelDeadline?.()
+      unsubscribeAbort?.()
+      subscriptions.delete(onClose)
+      settle()
+    }
+    const leave = (error: unknown) => {
+      activeLoop.remove(waiter)
+      finish(() => rejectPromise(error))
+    }
+    const onClose = (error: unknown) => leave(error)
+
+    let previous: VideoTask<TDetails> | null = null
+    let highestProgress = Number.NEGATIVE_INFINITY
+    const waiter: Waiter = {
+      deliver(value, state) {
+        const task = value as VideoTask<TDetails>
+        const last = previous
+        previous = task
+        sink?.(task)
+        waitOptions.onUpdate?.(task)
+        if (last === null || last.status !== task.status) {
+          waitOptions.onStatusChange?.(task, last)
+          const handler = waitOptions.onStatus?.[task.status] as
+            | ((task: VideoTask<TDetails>) => void)
+            | undefined
+          handler?.(task)
+        }
+        if (task.progress !== null && task.progress > highestProgress) {
+          highestProgress = task.progress
+          waitOptions.onProgress?.(task.progress, task)
+        }
+        waitOptions.onPollState?.({ ...state, startedAt, deadlineAt })
+      },
+      settle(outcome) {
+        finish(() =>
+          outcome.ok
+            ? resolvePromise(outcome.task as VideoTask<TDetails>)
+            : rejectPromise(outcome.error),
+        )
+      },
+    }
+    if (deadlineAt !== null) {
+      cancelDeadline = queue.schedule(deadlineAt, () =>
+        leave(timeoutError(activeLoop, startedAt, queue.now(), deadlineAt - startedAt)),
+      )
+    }
+    if (signal) unsubscribeAbort = onAbort(signal, () => leave(signal.reason))
+    subscriptions.add(onClose)
+    activeLoop.add(waiter)
+    return {
+      promise,
+      cancel: () => {
+        activeLoop.remove(waiter)
+        finish(() => resolvePromise(previous as VideoTask<TDetails>))
+      },
+    }
+  }
+
+  function wait(
+    taskId: string,
+    waitOptions: WaitOptions<TDetails> = {},
+    resumed: PollState | null = null,
+  ): Promise<VideoTaskOf<'succeeded', TDetails>> {
+    try {
+      return subscribe(taskId, waitOptions, resumed).promise as Promise<
+        VideoTaskOf<'succeeded', TDetails>
+      >
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** Runs `waitFor` for each id with one signal that stops all of them. */
+  function group<T>(
+    taskIds: readonly string[],
+    waitOptions: WaitOptions<TDetails>,
+    combine: (waits: Promise<VideoTaskOf<'succeeded', TDetails>>[]) => Promise<T>,
+  ): Promise<T> {
+    if (!Array.isArray(taskIds))
+      return Promise.reject(new TypeError('Expected `taskIds` to be an array'))
+    try {
+      checkWaitOptions(waitOptions)
+      waitOptions.signal?.throwIfAborted()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const controller = new AbortController()
+    // Every wait of the group listens to this one signal: thousands of listeners are expected.
+    setMaxListeners(0, controller.signal)
+    const outer = waitOptions.signal
+    const forward = () => controller.abort(outer?.reason)
+    outer?.addEventListener('abort', forward, { once: true })
+    const waits = taskIds.map((id) => wait(id, { ...waitOptions, signal: controller.signal }))
+    return combine(waits).finally(() => {
+      outer?.removeEventListener('abort', forward)
+      // Stops the waits still running; their rejections are already handled by `combine`.
+      controller.abort(new VideoTaskError('Stopped: the group of waits has settled'))
+    })
+  }
+
+  const client: VideoTaskClient<TDetails> = {
+    provider,
+    async getTask(taskId, getOptions = {}) {
+      if (closed) throw closedError()
+      assertTaskId(taskId)
+      if (typeof getOptions !== 'object' || getOptions === null) {
+        throw new TypeError('Expected the options to be an object')
+      }
+      checkSignal(getOptions.signal)
+      const settings =
+        getOptions.retries === undefined
+          ? clientDefaults
+          : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
+      if (getOptions.retries !== undefined) checkScheduleOptions({ retries: getOptions.retries })
+      const result = await read(taskId, settings, getOptions.signal, () => {})
+      return result.task
+    },
+    waitFor: (taskId, waitOptions) => wait(taskId, waitOptions),
+    resume(state, waitOptions) {
+      const parsed = pollStateSchema.safeParse(state)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        return Promise.reject(
+          new TypeError(
+            `Expected \`state\` to be a PollState from onPollState: ${issue?.message ?? 'invalid'} at ${issue?.path.join('.') ?? ''}`,
+          ),
+        )
+      }
+      if (parsed.data.provider !== provider.id) {
+        return Promise.reject(
+          new TypeError(
+            `Expected \`state\` of provider ${provider.id}, got one of ${parsed.data.provider}`,
+          ),
+        )
+      }
+      return wait(parsed.data.taskId, waitOptions, parsed.data)
+    },
+    watch(taskId, waitOptions = {}) {
+      const buffer: VideoTask<TDetails>[] = []
+      let wake: (() => void) | undefined
+      let outcome: { done: true; error?: unknown } | undefined
+      let subscription: Subscription<TDetails> | undefined
+      const start = () => {
+        subscription = subscribe(taskId, waitOptions, null, (task) => {
+          buffer.push(task)
+          wake?.()
+        })
+        subscription.promise.then(
+          () => {
+            outcome = { done: true }
+            wake?.()
+          },
+          (error: unknown) => {
+            const final = error instanceof TaskFailedError || error instanceof TaskCancelledError
+            outcome = final ? { done: true } : { done: true, error }
+            wake?.()
+          },
+        )
+      }
+      const iterator: AsyncIterableIterator<VideoTask<TDetails>> = {
+        async next() {
+          if (!subscription) start()
+          for (;;) {
+            const task = buffer.shift()
+            if (task) return { done: false, value: task }
+            if (outcome) {
+              if ('error' in outcome) {
+                const { error } = outcome
+                outcome = { done: true }
+                throw error
+              }
+              return { done: true, value: undefined }
+            }
+            await new Promise<void>((resolve) => {
+              wake = resolve
+            })
+            wake = undefined
+          }
+        },
+        async return() {
+          subscription?.cancel()
+          outcome = { done: true }
+          buffer.length = 0
+          return { done: true, value: undefined }
+        },
+        [Symbol.asyncIterator]() {
+          return iterator
+        },
+      }
+      return iterator
+    },
+    waitForAll(taskIds, waitOptions = {}) {
+      return group(taskIds, waitOptions, (waits) => Promise.all(waits))
+    },
+    waitForAny(taskIds, waitOptions = {}) {
+      return group(taskIds, waitOptions, (waits) => Promise.any(waits))
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      const error = closedError()
+      for (const onClose of [...subscriptions]) onClose(error)
+      if (ownsTransport) await transport.close()
+    },
+    [Symbol.asyncDispose]() {
+      return client.close()
+    },
+  }
+  return client
+}

@@ -1,0 +1,207 @@
+import {
+  TaskCancelledError,
+  TaskFailedError,
+  UnknownStatusError,
+  VideoTaskError,
+  WaitTimeoutError,
+} from './errors.js'
+import type { TaskRead } from './internal/read-task.js'
+import type { Cancel, TimerQueue } from './internal/timer-queue.js'
+import type { VideoTask } from './model.js'
+import { decideNext, type Observation, type PollState, type ScheduleSettings } from './schedule.js'
+
+/*
+ * The poll engine. It knows nothing of vendors: it calls `read`, feeds what comes back to the
+ * pure schedule, sleeps on the client's timer queue, and hands each task to the waits that
+ * share the loop. One loop per task id per client.
+ */
+
+/** One subscriber of a loop: a `waitFor`, a `watch` or a `resume`. */
+export interface Waiter {
+  /** Called with every task read. Throwing rejects this waiter only. */
+  deliver(task: VideoTask, state: PollState): void
+  /** Called once when the loop ends for this waiter. */
+  settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void
+}
+
+/** What a loop needs from the client. */
+export interface LoopDependencies {
+  taskId: string
+  /** One read, with the client's retries; `onRequest` is called for each HTTP request. */
+  read(signal: AbortSignal, onRequest: () => void): Promise<TaskRead>
+  queue: TimerQueue
+  settings: ScheduleSettings
+  random: () => number
+  /** Called when the last waiter leaves, so the client can forget the loop. */
+  onIdle(loop: PollLoop): void
+}
+
+/** Whether another read may succeed after this error, and how long the server asked to wait. */
+export function classifyError(error: unknown): { transient: boolean; retryAfterMs: number | null } {
+  if (!(error instanceof VideoTaskError)) return { transient: false, retryAfterMs: null }
+  const retryable = (error as { retryable?: unknown }).retryable === true
+  const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs
+  return {
+    transient: retryable,
+    retryAfterMs: typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? retryAfter : null,
+  }
+}
+
+/** Internal: the reason a loop aborts its own request when nobody waits any more. */
+const STOPPED = Symbol('stopped')
+
+/** A poll loop for one task id, shared by every wait for it on one client. */
+export class PollLoop {
+  readonly taskId: string
+  state: PollState
+  lastTask: VideoTask | null = null
+  lastError: unknown = undefined
+  readonly #deps: LoopDependencies
+  readonly #waiters = new Set<Waiter>()
+  #controller: AbortController | null = null
+  #cancelSleep: Cancel | null = null
+  #finished = false
+
+  constructor(deps: LoopDependencies, state: PollState) {
+    this.taskId = deps.taskId
+    this.#deps = deps
+    this.state = state
+  }
+
+  /** How many waits share the loop. */
+  get waiters(): number {
+    return this.#waiters.size
+  }
+
+  /** Starts the loop: the first read is due at `state.nextReadAt` (at once for a new wait). */
+  start(): void {
+    if (this.state.nextReadAt <= this.#deps.queue.now()) void this.#tick()
+    else this.#scheduleRead(this.state.nextReadAt)
+  }
+
+  /** Adds a wait. A wait that joins a running loop sees the latest task at once. */
+  add(waiter: Waiter): void {
+    this.#waiters.add(waiter)
+    if (this.lastTask) this.#deliver(waiter, this.lastTask)
+  }
+
+  /** Removes a wait; the last one out stops the loop, cancelling its request and sleep. */
+  remove(waiter: Waiter): void {
+    if (!this.#waiters.delete(waiter) || this.#waiters.size > 0) return
+    this.#stop()
+  }
+
+  #stop(): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#cancelSleep?.()
+    this.#cancelSleep = null
+    this.#controller?.abort(STOPPED)
+    this.#controller = null
+    this.#deps.onIdle(this)
+  }
+
+  #scheduleRead(at: number): void {
+    this.#cancelSleep = this.#deps.queue.schedule(at, () => {
+      this.#cancelSleep = null
+      void this.#tick()
+    })
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#finished) return
+    const controller = new AbortController()
+    this.#controller = controller
+    let observation: Observation
+    let pollHintMs: number | null = null
+    try {
+      const read = await this.#deps.read(controller.signal, () => {
+        this.state = { ...this.state, reads: this.state.reads + 1 }
+      })
+      pollHintMs = read.pollHintMs
+      observation = { kind: 'task', task: read.task, pollHintMs }
+    } catch (error) {
+      if (controller.signal.aborted) return
+      const { transient, retryAfterMs } = classifyError(error)
+      this.lastError = error
+      if (!transient) {
+        this.#settleAll({ ok: false, error })
+        return
+      }
+      observation = { kind: 'error', error, transient, retryAfterMs }
+    }
+    if (this.#finished) return
+    this.#controller = null
+    const now = this.#deps.queue.now()
+    const { state, decision } = decideNext(
+      this.state,
+      observation,
+      this.#deps.settings,
+      now,
+      this.#deps.random(),
+    )
+    this.state = state
+    if (observation.kind === 'task') {
+      this.lastTask = observation.task
+      for (const waiter of [...this.#waiters]) this.#deliver(waiter, observation.task)
+      if (this.#finished) return
+    }
+    switch (decision.action) {
+      case 'read':
+        this.#scheduleRead(state.nextReadAt)
+        return
+      case 'succeed':
+        this.#settleAll({ ok: true, task: decision.task })
+        return
+      case 'fail':
+        this.#settleAll({ ok: false, error: new TaskFailedError(decision.task) })
+        return
+      case 'cancel':
+        this.#settleAll({ ok: false, error: new TaskCancelledError(decision.task) })
+        return
+      case 'give-up':
+        this.#settleAll({
+          ok: false,
+          error:
+            decision.reason === 'unknown' && this.lastTask
+              ? new UnknownStatusError(this.lastTask, this.state.consecutiveUnknown)
+              : this.lastError,
+        })
+    }
+  }
+
+  #deliver(waiter: Waiter, task: VideoTask): void {
+    try {
+      waiter.deliver(task, this.state)
+    } catch (error) {
+      // A callback that throws ends its own wait with that error; others go on.
+      this.#waiters.delete(waiter)
+      waiter.settle({ ok: false, error })
+      if (this.#waiters.size === 0) this.#stop()
+    }
+  }
+
+  #settleAll(outcome: Parameters<Waiter['settle']>[0]): void {
+    const waiters = [...this.#waiters]
+    this.#waiters.clear()
+    this.#stop()
+    for (const waiter of waiters) waiter.settle(outcome)
+  }
+}
+
+/** A timeout error for a wait that started at `startedAt`. */
+export function timeoutError(
+  loop: PollLoop,
+  startedAt: number,
+  now: number,
+  timeoutMs: number,
+): WaitTimeoutError {
+  return new WaitTimeoutError({
+    taskId: loop.taskId,
+    lastTask: loop.lastTask,
+    elapsedMs: now - startedAt,
+    reads: loop.state.reads,
+    timeoutMs,
+    cause: loop.lastError,
+  })
+}

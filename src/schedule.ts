@@ -1,0 +1,226 @@
+import type { VideoTask, VideoTaskStatus } from './model.js'
+
+/**
+ * The schedule's settings, resolved (every value present). See `WaitOptions` for what each means
+ * and its default.
+ */
+export interface ScheduleSettings {
+  intervalMs: number
+  maxIntervalMs: number
+  minIntervalMs: number
+  backoffFactor: number
+  jitter: number
+  maxRetryAfterMs: number
+  adaptive: boolean
+  maxConsecutiveFailures: number
+  maxConsecutiveUnknown: number
+}
+
+/** A progress reading the adaptive schedule estimates the rate from. */
+export interface ProgressSample {
+  /** When it was read (milliseconds since the epoch). */
+  at: number
+  /** The progress, 0-100. */
+  progress: number
+}
+
+/**
+ * Where a wait stands. Plain JSON: store it (`JSON.stringify`) and pass it to `client.resume`
+ * to continue the wait after a restart.
+ */
+export interface PollState {
+  /** The format version. */
+  version: 1
+  /** The task waited for. */
+  taskId: string
+  /** The provider id the state belongs to (resume checks it). */
+  provider: string
+  /** When the wait started (milliseconds since the epoch). */
+  startedAt: number
+  /** When the wait gives up (milliseconds since the epoch), or `null` for never. */
+  deadlineAt: number | null
+  /** HTTP requests made, failed ones and retries included. */
+  reads: number
+  /** Failed reads in a row (transient failures only; a permanent one ends the wait). */
+  consecutiveFailures: number
+  /** Reads in a row that returned `unknown`. */
+  consecutiveUnknown: number
+  /** How far the interval has grown since the last status change. */
+  backoffStep: number
+  /** The last status read, or `null` before the first read. */
+  lastStatus: VideoTaskStatus | null
+  /** The first and the latest progress readings of the current run of increasing progress. */
+  samples: ProgressSample[]
+  /** When the next read is due (milliseconds since the epoch). */
+  nextReadAt: number
+}
+
+/** What one read produced: a task (with the server's hint), or an error. */
+export type Observation =
+  | { kind: 'task'; task: VideoTask; pollHintMs: number | null }
+  | { kind: 'error'; error: unknown; transient: boolean; retryAfterMs: number | null }
+
+/** What to do after an observation. */
+export type Decision =
+  | { action: 'read'; delayMs: number; reason: DelayReason }
+  | { action: 'succeed'; task: VideoTask }
+  | { action: 'fail'; task: VideoTask }
+  | { action: 'cancel'; task: VideoTask }
+  | { action: 'give-up'; reason: 'failures' | 'unknown' }
+
+/** Why the schedule chose a delay: useful in logs and tests. */
+export type DelayReason = 'backoff' | 'adaptive' | 'poll-hint' | 'retry-after' | 'failure-backoff'
+
+/** A fresh state for a wait that starts at `now`. The first read is due at once. */
+export function initialPollState(options: {
+  taskId: string
+  provider: string
+  now: number
+  timeoutMs: number
+}): PollState {
+  return {
+    version: 1,
+    taskId: options.taskId,
+    provider: options.provider,
+    startedAt: options.now,
+    deadlineAt: Number.isFinite(options.timeoutMs) ? options.now + options.timeoutMs : null,
+    reads: 0,
+    consecutiveFailures: 0,
+    consecutiveUnknown: 0,
+    backoffStep: 0,
+    lastStatus: null,
+    samples: [],
+    nextReadAt: options.now,
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value))
+}
+
+/**
+ * Decides what follows an observation: a pure function of the state, the observation, the
+ * settings, the time and a random number in [0, 1) for jitter. Returns the next state and the
+ * decision; the caller does the sleeping.
+ *
+ * - Succeeded, failed and cancelled end the wait. `unknown` keeps polling until
+ *   `maxConsecutiveUnknown` in a row.
+ * - Permanent errors are the caller's to throw; transient ones back off (or follow
+ *   `Retry-After`, capped at `maxRetryAfterMs`) until `maxConsecutiveFailures` in a row.
+ * - Otherwise the interval grows from `intervalMs` by `backoffFactor` per read up to
+ *   `maxIntervalMs`, resetting when the status changes. A server's poll hint replaces it; with
+ *   `adaptive`, steadily rising progress aims the next read at the predicted finish.
+ * - No delay is ever shorter than `minIntervalMs`, whatever the server says.
+ */
+export function decideNext(
+  state: PollState,
+  observation: Observation,
+  settings: ScheduleSettings,
+  now: number,
+  random: number,
+): { state: PollState; decision: Decision } {
+  const next: PollState = { ...state }
+  if (observation.kind === 'error') {
+    next.consecutiveFailures = state.consecutiveFailures + 1
+    if (next.consecutiveFailures > settings.maxConsecutiveFailures) {
+      return { state: next, decision: { action: 'give-up', reason: 'failures' } }
+    }
+    const backoff = settings.intervalMs * 2 ** (next.consecutiveFailures - 1)
+    const delay =
+      observation.retryAfterMs !== null
+        ? {
+            delayMs: clamp(
+              observation.retryAfterMs * (1 + settings.jitter * random),
+              settings.minIntervalMs,
+              Math.max(settings.maxRetryAfterMs, settings.minIntervalMs),
+            ),
+            reason: 'retry-after' as const,
+          }
+        : {
+            delayMs: clamp(
+              backoff * (1 - settings.jitter * random),
+              settings.minIntervalMs,
+              settings.maxIntervalMs,
+            ),
+            reason: 'failure-backoff' as const,
+          }
+    next.nextReadAt = now + delay.delayMs
+    return { state: next, decision: { action: 'read', ...delay } }
+  }
+
+  const { task, pollHintMs } = observation
+  next.consecutiveFailures = 0
+  const changed = task.status !== state.lastStatus
+  next.lastStatus = task.status
+  next.backoffStep = changed ? 0 : state.backoffStep + 1
+  next.samples = nextSamples(state.samples, task, now, changed)
+
+  switch (task.status) {
+    case 'succeeded':
+      return { state: next, decision: { action: 'succeed', task } }
+    case 'failed':
+      return { state: next, decision: { action: 'fail', task } }
+    case 'cancelled':
+      return { state: next, decision: { action: 'cancel', task } }
+    case 'unknown':
+      next.consecutiveUnknown = state.consecutiveUnknown + 1
+      if (next.consecutiveUnknown > settings.maxConsecutiveUnknown) {
+        return { state: next, decision: { action: 'give-up', reason: 'unknown' } }
+      }
+      break
+    default:
+      next.consecutiveUnknown = 0
+  }
+
+  let delayMs: number
+  let reason: DelayReason
+  const predicted = settings.adaptive ? predictRemainingMs(next.samples) : null
+  if (pollHintMs !== null) {
+    delayMs = clamp(pollHintMs, settings.minIntervalMs, settings.maxIntervalMs)
+    reason = 'poll-hint'
+  } else if (predicted !== null) {
+    delayMs = clamp(predicted, settings.minIntervalMs, settings.maxIntervalMs)
+    reason = 'adaptive'
+  } else {
+    // Jitter only shortens the interval, so maxIntervalMs holds.
+    const grown = settings.intervalMs * settings.backoffFactor ** next.backoffStep
+    delayMs = clamp(
+      Math.min(grown, settings.maxIntervalMs) * (1 - settings.jitter * random),
+      settings.minIntervalMs,
+      settings.maxIntervalMs,
+    )
+    reason = 'backoff'
+  }
+  next.nextReadAt = now + delayMs
+  return { state: next, decision: { action: 'read', delayMs, reason } }
+}
+
+/*
+ * Keeps the first and the latest sample of the current run of rising progress while running.
+ * Progress that goes backwards, or a status change, starts a new run: the old rate no longer
+ * says anything about the time left.
+ */
+function nextSamples(
+  samples: readonly ProgressSample[],
+  task: VideoTask,
+  now: number,
+  changed: boolean,
+): ProgressSample[] {
+  if (task.status !== 'running' || task.progress === null) return []
+  const sample = { at: now, progress: task.progress }
+  const first = samples[0]
+  const latest = samples[samples.length - 1]
+  if (changed || !first || !latest || task.progress < latest.progress) return [sample]
+  return [first, sample]
+}
+
+/** Milliseconds until progress reaches 100 at the rate seen so far, or `null` if unknown. */
+export function predictRemainingMs(samples: readonly ProgressSample[]): number | null {
+  const first = samples[0]
+  const latest = samples[samples.length - 1]
+  if (!first || !latest || samples.length < 2) return null
+  const elapsed = latest.at - first.at
+  const gained = latest.progress - first.progress
+  if (elapsed <= 0 || gained <= 0 || latest.progress >= 100) return null
+  return ((100 - latest.progress) * elapsed) / gained
+}
