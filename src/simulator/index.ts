@@ -1,0 +1,82 @@
+/**
+ * `video-tasks/simulator`: a local HTTP server that speaks the four vendor APIs the SDK polls
+ * (OpenAI Sora and gateways, Doubao relay gateways, generic `/task/{id}` APIs, check-result
+ * APIs), with scripted tasks, a controllable clock and injectable faults.
+ *
+ * It depends on node built-ins only and shares no code with the SDK's adapters: it speaks the
+ * vendors' dialects from their docs, so it checks the adapters rather than mirroring them.
+ *
+ * @packageDocumentation
+ */
+
+import { startServer } from './server.js'
+import type { Simulator, SimulatorOptions } from './types.js'
+import { validateOptions } from './validate.js'
+
+export type {
+  FaultKind,
+  FaultSpec,
+  ProgressMode,
+  RandomFaults,
+  ResolvedTaskScript,
+  RetryAfterStyle,
+  ScriptedFault,
+  SimulatedDialect,
+  SimulatedProvider,
+  SimulatedTask,
+  SimulatedTaskInfo,
+  Simulator,
+  SimulatorDialects,
+  SimulatorOptions,
+  SimulatorStats,
+  TaskOutcome,
+  TaskPhase,
+  TaskScript,
+} from './types.js'
+
+/**
+ * Starts a simulator on `127.0.0.1` (a free port by default).
+ *
+ * Routes (all need `Authorization: Bearer <apiKey>`; a missing or wrong key gets the vendor's
+ * 401 body):
+ * - `GET /v1/videos/{id}` and `GET /v1/videos/{id}/content[?variant=...]` (`openai`)
+ * - `GET /v1/video/generations/{id}` (`doubao`)
+ * - `GET /task/{id}` and `GET /v1/files/retrieve?file_id=...` (`generic-task`)
+ * - `POST /api/video-generations/check-result` with `{"taskId": id}` (`check-result`)
+ * - `GET /files/{id}.mp4`: the default video URL, no key needed, 404 until the task succeeded
+ * - the control endpoint: `POST /__simulator/tasks` (a {@link TaskScript} → 201 task),
+ *   `GET /__simulator/tasks`, `GET /__simulator/tasks/{id}`, `GET /__simulator/stats`,
+ *   `POST /__simulator/faults` ({@link RandomFaults} or `null`), `POST /__simulator/clock`
+ *   (`{"advanceMs": n}`).
+ *
+ * A task is visible on its own provider's routes only; elsewhere it is the vendor's 404.
+ *
+ * @param options - see {@link SimulatorOptions}; a wrong option rejects with a `TypeError`
+ * naming it.
+ * @returns the running {@link Simulator}; `await sim.close()` when done.
+ *
+ * @example
+ * ```ts
+ * import { startSimulator } from 'video-tasks/simulator'
+ *
+ * let clock = Date.UTC(2025, 0, 1)
+ * const sim = await startSimulator({ now: () => clock })
+ * const task = sim.createTask({
+ *   provider: 'openai',
+ *   dialect: 'gateway',
+ *   queuedMs: 1_000,
+ *   runningMs: 9_000,
+ *   faults: [{ kind: 'rate-limit', times: 1, retryAfter: 'ms', retryAfterMs: 200 }],
+ * })
+ * const headers = { authorization: `Bearer ${sim.apiKey}` }
+ * await fetch(task.statusUrl, { headers }) // 429 with retry-after-ms: 200
+ * await fetch(task.statusUrl, { headers }) // 200 {"status": "pending", ...}
+ * clock += 10_000
+ * await fetch(task.statusUrl, { headers }) // 200 {"status": "completed", "url": ...}
+ * sim.requests(task.id) // 3
+ * await sim.close()
+ * ```
+ */
+export async function startSimulator(options?: SimulatorOptions): Promise<Simulator> {
+  return startServer(validateOptions(options))
+}

@@ -1,0 +1,103 @@
+import { afterEach } from 'vitest'
+import {
+  type SimulatedProvider,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.js'
+
+/** The vendor routes, written out here so the tests check the simulator's routing too. */
+const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> = {
+  openai: '/v1/videos/',
+  doubao: '/v1/video/generations/',
+  'generic-task': '/task/',
+}
+
+/** A clock the tests move by hand. */
+export function fakeClock(start = Date.UTC(2025, 0, 15, 12)) {
+  let time = start
+  return {
+    now: () => time,
+    tick(ms: number) {
+      time += ms
+    },
+    set(ms: number) {
+      time = ms
+    },
+  }
+}
+
+/** Starts simulators for a test; every one is closed after it. */
+export function useSimulators() {
+  const started: Simulator[] = []
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((sim) => sim.close()))
+  })
+  return async (options?: SimulatorOptions) => {
+    const sim = await startSimulator(options)
+    started.push(sim)
+    return sim
+  }
+}
+
+/** A response read to the end. */
+export interface Read {
+  status: number
+  headers: Headers
+  text: string
+  // biome-ignore lint/suspicious/noExplicitAny: tests poke into vendor bodies freely
+  json: any
+}
+
+export interface ReadOptions {
+  /** The bearer key; `null` sends no `Authorization` header. Default: the simulator's key. */
+  key?: string | null
+  signal?: AbortSignal
+}
+
+/** Reads a task's status the way the vendor's API is called. */
+export async function read(
+  sim: Simulator,
+  task: { provider: SimulatedProvider; id: string },
+  options: ReadOptions = {},
+): Promise<Read> {
+  const headers: Record<string, string> = {}
+  const key = options.key === undefined ? sim.apiKey : options.key
+  if (key !== null) headers.authorization = `Bearer ${key}`
+  const init: RequestInit = { headers }
+  if (options.signal !== undefined) init.signal = options.signal
+  let url: string
+  if (task.provider === 'check-result') {
+    url = `${sim.baseURL}/api/video-generations/check-result`
+    init.method = 'POST'
+    headers['content-type'] = 'application/json'
+    init.body = JSON.stringify({ taskId: task.id })
+  } else {
+    url = `${sim.baseURL}${STATUS_PATHS[task.provider]}${encodeURIComponent(task.id)}`
+  }
+  return toRead(await fetch(url, init))
+}
+
+/** Reads any response to the end. */
+export async function toRead(response: Response): Promise<Read> {
+  const text = await response.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, headers: response.headers, text, json }
+}
+
+/** `fetch` with the simulator's key. */
+export function authed(sim: Simulator, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${sim.baseURL}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${sim.apiKey}`,
+      'content-type': 'application/json',
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  })
+}
