@@ -504,11 +504,11 @@ export function createClient<TDetails extends VideoTaskDetails>(
         throw new TypeError('Expected the options to be an object')
       }
       checkSignal(getOptions.signal)
+      checkScheduleOptions({ retries: getOptions.retries })
       const settings =
         getOptions.retries === undefined
           ? clientDefaults
           : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
-      if (getOptions.retries !== undefined) checkScheduleOptions({ retries: getOptions.retries })
       const result = await read(taskId, settings, getOptions.signal, () => {})
       return result.task
     },
