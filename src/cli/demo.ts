@@ -1,0 +1,328 @@
+/*
+ * `npm run demo` / `video-tasks demo`: a simulator of the four vendor APIs, nine tasks in their
+ * dialects with different outcomes and progress styles, all waited for at once with the SDK,
+ * then a summary. No key, no network.
+ */
+import { createClient, type VideoTaskClient } from '../client.js'
+import type { VideoTask } from '../model.js'
+import { checkResult } from '../providers/check-result.js'
+import type { Provider } from '../providers/define-provider.js'
+import { doubao } from '../providers/doubao.js'
+import { genericTask } from '../providers/generic-task.js'
+import { openai } from '../providers/openai.js'
+import { startSimulator } from '../simulator/index.js'
+import type { SimulatedProvider, TaskScript } from '../simulator/types.js'
+import { type CliIO, EXIT, parse, parsePositive, UsageError } from './common.js'
+import { classify, type WaitResult } from './outcome.js'
+import {
+  colorFor,
+  createBoard,
+  formatDuration,
+  formatTable,
+  liveFor,
+  outcomeStyle,
+  palette,
+} from './render.js'
+
+/** `video-tasks demo --help`. */
+export const DEMO_HELP = `Usage: video-tasks demo [--time-scale X]
+
+Starts a local simulator of the four vendor APIs, creates nine tasks in different dialects,
+outcomes and progress styles, waits for all of them at once with the SDK (live progress bars on
+a terminal, plain lines otherwise), and prints a summary. No key, no network.
+
+Options:
+      --time-scale <X>    virtual ms per real ms (default 20: the longest task, 107 s, takes ~5 s)
+  -h, --help              this help
+`
+
+/** One task of the demo: its script, and what it shows off. */
+interface DemoTask {
+  script: TaskScript & { id: string; outcome: 'succeeded' | 'failed' | 'cancelled' }
+  /** Why this task is in the demo, for people reading the code. */
+  shows: string
+}
+
+/*
+ * Fixed ids in each vendor's shape, so the demo's output reads the same from run to run.
+ * Durations are virtual (vendor-like: minutes of queue and generation, squeezed by the time
+ * scale).
+ */
+const TASKS: readonly DemoTask[] = [
+  {
+    shows: 'the official API: integer progress, the video behind /content (needs the key)',
+    script: {
+      provider: 'openai',
+      dialect: 'official',
+      id: 'video_68d7512d0784',
+      progress: 'fine',
+      outcome: 'succeeded',
+      queuedMs: 6_000,
+      runningMs: 84_000,
+    },
+  },
+  {
+    shows: 'a gateway: progress as a 0-1 fraction, cancelled half-way',
+    script: {
+      provider: 'openai',
+      dialect: 'gateway',
+      id: 'task_b71c03e9a2f4',
+      progress: 'fine',
+      progressFormat: 'fraction',
+      urlField: 'video_url',
+      outcome: 'cancelled',
+      queuedMs: 4_000,
+      runningMs: 46_000,
+    },
+  },
+  {
+    shows: 'the relay gateway: NOT_START, SUBMITTED, QUEUED, "30%" steps, SUCCESS',
+    script: {
+      provider: 'doubao',
+      dialect: 'gateway-upper',
+      id: 'cgt-20250601-8a1f',
+      progress: 'coarse',
+      outcome: 'succeeded',
+      queuedMs: 15_000,
+      runningMs: 75_000,
+    },
+  },
+  {
+    shows: "the doc's lower-case words, the video URL in fail_reason",
+    script: {
+      provider: 'doubao',
+      dialect: 'legacy',
+      id: 'cgt-20250601-93c2',
+      progress: 'coarse',
+      outcome: 'succeeded',
+      queuedMs: 5_000,
+      runningMs: 60_000,
+    },
+  },
+  {
+    shows: 'the second shape: no progress at all, then a failure',
+    script: {
+      provider: 'doubao',
+      dialect: 'second-shape',
+      id: 'cgt-20250601-b417',
+      progress: 'none',
+      outcome: 'failed',
+      failureReason: 'The prompt was rejected by the content filter',
+      queuedMs: 5_000,
+      runningMs: 35_000,
+    },
+  },
+  {
+    shows: 'the /task envelope: code 10000, in_queue, generating, done (no progress field)',
+    script: {
+      provider: 'generic-task',
+      dialect: 'envelope',
+      id: '314052875571396',
+      progress: 'none',
+      outcome: 'succeeded',
+      queuedMs: 10_000,
+      runningMs: 70_000,
+    },
+  },
+  {
+    shows: 'MiniMax style: Preparing, Queueing, Processing, Success with a file_id only',
+    script: {
+      provider: 'generic-task',
+      dialect: 'minimax',
+      id: '106916112212032',
+      progress: 'none',
+      outcome: 'succeeded',
+      queuedMs: 12_000,
+      runningMs: 95_000,
+    },
+  },
+  {
+    shows: "the doc's envelope: Pending, Processing, Cancelled",
+    script: {
+      provider: 'generic-task',
+      dialect: 'envelope-doc',
+      id: '314052875571402',
+      progress: 'none',
+      outcome: 'cancelled',
+      queuedMs: 8_000,
+      runningMs: 40_000,
+    },
+  },
+  {
+    shows: 'check-result: POST with the id in the body, failed with the credits refunded',
+    script: {
+      provider: 'check-result',
+      dialect: 'documented',
+      id: 'task_7f3a9c21d4e8',
+      progress: 'fine',
+      outcome: 'failed',
+      failureReason: 'Upstream generation error',
+      queuedMs: 3_000,
+      runningMs: 50_000,
+    },
+  },
+]
+
+/** The SDK's provider for each simulated API, pointed at the simulator. */
+function providerFor(id: SimulatedProvider, baseURL: string, apiKey: string): Provider {
+  switch (id) {
+    case 'openai':
+      return openai({ baseURL, apiKey }) as Provider
+    case 'doubao':
+      return doubao({ baseURL, apiKey }) as Provider
+    case 'generic-task':
+      return genericTask({ baseURL, apiKey }) as Provider
+    case 'check-result':
+      return checkResult({ baseURL, apiKey }) as Provider
+  }
+}
+
+/** Runs the demo. Resolves with 0 when every task ended as scripted. */
+export async function demoCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'time-scale': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  })
+  if (values.help) {
+    io.stdout.write(DEMO_HELP)
+    return EXIT.ok
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`Unexpected argument ${JSON.stringify(positionals[0])}`)
+  }
+  const timeScale =
+    values['time-scale'] === undefined ? 20 : parsePositive('--time-scale', values['time-scale'])
+  const live = liveFor(io.stdout, io.env)
+  const colors = palette(colorFor(io.stdout, io.env))
+
+  const sim = await startSimulator({ timeScale })
+  const clients = new Map<SimulatedProvider, VideoTaskClient>()
+  const controller = new AbortController()
+  const interrupt = new Error('Interrupted')
+  const unsubscribe = io.onSignal(() => {
+    unsubscribe()
+    controller.abort(interrupt)
+  })
+  try {
+    for (const task of TASKS) sim.createTask(task.script)
+    for (const id of new Set(TASKS.map((task) => task.script.provider))) {
+      const provider = providerFor(id, sim.baseURL, sim.apiKey)
+      const defaults = provider.pollDefaults
+      // The provider's real schedule, squeezed by the time scale like the tasks themselves:
+      // the reads counted below are about what the same waits would cost at real speed.
+      clients.set(
+        id,
+        createClient({
+          provider,
+          intervalMs: defaults.intervalMs / timeScale,
+          maxIntervalMs: defaults.maxIntervalMs / timeScale,
+          minIntervalMs: 1_000 / timeScale,
+        }),
+      )
+    }
+    const longest = Math.max(
+      ...TASKS.map((task) => (task.script.queuedMs ?? 0) + (task.script.runningMs ?? 0)),
+    )
+    io.stdout.write(
+      `${colors.bold('video-tasks demo')}: simulator at ${sim.baseURL}, ${TASKS.length} tasks on 4 APIs, ` +
+        `time scale ${timeScale}x (${formatDuration(longest)} of vendor time in ${formatDuration(longest / timeScale)})\n\n`,
+    )
+
+    const board = createBoard(
+      TASKS.map((task) => ({
+        label: task.script.provider,
+        detail: task.script.dialect,
+        taskId: task.script.id,
+      })),
+      { stream: io.stdout, live, color: colorFor(io.stdout, io.env) },
+    )
+    const startedAt = Date.now()
+    const results: (WaitResult & { elapsedMs: number })[] = []
+    // Stopped in `finally` too: a live board hides the cursor, and an error must not leave the
+    // terminal without one.
+    try {
+      await Promise.all(
+        TASKS.map(async (task, index) => {
+          const client = clients.get(task.script.provider)
+          if (!client) throw new Error(`No client for ${task.script.provider}`)
+          let last: VideoTask | null = null
+          const settled = await client
+            .waitFor(task.script.id, {
+              signal: controller.signal,
+              // Far beyond the longest script: a demo that hangs is a bug, not a wait.
+              timeoutMs: (4 * longest) / timeScale + 10_000,
+              onUpdate: (read) => {
+                last = read
+                board.update(index, read)
+              },
+              onProgress: (progress) => board.progress(index, progress),
+            })
+            .then(
+              (value): PromiseSettledResult<VideoTask> => ({ status: 'fulfilled', value }),
+              (reason: unknown): PromiseSettledResult<VideoTask> => ({
+                status: 'rejected',
+                reason,
+              }),
+            )
+          const result = classify(settled, interrupt, last)
+          results[index] = { ...result, elapsedMs: Date.now() - startedAt }
+          board.finish(index, result.outcome, result.note)
+        }),
+      )
+    } finally {
+      board.stop()
+    }
+    if (controller.signal.aborted) {
+      io.stdout.write('\nInterrupted.\n')
+      return EXIT.interrupted
+    }
+
+    const rows = TASKS.map((task, index) => {
+      const result = results[index]
+      const outcome = result?.outcome ?? 'error'
+      return [
+        task.script.provider,
+        task.script.dialect ?? '',
+        task.script.progress ?? '',
+        outcomeStyle(outcome, colors).paint(outcome),
+        String(sim.requests(task.script.id)),
+        formatDuration(result?.elapsedMs ?? Number.NaN),
+        result?.note ?? '',
+      ]
+    })
+    io.stdout.write(
+      `\n${formatTable(
+        [
+          { header: 'provider' },
+          { header: 'dialect' },
+          { header: 'progress' },
+          { header: 'outcome' },
+          { header: 'reads', align: 'right' },
+          { header: 'time', align: 'right' },
+          { header: 'video URL or error' },
+        ],
+        rows,
+        colors,
+      )}\n\n`,
+    )
+    const unexpected = TASKS.filter(
+      (task, index) => results[index]?.outcome !== task.script.outcome,
+    )
+    const reads = TASKS.reduce((sum, task) => sum + sim.requests(task.script.id), 0)
+    if (unexpected.length > 0) {
+      io.stdout.write(
+        `${colors.red('Unexpected outcomes')} for ${unexpected.map((task) => task.script.id).join(', ')}.\n`,
+      )
+      return EXIT.error
+    }
+    io.stdout.write(
+      `All ${TASKS.length} tasks ended as scripted, in ${reads} reads over ${formatDuration(Date.now() - startedAt)}.\n` +
+        'Next: npm test, or `video-tasks simulate` for a simulator of your own (docs/simulator.md).\n',
+    )
+    return EXIT.ok
+  } finally {
+    unsubscribe()
+    await Promise.all([...clients.values()].map((client) => client.close()))
+    await sim.close()
+  }
+}
