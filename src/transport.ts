@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici'
+import type { Agent, Dispatcher } from 'undici'
 import { ConnectionError, ResponseValidationError } from './errors.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
@@ -41,9 +41,12 @@ export interface Transport {
 /** Options of {@link createTransport}. */
 export interface TransportOptions {
   /**
-   * A `fetch` function to use instead of undici: for edge runtimes, proxies, and tests through msw.
-   * Redirects are not followed either way, so credentials never reach another origin.
-   * @default undefined (undici's `request` over a keep-alive agent)
+   * A `fetch` function to use instead of the default: for proxies, tests through msw, or a
+   * runtime's own `fetch` wrapper. Redirects are not followed either way, so credentials never
+   * reach another origin.
+   * @default undefined: on Node.js, undici's `request` over a keep-alive agent (undici is loaded
+   * when the transport is created, never by importing the package); on Bun, Deno and edge
+   * runtimes, the global `fetch`
    */
   fetch?: FetchFunction | undefined
   /**
@@ -140,9 +143,50 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
  */
 export function createTransport(options: TransportOptions = {}): Transport {
   const resolved = resolveTransportOptions(options)
-  return options.fetch
-    ? createFetchTransport(options.fetch, resolved)
-    : createUndiciTransport(resolved)
+  if (options.fetch) return createFetchTransport(options.fetch, resolved)
+  if (isNode()) {
+    // Start loading undici now, so the first request does not wait for it; a failure to load
+    // surfaces at that request.
+    loadUndici().catch(() => {})
+    return createUndiciTransport(resolved)
+  }
+  if (typeof globalThis.fetch !== 'function') {
+    throw new TypeError('Expected a global `fetch` in this runtime, or the `fetch` option')
+  }
+  // Looked up at each request, so a `fetch` patched later (msw, a proxy) is the one used.
+  return createFetchTransport((input, init) => globalThis.fetch(input, init), resolved)
+}
+
+/**
+ * Node.js itself, not Bun, Deno or an edge runtime's Node.js compatibility (which may all set
+ * `process.versions.node`): undici is the transport there; elsewhere the platform's `fetch` is.
+ */
+function isNode(): boolean {
+  const global = globalThis as {
+    process?: { versions?: Record<string, string | undefined> }
+    navigator?: { userAgent?: unknown }
+  }
+  const versions = global.process?.versions
+  return (
+    typeof versions?.node === 'string' &&
+    versions.bun === undefined &&
+    !('Deno' in globalThis) &&
+    // Vercel Edge and Cloudflare Workers.
+    !('EdgeRuntime' in globalThis) &&
+    global.navigator?.userAgent !== 'Cloudflare-Workers'
+  )
+}
+
+let undiciModule: Promise<typeof import('undici')> | undefined
+
+/**
+ * Loads undici once, when the first transport is created on Node.js: importing this package never
+ * loads it (Bun resolves `undici` to a stand-in without `Agent#request`; Deno and edge runtimes
+ * need not have it). The CommonJS build turns this `import()` into `require()` (tsup.config.ts).
+ */
+function loadUndici(): Promise<typeof import('undici')> {
+  undiciModule ??= import('undici')
+  return undiciModule
 }
 
 function tooLarge(
@@ -156,6 +200,8 @@ function tooLarge(
     status,
     provider: request.provider ?? '',
     url,
+    // Like any other 5xx (a proxy's oversized error page), worth reading again.
+    retryable: status >= 500,
   })
 }
 
@@ -211,22 +257,29 @@ const nextTurn = globalThis.setImmediate
 
 function createUndiciTransport(options: ResolvedTransportOptions): Transport {
   let agent: Agent | undefined
-  const getAgent = () => {
-    agent ??= new Agent({
-      keepAliveTimeout: 10_000,
-      keepAliveMaxTimeout: 10_000,
-      headersTimeout: options.headersTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs,
+  let loading: Promise<Agent> | undefined
+  const getAgent = (): Agent | Promise<Agent> => {
+    if (agent) return agent
+    loading ??= loadUndici().then((undici) => {
+      agent ??= new undici.Agent({
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 10_000,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+      })
+      return agent
     })
-    return agent
+    return loading
   }
 
   return {
     async send(request) {
       request.signal?.throwIfAborted()
+      const current = agent ?? (await getAgent())
+      request.signal?.throwIfAborted()
       let response: Dispatcher.ResponseData
       try {
-        response = await getAgent().request({
+        response = await current.request({
           origin: new URL(request.url).origin,
           path: pathOf(request.url),
           method: request.method,
@@ -269,8 +322,9 @@ function createUndiciTransport(options: ResolvedTransportOptions): Transport {
       return { status: response.statusCode, headers, body: text }
     },
     async close() {
-      const current = agent
+      const current = agent ?? (await loading?.catch(() => undefined))
       agent = undefined
+      loading = undefined
       await current?.close()
     },
   }

@@ -1,0 +1,141 @@
+/**
+ * Type tests of the task model. `tsc --noEmit` (npm run typecheck) checks them; vitest runs them
+ * as no-ops. `toEqualTypeOf` is exact: a type that gets looser (or tighter) fails here.
+ */
+
+import {
+  type CheckResultVideoDetails,
+  type DoubaoVideoDetails,
+  type FinalVideoTaskStatus,
+  type GenericTaskVideoDetails,
+  isFinalStatus,
+  type OpenAIVideoDetails,
+  type VideoTask,
+  type VideoTaskDetails,
+  type VideoTaskFailure,
+  type VideoTaskOf,
+  type VideoTaskSchema,
+  type VideoTaskStatus,
+} from 'video-tasks'
+import { describe, expectTypeOf, it } from 'vitest'
+import type { z } from 'zod'
+
+describe('VideoTaskStatus', () => {
+  it('is the six statuses', () => {
+    expectTypeOf<VideoTaskStatus>().toEqualTypeOf<
+      'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'unknown'
+    >()
+    expectTypeOf<FinalVideoTaskStatus>().toEqualTypeOf<'succeeded' | 'failed' | 'cancelled'>()
+    expectTypeOf<VideoTask['status']>().toEqualTypeOf<VideoTaskStatus>()
+  })
+
+  it('isFinalStatus is a type guard for the final statuses', () => {
+    expectTypeOf(isFinalStatus).guards.toEqualTypeOf<FinalVideoTaskStatus>()
+    expectTypeOf(isFinalStatus).parameter(0).toEqualTypeOf<VideoTaskStatus>()
+  })
+})
+
+describe('VideoTask', () => {
+  it('has the common fields', () => {
+    expectTypeOf<VideoTask['id']>().toEqualTypeOf<string>()
+    expectTypeOf<VideoTask['provider']>().toEqualTypeOf<string>()
+    expectTypeOf<VideoTask['vendorStatus']>().toEqualTypeOf<string>()
+    expectTypeOf<VideoTask['videoUrl']>().toEqualTypeOf<string | null>()
+    expectTypeOf<VideoTask['videoUrls']>().toEqualTypeOf<string[]>()
+    expectTypeOf<VideoTask['createdAt']>().toEqualTypeOf<Date | null>()
+    expectTypeOf<VideoTask['completedAt']>().toEqualTypeOf<Date | null>()
+    expectTypeOf<VideoTask['expiresAt']>().toEqualTypeOf<Date | null>()
+    expectTypeOf<VideoTask['raw']>().toEqualTypeOf<unknown>()
+    expectTypeOf<VideoTask['details']>().toEqualTypeOf<VideoTaskDetails>()
+    expectTypeOf<VideoTask['error']>().toEqualTypeOf<VideoTaskFailure | null>()
+    expectTypeOf<VideoTask['progress']>().toEqualTypeOf<number | null>()
+  })
+
+  it('VideoTaskFailure is a code and a message', () => {
+    expectTypeOf<VideoTaskFailure>().toEqualTypeOf<{ code: string | null; message: string }>()
+  })
+
+  it('narrows on status', () => {
+    const describe = (task: VideoTask) => {
+      if (task.status === 'succeeded') {
+        expectTypeOf(task.progress).toEqualTypeOf<100>()
+        expectTypeOf(task.error).toEqualTypeOf<null>()
+      } else if (task.status === 'failed') {
+        expectTypeOf(task.error).toEqualTypeOf<VideoTaskFailure>()
+        expectTypeOf(task.error.message).toEqualTypeOf<string>()
+        expectTypeOf(task.progress).toEqualTypeOf<number | null>()
+      } else if (task.status === 'queued' || task.status === 'running') {
+        expectTypeOf(task.error).toEqualTypeOf<null>()
+      } else {
+        expectTypeOf(task.status).toEqualTypeOf<'cancelled' | 'unknown'>()
+        expectTypeOf(task.error).toEqualTypeOf<VideoTaskFailure | null>()
+      }
+    }
+    expectTypeOf(describe).toBeFunction()
+  })
+
+  it('VideoTaskOf picks one status', () => {
+    expectTypeOf<VideoTaskOf<'succeeded'>['status']>().toEqualTypeOf<'succeeded'>()
+    expectTypeOf<VideoTaskOf<'succeeded'>['progress']>().toEqualTypeOf<100>()
+    expectTypeOf<VideoTaskOf<'succeeded'>['error']>().toEqualTypeOf<null>()
+    expectTypeOf<VideoTaskOf<'failed'>['error']>().toEqualTypeOf<VideoTaskFailure>()
+    expectTypeOf<VideoTaskOf<'running'>['progress']>().toEqualTypeOf<number | null>()
+    expectTypeOf<VideoTaskOf<'running'>['error']>().toEqualTypeOf<null>()
+    expectTypeOf<VideoTaskOf<'cancelled'>['error']>().toEqualTypeOf<VideoTaskFailure | null>()
+    expectTypeOf<VideoTaskOf<'queued' | 'running'>['status']>().toEqualTypeOf<
+      'queued' | 'running'
+    >()
+    // Every member of the union is some VideoTaskOf.
+    expectTypeOf<VideoTaskOf<VideoTaskStatus>>().toEqualTypeOf<VideoTask>()
+  })
+
+  it('carries the details type it is given', () => {
+    expectTypeOf<VideoTask<OpenAIVideoDetails>['details']>().toEqualTypeOf<OpenAIVideoDetails>()
+    expectTypeOf<
+      VideoTaskOf<'succeeded', DoubaoVideoDetails>['details']
+    >().toEqualTypeOf<DoubaoVideoDetails>()
+  })
+
+  it('VideoTaskSchema parses into a VideoTask', () => {
+    expectTypeOf<z.infer<typeof VideoTaskSchema>>().toExtend<VideoTask>()
+    expectTypeOf<VideoTask>().toExtend<z.infer<typeof VideoTaskSchema>>()
+  })
+})
+
+describe('details per provider', () => {
+  it('VideoTaskDetails: every key optional, typed', () => {
+    expectTypeOf<VideoTaskDetails['model']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<VideoTaskDetails['width']>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<VideoTaskDetails['startedAt']>().toEqualTypeOf<Date | undefined>()
+    expectTypeOf<VideoTaskDetails['creditsRefunded']>().toEqualTypeOf<boolean | undefined>()
+    expectTypeOf({}).toExtend<VideoTaskDetails>()
+  })
+
+  it('OpenAIVideoDetails', () => {
+    expectTypeOf<keyof OpenAIVideoDetails>().toEqualTypeOf<
+      'model' | 'width' | 'height' | 'durationSeconds' | 'contentUrl' | 'thumbnailUrl' | 'requestId'
+    >()
+    expectTypeOf<OpenAIVideoDetails['contentUrl']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<OpenAIVideoDetails['durationSeconds']>().toEqualTypeOf<number | undefined>()
+  })
+
+  it('DoubaoVideoDetails', () => {
+    expectTypeOf<keyof DoubaoVideoDetails>().toEqualTypeOf<'startedAt' | 'model' | 'requestId'>()
+    expectTypeOf<DoubaoVideoDetails['startedAt']>().toEqualTypeOf<Date | undefined>()
+  })
+
+  it('GenericTaskVideoDetails', () => {
+    expectTypeOf<keyof GenericTaskVideoDetails>().toEqualTypeOf<
+      'width' | 'height' | 'fileId' | 'requestId' | 'binaryDataCount'
+    >()
+    expectTypeOf<GenericTaskVideoDetails['fileId']>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<GenericTaskVideoDetails['binaryDataCount']>().toEqualTypeOf<number | undefined>()
+  })
+
+  it('CheckResultVideoDetails', () => {
+    expectTypeOf<keyof CheckResultVideoDetails>().toEqualTypeOf<
+      'creditsRefunded' | 'refundTransactionNumber' | 'requestId'
+    >()
+    expectTypeOf<CheckResultVideoDetails['creditsRefunded']>().toEqualTypeOf<boolean | undefined>()
+  })
+})
