@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events'
 import pRetry from 'p-retry'
 import { z } from 'zod'
 import { TaskCancelledError, TaskFailedError, VideoTaskError } from './errors.js'
@@ -15,9 +14,15 @@ import {
 import { RateLimiter } from './internal/rate-limiter.js'
 import { readTask, type TaskRead } from './internal/read-task.js'
 import { type Clock, systemClock, TimerQueue } from './internal/timer-queue.js'
-import type { VideoTask, VideoTaskDetails, VideoTaskOf, VideoTaskStatus } from './model.js'
+import {
+  type VideoTask,
+  type VideoTaskDetails,
+  type VideoTaskOf,
+  type VideoTaskStatus,
+  videoTaskStatusSchema,
+} from './model.js'
 import { classifyError, PollLoop, timeoutError, type Waiter } from './poller.js'
-import { assertTaskId, type Provider } from './providers/define-provider.js'
+import { assertTaskId, normalizeBaseURL, type Provider } from './providers/define-provider.js'
 import { initialPollState, type PollState } from './schedule.js'
 import {
   createTransport,
@@ -219,6 +224,12 @@ function checkWaitOptions(options: unknown): asserts options is WaitOptions<Vide
       throw new TypeError('Expected `onStatus` to be an object of functions')
     }
     for (const [status, handler] of Object.entries(wait.onStatus)) {
+      // A misspelt status (`succeded`) would silently never fire.
+      if (!videoTaskStatusSchema.safeParse(status).success) {
+        throw new TypeError(
+          `Expected \`onStatus.${status}\` to be one of ${videoTaskStatusSchema.options.join(', ')}`,
+        )
+      }
       checkFunction(`onStatus.${status}`, handler)
     }
   }
@@ -261,6 +272,9 @@ export function createClient<TDetails extends VideoTaskDetails>(
       'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
     )
   }
+  // The built-in providers and defineProvider check it too; a hand-made provider object is
+  // held to the same rule: http(s), no credentials in the URL.
+  normalizeBaseURL(provider.baseURL, 'provider.baseURL')
   checkScheduleOptions(options)
   checkFunction('random', options.random)
   const maxRequestsPerSecond =
@@ -476,14 +490,17 @@ export function createClient<TDetails extends VideoTaskDetails>(
     if (!Array.isArray(taskIds))
       return Promise.reject(new TypeError('Expected `taskIds` to be an array'))
     try {
+      // Everything a single wait would refuse, refused once for the group (not as an
+      // AggregateError of one refusal per id from waitForAny).
+      if (closed) throw closedError()
       checkWaitOptions(waitOptions)
+      resolveScheduleOptions(provider.pollDefaults, options, waitOptions)
+      for (const taskId of taskIds) assertTaskId(taskId)
       waitOptions.signal?.throwIfAborted()
     } catch (error) {
       return Promise.reject(error)
     }
     const controller = new AbortController()
-    // Every wait of the group listens to this one signal: thousands of listeners are expected.
-    setMaxListeners(0, controller.signal)
     const outer = waitOptions.signal
     const forward = () => controller.abort(outer?.reason)
     outer?.addEventListener('abort', forward, { once: true })

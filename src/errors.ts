@@ -34,7 +34,9 @@ export function bodyExcerpt(body: string): string {
  * an abort signal's own reason).
  */
 export class VideoTaskError extends Error {
+  /** The class's kind: how `instanceof` recognises instances from another copy of the package. */
   static readonly [KIND]: string = 'VideoTaskError'
+  /** The kinds of the instance's class chain, most derived first. */
   declare readonly [KINDS]: readonly string[]
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -60,6 +62,7 @@ export class VideoTaskError extends Error {
     })
   }
 
+  /** `instanceof`: true for instances of this class from this copy of the package or another. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
     return Object.hasOwn(this, KIND) && hasKind(value, ownKind(this))
@@ -115,7 +118,7 @@ export class ApiError extends VideoTaskError {
   readonly code: string | null
   /** The request id, when the response carried one. */
   readonly requestId: string | null
-  /** The first {@link BODY_EXCERPT_LENGTH} characters of the body. */
+  /** The first 500 characters of the body (`…` marks a cut). */
   readonly bodyExcerpt: string
   /** The provider id. */
   readonly provider: string
@@ -224,7 +227,7 @@ export class ResponseValidationError extends VideoTaskError {
   readonly status: number
   /** The problems found. */
   readonly issues: readonly ValidationIssue[]
-  /** The first {@link BODY_EXCERPT_LENGTH} characters of the body. */
+  /** The first 500 characters of the body (`…` marks a cut). */
   readonly bodyExcerpt: string
   /** The provider id. */
   readonly provider: string

@@ -110,25 +110,46 @@ const commonShape = {
   raw: z.unknown(),
 }
 
-const queuedTaskSchema = z.object({ ...commonShape, status: z.literal('queued'), error: z.null() })
+const queuedTaskSchema = z.object({
+  ...commonShape,
+  /** Waiting for the vendor to start it. */
+  status: z.literal('queued'),
+  /** Always `null` while queued. */
+  error: z.null(),
+})
 const runningTaskSchema = z.object({
   ...commonShape,
+  /** Being generated. */
   status: z.literal('running'),
+  /** Always `null` while running. */
   error: z.null(),
 })
 const succeededTaskSchema = z.object({
   ...commonShape,
+  /** Done: the video is ready. */
   status: z.literal('succeeded'),
+  /** Always `100` once succeeded. */
   progress: z.literal(100),
+  /** Always `null` once succeeded. */
   error: z.null(),
 })
 const failedTaskSchema = z.object({
   ...commonShape,
+  /** Ended without a video. */
   status: z.literal('failed'),
+  /** Why, as the vendor said it: always set on a failed task. */
   error: videoTaskFailureSchema,
 })
-const cancelledTaskSchema = z.object({ ...commonShape, status: z.literal('cancelled') })
-const unknownTaskSchema = z.object({ ...commonShape, status: z.literal('unknown') })
+const cancelledTaskSchema = z.object({
+  ...commonShape,
+  /** Cancelled before it finished. */
+  status: z.literal('cancelled'),
+})
+const unknownTaskSchema = z.object({
+  ...commonShape,
+  /** A status word the adapter does not know: never final, the poller keeps reading. */
+  status: z.literal('unknown'),
+})
 
 /**
  * The one model every adapter produces: a discriminated union on `status`, so that checking
@@ -164,10 +185,19 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type VideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails> = DistributiveOmit<
   z.infer<typeof VideoTaskSchema>,
   'details'
-> & { details: TDetails }
+> & {
+  /** Vendor-specific facts, typed per provider (`OpenAIVideoDetails`, ...). */
+  details: TDetails
+}
 
 /** The task type for one status, e.g. `VideoTaskOf<'succeeded'>`. */
 export type VideoTaskOf<
   TStatus extends VideoTaskStatus,
   TDetails extends VideoTaskDetails = VideoTaskDetails,
-> = Extract<VideoTask<TDetails>, { status: TStatus }>
+> = Extract<
+  VideoTask<TDetails>,
+  {
+    /** The status picked. */
+    status: TStatus
+  }
+>

@@ -5,14 +5,23 @@ import type { VideoTask, VideoTaskStatus } from './model.js'
  * and its default.
  */
 export interface ScheduleSettings {
+  /** The first interval between reads, in milliseconds. */
   intervalMs: number
+  /** The longest interval between reads. */
   maxIntervalMs: number
+  /** The floor for every delay, whatever a server asks. */
   minIntervalMs: number
+  /** How much the interval grows per read (`1` for a fixed interval). */
   backoffFactor: number
+  /** The share, 0 to 1, by which an interval is shortened at random. */
   jitter: number
+  /** The cap on a server's `Retry-After`. */
   maxRetryAfterMs: number
+  /** Whether to aim the next read at the finish predicted from the progress rate. */
   adaptive: boolean
+  /** Failed reads in a row that end the wait. */
   maxConsecutiveFailures: number
+  /** `unknown` statuses in a row that end the wait. */
   maxConsecutiveUnknown: number
 }
 
@@ -57,16 +66,59 @@ export interface PollState {
 
 /** What one read produced: a task (with the server's hint), or an error. */
 export type Observation =
-  | { kind: 'task'; task: VideoTask; pollHintMs: number | null }
-  | { kind: 'error'; error: unknown; transient: boolean; retryAfterMs: number | null }
+  | {
+      /** A read that gave a task. */
+      kind: 'task'
+      /** The task read. */
+      task: VideoTask
+      /** The server's suggested delay before the next read (`openai-poll-after-ms`), if any. */
+      pollHintMs: number | null
+    }
+  | {
+      /** A read that failed. */
+      kind: 'error'
+      /** What it failed with. */
+      error: unknown
+      /** Whether reading again may succeed (network, time limits, 408, 409, 429, 5xx). */
+      transient: boolean
+      /** The server's `retry-after-ms` / `Retry-After`, in milliseconds, if any. */
+      retryAfterMs: number | null
+    }
 
 /** What to do after an observation. */
 export type Decision =
-  | { action: 'read'; delayMs: number; reason: DelayReason }
-  | { action: 'succeed'; task: VideoTask }
-  | { action: 'fail'; task: VideoTask }
-  | { action: 'cancel'; task: VideoTask }
-  | { action: 'give-up'; reason: 'failures' | 'unknown' }
+  | {
+      /** Read again after `delayMs`. */
+      action: 'read'
+      /** How long to wait before the next read, in milliseconds. */
+      delayMs: number
+      /** Why this delay. */
+      reason: DelayReason
+    }
+  | {
+      /** The task succeeded: the wait resolves. */
+      action: 'succeed'
+      /** The succeeded task. */
+      task: VideoTask
+    }
+  | {
+      /** The task failed: the wait rejects with `TaskFailedError`. */
+      action: 'fail'
+      /** The failed task. */
+      task: VideoTask
+    }
+  | {
+      /** The task was cancelled: the wait rejects with `TaskCancelledError`. */
+      action: 'cancel'
+      /** The cancelled task. */
+      task: VideoTask
+    }
+  | {
+      /** Too many failed reads or `unknown` statuses in a row: the wait rejects. */
+      action: 'give-up'
+      /** Which limit was reached: `maxConsecutiveFailures` or `maxConsecutiveUnknown`. */
+      reason: 'failures' | 'unknown'
+    }
 
 /** Why the schedule chose a delay: useful in logs and tests. */
 export type DelayReason = 'backoff' | 'adaptive' | 'poll-hint' | 'retry-after' | 'failure-backoff'
@@ -118,7 +170,12 @@ export function decideNext(
   settings: ScheduleSettings,
   now: number,
   random: number,
-): { state: PollState; decision: Decision } {
+): {
+  /** The state after this observation, to pass to the next call (and to store for resume). */
+  state: PollState
+  /** What to do next. */
+  decision: Decision
+} {
   const next: PollState = { ...state }
   if (observation.kind === 'error') {
     next.consecutiveFailures = state.consecutiveFailures + 1

@@ -26,7 +26,8 @@ export async function readTask<TDetails extends VideoTaskDetails>(
   const raw = await transport.send({ ...request, signal: options.signal, provider: provider.id })
   const response: ProviderResponse = {
     status: raw.status,
-    headers: raw.headers,
+    // A header can echo the key too (a redirect's `location`, a request id): redact both.
+    headers: secrets.length > 0 ? redactHeaders(raw.headers, secrets) : raw.headers,
     body: secrets.length > 0 ? redact(raw.body, secrets) : raw.body,
     url: request.url,
     provider: provider.id,
@@ -35,4 +36,13 @@ export async function readTask<TDetails extends VideoTaskDetails>(
   }
   const task = provider.parseResponse(response)
   return { task, pollHintMs: provider.pollHintMs?.(response) ?? null }
+}
+
+function redactHeaders(
+  headers: Readonly<Record<string, string>>,
+  secrets: readonly string[],
+): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) result[name] = redact(value, secrets)
+  return result
 }

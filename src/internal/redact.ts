@@ -16,15 +16,20 @@ export const REDACTED = '[REDACTED]'
 
 /**
  * The secret values in request headers: each sensitive header's value and its token part, each
- * also as a JSON string escapes it (with and without `\/`, as PHP writes slashes) and as a URL
- * encodes it. The body is redacted before it is parsed, so an escaped echo (`sk-a\/b`) would
- * otherwise come out of `JSON.parse` as the plain key.
+ * also as a JSON string escapes it (with and without `\/`, as PHP writes slashes; once, or twice
+ * for JSON inside a JSON string) and as a URL encodes it. The body is redacted before it is
+ * parsed, so an escaped echo (`sk-a\/b`) would otherwise come out of `JSON.parse` as the plain
+ * key.
  */
 export function secretsOf(headers: Readonly<Record<string, string>>): string[] {
   const secrets = new Set<string>()
   const add = (secret: string) => {
     const json = JSON.stringify(secret).slice(1, -1)
-    for (const form of [secret, json, json.replaceAll('/', '\\/'), uriEncoded(secret)]) {
+    const php = json.replaceAll('/', '\\/')
+    // Escaped twice: an echo inside a JSON string that is itself inside a JSON body.
+    const nested = JSON.stringify(php).slice(1, -1)
+    const forms = [secret, json, php, nested, nested.replaceAll('/', '\\/'), uriEncoded(secret)]
+    for (const form of forms) {
       if (form) secrets.add(form)
     }
   }

@@ -77,7 +77,10 @@ export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTas
    * @default { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false }
    */
   pollDefaults?: Partial<ProviderPollDefaults> | undefined
-  /** Builds the request for a task id; `taskPath` helps to put the id in the path safely. */
+  /**
+   * Builds the request for a task id. `helpers.url(path)` joins a path onto the base URL; put
+   * the id in the path with {@link encodeTaskId}.
+   */
   buildRequest(taskId: string, helpers: { url(path: string): string }): ProviderRequest
   /** Turns a response into a task, or throws a typed error. */
   parseResponse(response: ProviderResponse): VideoTask<TDetails>
@@ -103,7 +106,9 @@ export function normalizeBaseURL(value: unknown, name = 'baseURL'): string {
   try {
     url = new URL(value)
   } catch {
-    throw new TypeError(`Expected \`${name}\` to be an absolute URL, got ${JSON.stringify(value)}`)
+    // Whatever looks like user info (`//user:password@`) is not repeated in the message.
+    const shown = value.replace(/\/\/[^/?#]*@/, '//***@')
+    throw new TypeError(`Expected \`${name}\` to be an absolute URL, got ${JSON.stringify(shown)}`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`Expected \`${name}\` to use http or https, got ${url.protocol}`)
@@ -136,6 +141,12 @@ export function assertTaskId(taskId: unknown): asserts taskId is string {
   }
   if (taskId === '.' || taskId === '..') {
     throw new TypeError(`Expected \`taskId\` not to be "${taskId}"`)
+  }
+  // Half a surrogate pair cannot be sent: encodeURIComponent and UTF-8 refuse it.
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(taskId)) {
+    throw new TypeError(
+      'Expected `taskId` to be well-formed text, got one with half a surrogate pair',
+    )
   }
 }
 

@@ -180,11 +180,12 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
       code: text(envelope.code),
       requestId,
       // The code or message may name the kind ("rate limit"); failing that, an HTTP-style
-      // `code` or top-level `status` (401, 429, 5xx) does. Otherwise a plain ApiError.
+      // `code` or top-level `status` (401, 429, 5xx, or the upstream's 50429) does. Otherwise a
+      // plain ApiError.
       kind:
         kindFromText(envelope.code, message) ??
-        kindFromStatus(numeric(envelope.code)) ??
-        kindFromStatus(numeric(envelope.status)),
+        kindFromStatus(httpStatusOf(envelope.code)) ??
+        kindFromStatus(httpStatusOf(envelope.status)),
     })
   }
   const data = parseShape(envelopeDataSchema, envelope.data, response, 'Task envelope `data`')
@@ -253,6 +254,11 @@ function parseMiniMax(body: unknown, response: ProviderResponse) {
       { path: ['status'], message: 'Expected a non-empty status string' },
     ])
   }
+  if (failure === null && mapStatus(vendorStatus) === 'failed') {
+    // vendor-notes.md "Across vendors": a `Fail` with status_code 0 still says why in status_msg.
+    const message = text(object.base_resp?.status_msg)
+    if (message && !isSuccessWord(message)) failure = { code: null, message }
+  }
   const status: VideoTaskStatus = failure ? 'failed' : mapStatus(vendorStatus)
   return buildTask<GenericTaskVideoDetails>({
     id: idText(object.task_id, 'task_id', response.body) ?? response.taskId,
@@ -274,6 +280,15 @@ function parseMiniMax(body: unknown, response: ProviderResponse) {
     }),
     raw: body,
   })
+}
+
+/**
+ * The HTTP status an envelope code stands for: an HTTP-style code as is, and the upstream's
+ * `50000 + status` codes (`50429` "Request Has Reached API Limit", `50500`) as that status.
+ */
+function httpStatusOf(code: unknown): number | null {
+  const number = numeric(code)
+  return number !== null && number > 50_000 && number < 50_600 ? number - 50_000 : number
 }
 
 /** The doc's `code: 0`, the upstream's `10000`; a missing code with a readable `data` too. */

@@ -144,10 +144,18 @@ export function parseOpenAIResponse(response: ProviderResponse, baseURL: string)
       thumbnailUrl: collectUrls(video.thumbnail_url)[0],
       contentUrl:
         status === 'succeeded' && videoUrls.length === 0
-          ? `${baseURL}/v1/videos/${encodeURIComponent(id)}/content`
+          ? `${baseURL}/v1/videos/${encodeSegment(id)}/content`
           : undefined,
       requestId: requestIdOf(response.headers) ?? undefined,
     }),
     raw: body,
   })
+}
+
+/**
+ * `encodeURIComponent` for an id read from a body, which may hold half a surrogate pair (JSON
+ * can escape one: `"\ud800"`) that `encodeURIComponent` refuses: such a half becomes U+FFFD.
+ */
+function encodeSegment(value: string): string {
+  return encodeURIComponent(new TextDecoder().decode(new TextEncoder().encode(value)))
 }

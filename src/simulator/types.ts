@@ -48,9 +48,13 @@ export type SimulatedProvider = 'openai' | 'doubao' | 'generic-task' | 'check-re
  *     `refund_trans_no` on failure or cancellation.
  */
 export interface SimulatorDialects {
+  /** OpenAI Sora: the official API, or OpenAI-compatible gateways. */
   openai: 'official' | 'gateway'
+  /** Doubao relay gateways: upper-case statuses, the doc's lower-case ones, or the second shape. */
   doubao: 'gateway-upper' | 'legacy' | 'second-shape'
+  /** Generic `/task/{id}`: the envelope as sent, as documented, or a bare MiniMax-style object. */
   'generic-task': 'envelope' | 'envelope-doc' | 'minimax'
+  /** check-result: as its OpenAPI document describes it. */
   'check-result': 'documented'
 }
 

@@ -1,0 +1,175 @@
+import { once } from 'node:events'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import type { ProviderName } from './providers.js'
+
+/** A request as the server saw it, byte for byte where it matters. */
+export interface SeenRequest {
+  method: string
+  /** The request target exactly as sent (path and query, still percent-encoded). */
+  url: string
+  authorization: string | undefined
+  body: string
+}
+
+/** What the server does with a request; `seen.body` is already read. */
+export type Handler = (
+  seen: SeenRequest,
+  response: ServerResponse,
+  request: IncomingMessage,
+) => void
+
+/**
+ * A node:http server on 127.0.0.1 (port 0) for tests over real sockets: it records every request
+ * and lets the test answer as any server might, hostile ones included. `close()` ends every
+ * connection, hung ones too.
+ */
+export class HostileServer {
+  readonly requests: SeenRequest[] = []
+  readonly sockets = new Set<Socket>()
+  connections = 0
+  url = ''
+  readonly #server: Server
+
+  constructor(handler: Handler, options: { maxHeaderSize?: number } = {}) {
+    this.#server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 64 * 1024 })
+    this.#server.on('connection', (socket: Socket) => {
+      this.connections++
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+    this.#server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const chunks: Buffer[] = []
+      request.on('data', (chunk: Buffer) => chunks.push(chunk))
+      request.on('end', () => {
+        const seen: SeenRequest = {
+          method: request.method ?? '',
+          url: request.url ?? '',
+          authorization: request.headers.authorization,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }
+        this.requests.push(seen)
+        handler(seen, response, request)
+      })
+    })
+  }
+
+  async start(): Promise<this> {
+    this.#server.listen(0, '127.0.0.1')
+    await once(this.#server, 'listening')
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`
+    return this
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+}
+
+/** Answers JSON. */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  })
+  response.end(text)
+}
+
+/** The task id a request asks for: the last path segment, or `taskId` in a check-result body. */
+export function requestedId(seen: SeenRequest): string {
+  if (seen.method === 'POST') {
+    try {
+      return String((JSON.parse(seen.body) as { taskId?: unknown }).taskId)
+    } catch {
+      return ''
+    }
+  }
+  const path = new URL(seen.url, 'http://x').pathname
+  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
+}
+
+/** A task body in each vendor's shape. `extra` goes into the task object (the raw payload). */
+export function taskBody(
+  provider: ProviderName,
+  id: string,
+  state: 'running' | 'succeeded' | 'failed' | 'unknown',
+  options: { url?: string; reason?: string; extra?: Record<string, unknown> } = {},
+): unknown {
+  const url = options.url ?? `https://cdn.example.test/${encodeURIComponent(id)}.mp4`
+  const reason = options.reason ?? 'generation failed'
+  const extra = options.extra ?? {}
+  const words: Record<ProviderName, Record<typeof state, string>> = {
+    openai: {
+      running: 'in_progress',
+      succeeded: 'completed',
+      failed: 'failed',
+      unknown: 'mystery',
+    },
+    doubao: { running: 'IN_PROGRESS', succeeded: 'SUCCESS', failed: 'FAILURE', unknown: 'MYSTERY' },
+    'generic-task': {
+      running: 'Processing',
+      succeeded: 'Success',
+      failed: 'Failed',
+      unknown: 'Mystery',
+    },
+    'check-result': {
+      running: 'running',
+      succeeded: 'succeeded',
+      failed: 'failed',
+      unknown: 'mystery',
+    },
+  }
+  const status = words[provider][state]
+  const done = state === 'succeeded'
+  switch (provider) {
+    case 'openai':
+      return {
+        id,
+        object: 'video',
+        status,
+        progress: done ? 100 : 40,
+        ...(done ? { url } : {}),
+        ...(state === 'failed' ? { error: { code: 'failed', message: reason } } : {}),
+        ...extra,
+      }
+    case 'doubao':
+      return {
+        code: 'success',
+        message: '',
+        data: {
+          task_id: id,
+          status,
+          progress: done ? '100%' : '40%',
+          result_url: done ? url : '',
+          fail_reason: state === 'failed' ? reason : '',
+          ...extra,
+        },
+      }
+    case 'generic-task':
+      return {
+        code: 0,
+        message: state === 'failed' ? reason : 'success',
+        data: { status, video_url: done ? url : '', ...extra },
+      }
+    case 'check-result':
+      return {
+        code: 0,
+        message: 'Success',
+        data: {
+          status,
+          progress: done ? 100 : 40,
+          result_url: done ? url : null,
+          failure_reason: state === 'failed' ? reason : '',
+          ...extra,
+        },
+      }
+  }
+}
