@@ -22,8 +22,15 @@ export async function readTask<TDetails extends VideoTaskDetails>(
   options: { signal?: AbortSignal | undefined; now?: () => number } = {},
 ): Promise<TaskRead<TDetails>> {
   const request = provider.buildRequest(taskId)
-  const secrets = secretsOf(request.headers)
-  const raw = await transport.send({ ...request, signal: options.signal, provider: provider.id })
+  const secrets = secretsFor(request.headers)
+  const raw = await transport.send({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.body,
+    signal: options.signal,
+    provider: provider.id,
+  })
   const response: ProviderResponse = {
     status: raw.status,
     // A header can echo the key too (a redirect's `location`, a request id): redact both.
@@ -45,4 +52,17 @@ function redactHeaders(
   const result: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) result[name] = redact(value, secrets)
   return result
+}
+
+const secretsCache = new WeakMap<object, string[]>()
+
+/** secretsOf, once per headers object (built-in providers reuse one frozen object). */
+function secretsFor(headers: Readonly<Record<string, string>>): string[] {
+  if (!Object.isFrozen(headers)) return secretsOf(headers)
+  let secrets = secretsCache.get(headers)
+  if (!secrets) {
+    secrets = secretsOf(headers)
+    secretsCache.set(headers, secrets)
+  }
+  return secrets
 }

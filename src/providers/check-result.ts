@@ -19,7 +19,7 @@ import {
   requestIdOf,
 } from '../internal/response.js'
 import type { VideoTaskDetails } from '../model.js'
-import { defineProvider, type Provider, type ProviderResponse } from './define-provider.js'
+import { defineBuiltInProvider, type Provider, type ProviderResponse } from './define-provider.js'
 
 /**
  * What the `check-result` provider puts in `task.details`.
@@ -76,7 +76,7 @@ const dataSchema = z.looseObject({ status: z.string() })
  */
 export function checkResult(options: CheckResultOptions): Provider<CheckResultVideoDetails> {
   const { baseURL, headers } = providerCredentials('check-result', options, false)
-  return defineProvider<CheckResultVideoDetails>({
+  return defineBuiltInProvider<CheckResultVideoDetails>({
     id: 'check-result',
     baseURL,
     // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.

@@ -20,7 +20,7 @@ import {
 } from '../internal/response.js'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
-  defineProvider,
+  defineBuiltInProvider,
   encodeTaskId,
   type Provider,
   type ProviderResponse,
@@ -70,7 +70,7 @@ const SUCCESS_CODES = new Set(['success', 'ok', '0', '200'])
  */
 export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {
   const { baseURL, headers } = providerCredentials('doubao', options, true)
-  return defineProvider<DoubaoVideoDetails>({
+  return defineBuiltInProvider<DoubaoVideoDetails>({
     id: 'doubao',
     baseURL,
     // vendor-notes.md "Doubao": progress moves in coarse steps (10, 20, 30, 50, 100) that say

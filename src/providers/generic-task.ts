@@ -22,7 +22,7 @@ import {
 } from '../internal/response.js'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
-  defineProvider,
+  defineBuiltInProvider,
   encodeTaskId,
   type Provider,
   type ProviderResponse,
@@ -129,7 +129,7 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
  */
 export function genericTask(options: ProviderOptions): Provider<GenericTaskVideoDetails> {
   const { baseURL, headers } = providerCredentials('generic-task', options, true)
-  return defineProvider<GenericTaskVideoDetails>({
+  return defineBuiltInProvider<GenericTaskVideoDetails>({
     id: 'generic-task',
     baseURL,
     // Neither shape reports progress, so there is no rate to predict the finish from.

@@ -21,7 +21,7 @@ import {
 } from '../internal/response.js'
 import type { VideoTaskDetails } from '../model.js'
 import {
-  defineProvider,
+  defineBuiltInProvider,
   encodeTaskId,
   type Provider,
   type ProviderResponse,
@@ -80,7 +80,7 @@ const errorBodySchema = z.looseObject({
  */
 export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
   const { baseURL, headers } = providerCredentials('openai', options, true)
-  return defineProvider<OpenAIVideoDetails>({
+  return defineBuiltInProvider<OpenAIVideoDetails>({
     id: 'openai',
     baseURL,
     pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
