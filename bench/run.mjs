@@ -1,0 +1,311 @@
+/*
+ * `npm run bench`: the performance figures of video-tasks, each beside its alternative in the
+ * same run. Prints one table and writes the figures, the machine and the commit as JSON.
+ *
+ *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports]
+ *
+ * --quick (or BENCH_QUICK=1): tiny sizes, a few seconds in all; it checks that every figure is
+ * produced, its values mean little. Full results go to bench/results.json, quick ones to the
+ * temporary directory unless --out says otherwise. Measures the build in dist/ (npm run build),
+ * or in $BENCH_DIST.
+ * See docs/performance.md for what each figure means.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { runImports } from './imports.mjs'
+import { benchFile, canPin, runChild } from './lib/child.mjs'
+import { distDir, distPath, root } from './lib/dist.mjs'
+import { format, round } from './lib/stats.mjs'
+import { runMemory } from './memory.mjs'
+import { runThroughput } from './throughput.mjs'
+
+const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports']
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+  },
+})
+const quick = args.quick || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '')
+const only = args.only ? args.only.split(',').map((name) => name.trim()) : FIGURES
+for (const name of only) {
+  if (!FIGURES.includes(name))
+    throw new Error(`Unknown figure "${name}"; one of ${FIGURES.join(', ')}`)
+}
+const out = resolve(
+  args.out ??
+    (quick ? join(os.tmpdir(), 'video-tasks-bench-quick.json') : join(root, 'bench/results.json')),
+)
+
+const CONFIG = quick
+  ? {
+      throughput: { tasks: 50, rounds: 1, warmupMs: 150, durationMs: 300 },
+      memory: { waits: 500, rounds: 1 },
+      economy: { tasks: 50, seed: 42 },
+      parse: { targetMs: 5, rounds: 2 },
+      imports: { spawns: 2 },
+    }
+  : {
+      throughput: { tasks: 1000, rounds: 5, warmupMs: 1000, durationMs: 3000 },
+      memory: { waits: 10_000, rounds: 3 },
+      economy: { tasks: 1000, seed: 42 },
+      parse: { targetMs: 80, rounds: 5 },
+      imports: { spawns: 10 },
+    }
+
+for (const file of ['index.js', 'index.cjs', 'simulator.js']) {
+  if (!existsSync(distPath(file))) {
+    console.error(
+      `bench: ${distPath(file)} is missing; run \`npm run build\` first (npm run bench does).`,
+    )
+    process.exit(1)
+  }
+}
+
+const log = (line) => process.stderr.write(`${line}\n`)
+const started = process.hrtime.bigint()
+const seconds = () => Number(process.hrtime.bigint() - started) / 1e9
+
+function git(...command) {
+  try {
+    return execFileSync('git', command, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+  } catch {
+    return null
+  }
+}
+
+const cpus = os.cpus()
+const machine = {
+  cpuModel: cpus[0]?.model ?? 'unknown',
+  cpuCount: cpus.length,
+  availableParallelism: os.availableParallelism?.() ?? cpus.length,
+  memoryBytes: os.totalmem(),
+  freeMemoryBytes: os.freemem(),
+  loadAverage: os.loadavg(),
+  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  node: process.version,
+  v8: process.versions.v8,
+  pinnedWithTaskset: canPin(),
+}
+const commit = git('rev-parse', 'HEAD')
+const dirty = git('status', '--porcelain')
+log(
+  `bench: ${quick ? 'quick' : 'full'} run of ${only.join(', ')} on ${machine.cpuCount} x ${machine.cpuModel}, Node ${machine.node}`,
+)
+
+const results = {}
+if (only.includes('throughput')) {
+  log('1. read throughput (simulator and load generators in separate processes)')
+  results.throughput = await runThroughput({ ...CONFIG.throughput, log })
+}
+if (only.includes('memory')) {
+  log('2. memory per wait')
+  results.memory = await runMemory({ ...CONFIG.memory, log })
+}
+if (only.includes('economy')) {
+  log('3. request economy (virtual time)')
+  results.economy = await runChild(benchFile('economy-child.mjs'), [JSON.stringify(CONFIG.economy)])
+  delete results.economy.type
+}
+if (only.includes('parse')) {
+  log('4. parse cost per adapter')
+  results.parse = await runChild(benchFile('parse-child.mjs'), [JSON.stringify(CONFIG.parse)])
+  results.parse = { ...CONFIG.parse, providers: results.parse.providers }
+}
+if (only.includes('imports')) {
+  log('5. cold import and bundle size')
+  results.imports = await runImports({ ...CONFIG.imports, log })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table and the goals.
+
+const rows = []
+const goals = []
+const yesNo = (met) => (met ? 'yes' : 'NO')
+const goal = (id, text, met, value) => {
+  goals.push({ id, goal: text, met, value })
+  return yesNo(met)
+}
+const x = (value) => `${format(value, 2)}×`
+const ms = (value) => `${format(value / 1000, 1)} s`
+
+if (results.throughput) {
+  const { contenders: c, ratios } = results.throughput
+  const baseline = `undici ${format(c.undici.readsPerSecond)} (${x(ratios.undiciVsFetch)} fetch) · fetch ${format(c.fetch.readsPerSecond)}`
+  for (const [name, label, vsUndici, vsFetch] of [
+    ['sdk-get', 'getTask', ratios.sdkGetVsUndici, ratios.sdkGetVsFetch],
+    ['sdk-wait', 'waitFor, 1 ms interval', ratios.sdkWaitVsUndici, ratios.sdkWaitVsFetch],
+  ]) {
+    rows.push([
+      `1 Reads/s, ${label}`,
+      format(c[name].readsPerSecond),
+      baseline,
+      `${x(vsUndici)} undici · ${x(vsFetch)} fetch`,
+      '≥ 0.85× undici, ≥ 3× fetch',
+      `${goal(`throughput-${name}-undici`, `${name} >= 0.85x raw undici`, vsUndici >= 0.85, vsUndici)} / ${goal(`throughput-${name}-fetch`, `${name} >= 3x fetch loop`, vsFetch >= 3, vsFetch)}`,
+    ])
+  }
+  rows.push([
+    '1 Client CPU per read (µs)',
+    `getTask ${format(c['sdk-get'].cpuMicrosPerRead, 1)} · waitFor ${format(c['sdk-wait'].cpuMicrosPerRead, 1)}`,
+    `undici ${format(c.undici.cpuMicrosPerRead, 1)} · fetch ${format(c.fetch.cpuMicrosPerRead, 1)} · SDK transport alone ${format(c['sdk-transport'].cpuMicrosPerRead, 1)}`,
+    `${x(c['sdk-get'].cpuMicrosPerRead / c.undici.cpuMicrosPerRead)} undici`,
+    '(explains the above)',
+    '',
+  ])
+}
+if (results.memory) {
+  const { sdk, naive } = results.memory.modes
+  rows.push([
+    `2 Heap per wait (B), ${format(results.memory.waits)} waits`,
+    format(sdk.heapPerWait),
+    `naive loop ${format(naive.heapPerWait)}`,
+    x(sdk.heapPerWait / naive.heapPerWait),
+    '≤ 2,048',
+    goal('memory-heap', 'heap per wait <= 2 KiB', sdk.heapPerWait <= 2048, sdk.heapPerWait),
+  ])
+  rows.push([
+    '2 RSS per wait (B)',
+    format(sdk.rssPerWait),
+    `naive loop ${format(naive.rssPerWait)}`,
+    x(sdk.rssPerWait / naive.rssPerWait),
+    '',
+    '',
+  ])
+  rows.push([
+    '2 Pending timers',
+    format(sdk.timers),
+    `naive loop ${format(naive.timers)}`,
+    '',
+    '≤ 1 per wait',
+    goal(
+      'memory-timers',
+      'at most one pending timer per wait',
+      sdk.timers <= results.memory.waits,
+      sdk.timers,
+    ),
+  ])
+}
+if (results.economy) {
+  for (const [style, table] of Object.entries(results.economy.styles)) {
+    const fixed = table['fixed 5 s']
+    const oracle = table.oracle
+    const defaults = Object.entries(table).filter(([name]) => name.startsWith('default '))
+    for (const [name, row] of defaults) {
+      const readsRatio = row.readsPerTask / fixed.readsPerTask
+      const met =
+        style === 'fine'
+          ? readsRatio <= 0.5 && row.delayP95Ms <= fixed.delayP95Ms
+          : row.readsPerTask < fixed.readsPerTask && row.delayP95Ms <= 10_000
+      rows.push([
+        `3 ${style} progress: reads/task, delay p50/p95`,
+        `${name.slice(8)}: ${format(row.readsPerTask, 1)}, ${ms(row.delayP50Ms)} / ${ms(row.delayP95Ms)}`,
+        `fixed 5 s: ${format(fixed.readsPerTask, 1)}, ${ms(fixed.delayP50Ms)} / ${ms(fixed.delayP95Ms)} · oracle: ${format(oracle.readsPerTask, 0)}, 0 s`,
+        `${x(readsRatio)} reads`,
+        style === 'fine' ? '≤ 0.5× reads, p95 ≤ fixed' : '< fixed reads, p95 ≤ 10 s',
+        goal(`economy-${style}-${name.slice(8)}`, `${style}: ${name}`, met, {
+          readsRatio,
+          delayP95Ms: row.delayP95Ms,
+        }),
+      ])
+    }
+  }
+}
+if (results.parse) {
+  for (const [name, row] of Object.entries(results.parse.providers)) {
+    rows.push([
+      `4 Parse ${name} (ns/payload, ${row.payloads} fixtures)`,
+      format(row.parseResponseNs),
+      `JSON.parse ${format(row.jsonParseNs)} (VideoTaskSchema alone ${format(row.videoTaskSchemaNs)})`,
+      `+${format(row.overheadNs)} ns`,
+      '≤ +2,000 ns',
+      goal(
+        `parse-${name}`,
+        `${name}: normalising adds <= 2 µs`,
+        row.overheadNs <= 2000,
+        row.overheadNs,
+      ),
+    ])
+  }
+}
+if (results.imports) {
+  const { imports, bundle } = results.imports
+  const deps = `undici ${format(imports['undici (ESM)'].medianMs, 1)} · zod ${format(imports['zod (ESM)'].medianMs, 1)}`
+  for (const kind of ['ESM', 'CJS']) {
+    const value = imports[`video-tasks (${kind})`].medianMs
+    rows.push([
+      `5 Cold import, ${kind} (ms)`,
+      format(value, 1),
+      `alone: ${deps}`,
+      '',
+      '< 50',
+      goal(`import-${kind.toLowerCase()}`, `${kind} import < 50 ms`, value < 50, value),
+    ])
+  }
+  rows.push([
+    '5 ESM entry, min+gzip (B)',
+    format(bundle.entry.gzipBytes),
+    `with its dependencies ${format(bundle.withDependencies.gzipBytes)}`,
+    '',
+    '< 15,000',
+    goal(
+      'bundle-entry',
+      'ESM entry < 15 kB min+gzip',
+      bundle.entry.gzipBytes < 15_000,
+      bundle.entry.gzipBytes,
+    ),
+  ])
+}
+
+const header = ['Figure', 'video-tasks', 'Alternatives (same run)', 'Ratio', 'Goal', 'Met']
+const widths = header.map((title, column) =>
+  Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+)
+const line = (cells) =>
+  `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`
+const table = [
+  line(header),
+  `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+  ...rows.map(line),
+].join('\n')
+
+const document = {
+  mode: quick ? 'quick' : 'full',
+  date: new Date().toISOString(),
+  durationSeconds: round(seconds(), 3),
+  command: `node bench/run.mjs${quick ? ' --quick' : ''}${args.only ? ` --only ${args.only}` : ''}`,
+  git: { commit, dirty: dirty === null ? null : dirty !== '' },
+  build: relative(root, distDir) || '.',
+  machine,
+  config: Object.fromEntries(only.map((name) => [name, CONFIG[name]])),
+  goals,
+  table,
+  figures: results,
+}
+mkdirSync(dirname(out), { recursive: true })
+writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`)
+
+console.log(
+  `\nvideo-tasks benchmarks (${document.mode}), ${document.date}, ${machine.cpuCount} x ${machine.cpuModel}, ${format(machine.memoryBytes / 2 ** 30, 1)} GiB, Node ${machine.node}, commit ${commit?.slice(0, 12) ?? 'unknown'}${document.git.dirty ? ' (dirty tree)' : ''}\n`,
+)
+console.log(table)
+if (results.throughput) {
+  const all = Object.values(results.throughput.contenders)
+  const disturbed = all.reduce((sum, contender) => sum + contender.disturbedRuns, 0)
+  console.log(
+    `\nThroughput: medians of ${results.throughput.rounds} rounds of ${results.throughput.durationMs / 1000} s per contender; ${disturbed} of ${all.length * results.throughput.rounds} runs disturbed (load generator under ${results.throughput.cleanCpuShare * 100} % of its core) left out.`,
+  )
+}
+console.log(
+  `\n${goals.filter((entry) => entry.met).length} of ${goals.length} goals met. ${seconds().toFixed(1)} s. Results: ${out}`,
+)

@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/*
+ * The benchmarks must keep running: `bench/run.mjs --quick` in a child process, checked for
+ * every figure (not for the figures' values, which mean nothing at quick sizes).
+ *
+ * It measures dist/ when a build is there (npm test builds before it runs the package checks);
+ * otherwise it builds a private copy of the entries with esbuild under node_modules/.cache (so
+ * `zod` and `undici` resolve) and points the bench at it with BENCH_DIST
+ * (BENCH_TEST_PRIVATE_BUILD=1 forces that path).
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const DIST_FILES = ['index.js', 'index.cjs', 'simulator.js']
+
+let work: string
+let distDir: string | undefined
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'video-tasks-bench-test-'))
+  const haveDist = DIST_FILES.every((file) => existsSync(join(root, 'dist', file)))
+  // BENCH_TEST_PRIVATE_BUILD=1 takes the no-dist path even when dist/ is there.
+  if (haveDist && !process.env.BENCH_TEST_PRIVATE_BUILD) return
+  distDir = join(root, 'node_modules/.cache', `video-tasks-bench-test-${process.pid}`)
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    packages: 'external' as const,
+    logLevel: 'silent' as const,
+  }
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/index.ts')],
+      format: 'esm',
+      outfile: join(distDir, 'index.js'),
+    }),
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/index.ts')],
+      format: 'cjs',
+      outfile: join(distDir, 'index.cjs'),
+    }),
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/simulator/index.ts')],
+      format: 'esm',
+      outfile: join(distDir, 'simulator.js'),
+    }),
+  ])
+}, 60_000)
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+  if (distDir) rmSync(distDir, { recursive: true, force: true })
+})
+
+function runQuick(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bench/run.mjs', '--quick', '--out', out], {
+      cwd: root,
+      env: { ...process.env, ...(distDir ? { BENCH_DIST: distDir } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const finitePositive = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0
+
+describe('npm run bench -- --quick', () => {
+  it('runs every figure and writes them all', async () => {
+    const out = join(work, 'results.json')
+    const { code, stdout, stderr } = await runQuick(out)
+    expect(code, stderr).toBe(0)
+
+    // One table on stdout, with a row for each of the five figures.
+    for (const figure of ['| 1 ', '| 2 ', '| 3 ', '| 4 ', '| 5 ']) expect(stdout).toContain(figure)
+    expect(stdout).toMatch(/goals met/)
+
+    const results = JSON.parse(readFileSync(out, 'utf8'))
+    expect(results.mode).toBe('quick')
+    expect(results.machine).toMatchObject({ cpuCount: expect.any(Number), node: process.version })
+    expect(typeof results.date).toBe('string')
+    expect(results.git).toHaveProperty('commit')
+    const { throughput, memory, economy, parse, imports } = results.figures
+
+    // 1. Every contender read something, without errors.
+    for (const name of ['sdk-get', 'sdk-wait', 'sdk-transport', 'undici', 'fetch']) {
+      expect(finitePositive(throughput.contenders[name].readsPerSecond), name).toBe(true)
+      expect(throughput.contenders[name].errors, name).toBe(0)
+    }
+    for (const ratio of Object.values(throughput.ratios)) expect(finitePositive(ratio)).toBe(true)
+
+    // 2. Memory per wait for the SDK and the naive loop, and the timers each leaves.
+    for (const mode of ['sdk', 'naive']) {
+      expect(Number.isFinite(memory.modes[mode].heapPerWait), mode).toBe(true)
+      expect(Number.isFinite(memory.modes[mode].rssPerWait), mode).toBe(true)
+    }
+    expect(memory.modes.sdk.timers).toBe(1)
+    expect(memory.modes.naive.timers).toBe(memory.waits)
+
+    // 3. Every progress style, with the default schedules, fixed 5 s polling and the oracle.
+    const schedules = {
+      fine: ['default openai', 'default check-result', 'fixed 5 s', 'oracle'],
+      coarse: ['default doubao', 'fixed 5 s', 'oracle'],
+      none: ['default generic-task', 'fixed 5 s', 'oracle'],
+    }
+    for (const [style, names] of Object.entries(schedules)) {
+      expect(Object.keys(economy.styles[style]).sort()).toEqual([...names].sort())
+      for (const name of names) {
+        const row = economy.styles[style][name]
+        expect(row.readsPerTask, `${style} ${name}`).toBeGreaterThanOrEqual(1)
+        expect(row.delayP95Ms, `${style} ${name}`).toBeGreaterThanOrEqual(0)
+      }
+    }
+
+    // 4. Every adapter, on fixtures, beside JSON.parse.
+    for (const name of ['openai', 'doubao', 'generic-task', 'check-result']) {
+      const row = parse.providers[name]
+      expect(row.payloads, name).toBeGreaterThan(0)
+      expect(finitePositive(row.parseResponseNs), name).toBe(true)
+      expect(finitePositive(row.jsonParseNs), name).toBe(true)
+    }
+
+    // 5. Cold imports and the bundle size.
+    for (const name of ['video-tasks (ESM)', 'video-tasks (CJS)', 'undici (ESM)', 'zod (ESM)']) {
+      expect(finitePositive(imports.imports[name].medianMs), name).toBe(true)
+    }
+    expect(finitePositive(imports.bundle.entry.gzipBytes)).toBe(true)
+
+    // Every goal is evaluated.
+    expect(results.goals.length).toBeGreaterThanOrEqual(17)
+    for (const goal of results.goals) expect(typeof goal.met).toBe('boolean')
+  }, 60_000)
+})
