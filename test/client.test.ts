@@ -654,8 +654,9 @@ describe('close', () => {
     const { clock, client, transport } = setup([video('queued')])
     const wait = client.waitFor('vid_1')
     await clock.advance(100)
+    const rejected = expect(wait).rejects.toThrow(/closed/)
     await client.close()
-    await expect(wait).rejects.toThrow(/closed/)
+    await rejected
     await expect(client.waitFor('vid_1')).rejects.toBeInstanceOf(VideoTaskError)
     await expect(client.getTask('vid_1')).rejects.toThrow(/closed/)
     expect(clock.pending).toBe(0)

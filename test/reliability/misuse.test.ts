@@ -222,9 +222,11 @@ describe('a closed client says so', () => {
     const client = newClient({ intervalMs: 1_000 })
     const wait = client.waitFor(task.id)
     await expect.poll(() => sim.requests(task.id)).toBe(1)
+    // close() rejects the wait at once; the expectation is attached first, as an app's await would be.
+    const rejected = expect(wait).rejects.toThrow(/client is closed/)
     await client.close()
     await client.close()
-    await expect(wait).rejects.toThrow(/client is closed/)
+    await rejected
   })
 })
 
