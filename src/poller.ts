@@ -6,7 +6,7 @@ import {
   WaitTimeoutError,
 } from './errors.js'
 import type { TaskRead } from './internal/read-task.js'
-import type { Cancel, TimerQueue } from './internal/timer-queue.js'
+import type { TimerEntry, TimerQueue } from './internal/timer-queue.js'
 import type { VideoTask } from './model.js'
 import { decideNext, type Observation, type PollState, type ScheduleSettings } from './schedule.js'
 
@@ -24,13 +24,19 @@ export interface Waiter {
   settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void
 }
 
-/** What a loop needs from the client. */
+/**
+ * What loops need from their client: one object shared by all of a client's loops (10,000 waits
+ * hold one, not 10,000 sets of closures).
+ */
 export interface LoopDependencies {
-  taskId: string
   /** One read, with the client's retries; `onRequest` is called for each HTTP request. */
-  read(signal: AbortSignal, onRequest: () => void): Promise<TaskRead>
+  read(
+    taskId: string,
+    settings: ScheduleSettings & { retries: number },
+    signal: AbortSignal,
+    onRequest: () => void,
+  ): Promise<TaskRead>
   queue: TimerQueue
-  settings: ScheduleSettings
   random: () => number
   /** Called when the last waiter leaves, so the client can forget the loop. */
   onIdle(loop: PollLoop): void
@@ -57,20 +63,28 @@ export class PollLoop {
   lastTask: VideoTask | null = null
   lastError: unknown = undefined
   readonly #deps: LoopDependencies
-  readonly #waiters = new Set<Waiter>()
+  readonly #settings: ScheduleSettings & { retries: number }
+  // An array, not a Set: nearly always one waiter, and a Set costs ~100 B more per wait.
+  #waiters: Waiter[] = []
   #controller: AbortController | null = null
-  #cancelSleep: Cancel | null = null
+  #sleep: TimerEntry | null = null
   #finished = false
 
-  constructor(deps: LoopDependencies, state: PollState) {
-    this.taskId = deps.taskId
+  constructor(
+    taskId: string,
+    deps: LoopDependencies,
+    settings: ScheduleSettings & { retries: number },
+    state: PollState,
+  ) {
+    this.taskId = taskId
     this.#deps = deps
+    this.#settings = settings
     this.state = state
   }
 
   /** How many waits share the loop. */
   get waiters(): number {
-    return this.#waiters.size
+    return this.#waiters.length
   }
 
   /** Starts the loop: the first read is due at `state.nextReadAt` (at once for a new wait). */
@@ -81,31 +95,43 @@ export class PollLoop {
 
   /** Adds a wait. A wait that joins a running loop sees the latest task at once. */
   add(waiter: Waiter): void {
-    this.#waiters.add(waiter)
+    // `[waiter]` has room for one; a push onto an empty array reserves room for 17.
+    if (this.#waiters.length === 0) this.#waiters = [waiter]
+    else this.#waiters.push(waiter)
     if (this.lastTask) this.#deliver(waiter, this.lastTask)
   }
 
   /** Removes a wait; the last one out stops the loop, cancelling its request and sleep. */
   remove(waiter: Waiter): void {
-    if (!this.#waiters.delete(waiter) || this.#waiters.size > 0) return
+    if (!this.#delete(waiter) || this.#waiters.length > 0) return
     this.#stop()
+  }
+
+  #delete(waiter: Waiter): boolean {
+    const index = this.#waiters.indexOf(waiter)
+    if (index < 0) return false
+    this.#waiters.splice(index, 1)
+    return true
   }
 
   #stop(): void {
     if (this.#finished) return
     this.#finished = true
-    this.#cancelSleep?.()
-    this.#cancelSleep = null
+    this.#deps.queue.cancel(this.#sleep)
+    this.#sleep = null
     this.#controller?.abort(STOPPED)
     this.#controller = null
     this.#deps.onIdle(this)
   }
 
   #scheduleRead(at: number): void {
-    this.#cancelSleep = this.#deps.queue.schedule(at, () => {
-      this.#cancelSleep = null
-      void this.#tick()
-    })
+    this.#sleep = this.#deps.queue.schedule(at, this)
+  }
+
+  /** The sleep before the next read is over (called by the timer queue). */
+  onTimer(): void {
+    this.#sleep = null
+    void this.#tick()
   }
 
   async #tick(): Promise<void> {
@@ -115,7 +141,7 @@ export class PollLoop {
     let observation: Observation
     let pollHintMs: number | null = null
     try {
-      const read = await this.#deps.read(controller.signal, () => {
+      const read = await this.#deps.read(this.taskId, this.#settings, controller.signal, () => {
         this.state = { ...this.state, reads: this.state.reads + 1 }
       })
       pollHintMs = read.pollHintMs
@@ -136,7 +162,7 @@ export class PollLoop {
     const { state, decision } = decideNext(
       this.state,
       observation,
-      this.#deps.settings,
+      this.#settings,
       now,
       this.#deps.random(),
     )
@@ -175,15 +201,15 @@ export class PollLoop {
       waiter.deliver(task, this.state)
     } catch (error) {
       // A callback that throws ends its own wait with that error; others go on.
-      this.#waiters.delete(waiter)
+      this.#delete(waiter)
       waiter.settle({ ok: false, error })
-      if (this.#waiters.size === 0) this.#stop()
+      if (this.#waiters.length === 0) this.#stop()
     }
   }
 
   #settleAll(outcome: Parameters<Waiter['settle']>[0]): void {
-    const waiters = [...this.#waiters]
-    this.#waiters.clear()
+    const waiters = this.#waiters
+    this.#waiters = []
     this.#stop()
     for (const waiter of waiters) waiter.settle(outcome)
   }

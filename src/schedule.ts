@@ -141,7 +141,7 @@ export function initialPollState(options: {
     consecutiveUnknown: 0,
     backoffStep: 0,
     lastStatus: null,
-    samples: [],
+    samples: NO_SAMPLES,
     nextReadAt: options.now,
   }
 }
@@ -252,6 +252,9 @@ export function decideNext(
   return { state: next, decision: { action: 'read', delayMs, reason } }
 }
 
+// Shared by every state without samples: one empty array, not one per wait.
+const NO_SAMPLES: ProgressSample[] = Object.freeze([]) as unknown as ProgressSample[]
+
 /*
  * Keeps the first and the latest sample of the current run of rising progress while running.
  * Progress that goes backwards, or a status change, starts a new run: the old rate no longer
@@ -263,7 +266,7 @@ function nextSamples(
   now: number,
   changed: boolean,
 ): ProgressSample[] {
-  if (task.status !== 'running' || task.progress === null) return []
+  if (task.status !== 'running' || task.progress === null) return NO_SAMPLES
   const sample = { at: now, progress: task.progress }
   const first = samples[0]
   const latest = samples[samples.length - 1]

@@ -18,15 +18,18 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 }
 
-interface Entry {
-  at: number
-  order: number
-  callback: () => void
-  index: number
+/** Something to call back: a function, or an object whose `onTimer` is called (no closure). */
+export type TimerCallback = (() => void) | { onTimer(): void }
+
+/** A scheduled callback; pass it to `cancel`. */
+export interface TimerEntry {
+  readonly at: number
+  /** @internal */ order: number
+  /** @internal */ callback: TimerCallback
+  /** @internal Its place in the heap; -1 once it ran or was cancelled. */ index: number
 }
 
-/** Cancels a scheduled callback; calling it again, or after the callback ran, does nothing. */
-export type Cancel = () => void
+type Entry = TimerEntry
 
 /**
  * All the timers of one client on a single underlying timer: a binary heap of due times.
@@ -54,17 +57,23 @@ export class TimerQueue {
     return this.#heap.length
   }
 
-  /** Runs `callback` at `at` (clock time) or as soon after as the event loop allows. */
-  schedule(at: number, callback: () => void): Cancel {
+  /**
+   * Runs `callback` at `at` (clock time) or as soon after as the event loop allows. A wait keeps
+   * its entry rather than a cancel closure: with 10,000 waits, every closure counts.
+   */
+  schedule(at: number, callback: TimerCallback): TimerEntry {
     const entry: Entry = { at, order: this.#order++, callback, index: this.#heap.length }
     this.#heap.push(entry)
     this.#up(entry.index)
     this.#arm()
-    return () => {
-      if (entry.index < 0) return
-      this.#remove(entry.index)
-      this.#arm()
-    }
+    return entry
+  }
+
+  /** Cancels an entry; cancelling again, or after it ran, does nothing. */
+  cancel(entry: TimerEntry | null | undefined): void {
+    if (!entry || entry.index < 0) return
+    this.#remove(entry.index)
+    this.#arm()
   }
 
   /** An abortable sleep until `at`: resolves then, or rejects with the signal's reason. */
@@ -75,10 +84,10 @@ export class TimerQueue {
         return
       }
       const onAbort = () => {
-        cancel()
+        this.cancel(entry)
         reject(signal?.reason)
       }
-      const cancel = this.schedule(at, () => {
+      const entry = this.schedule(at, () => {
         signal?.removeEventListener('abort', onAbort)
         resolve()
       })
@@ -112,7 +121,11 @@ export class TimerQueue {
       due.push(top)
     }
     this.#arm()
-    for (const entry of due) entry.callback()
+    for (const entry of due) {
+      const callback = entry.callback
+      if (typeof callback === 'function') callback()
+      else callback.onTimer()
+    }
   }
 
   #remove(index: number): void {

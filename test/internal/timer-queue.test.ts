@@ -30,12 +30,12 @@ describe('TimerQueue', () => {
     const clock = new VirtualClock(0)
     const queue = new TimerQueue(clock)
     const fired: number[] = []
-    const cancels = [500, 100, 300].map((at) => queue.schedule(at, () => fired.push(at)))
-    cancels[1]?.()
-    cancels[1]?.()
+    const entries = [500, 100, 300].map((at) => queue.schedule(at, () => fired.push(at)))
+    queue.cancel(entries[1])
+    queue.cancel(entries[1])
     await clock.advance(400)
     expect(fired).toEqual([300])
-    cancels[0]?.()
+    queue.cancel(entries[0])
     expect(clock.pending).toBe(0)
     expect(queue.size).toBe(0)
   })
@@ -52,12 +52,26 @@ describe('TimerQueue', () => {
     const expected: number[] = []
     for (let index = 0; index < 500; index++) {
       const at = Math.floor(random() * 10_000)
-      const cancel = queue.schedule(at, () => fired.push(at))
-      if (random() < 0.3) cancel()
+      const entry = queue.schedule(at, () => fired.push(at))
+      if (random() < 0.3) queue.cancel(entry)
       else expected.push(at)
     }
     await clock.advance(10_000)
     expect(fired).toEqual(expected.sort((a, b) => a - b))
+  })
+
+  it("calls an object target's onTimer, so callers need no closure", async () => {
+    const clock = new VirtualClock(0)
+    const queue = new TimerQueue(clock)
+    const target = {
+      calls: 0,
+      onTimer() {
+        this.calls++
+      },
+    }
+    queue.schedule(10, target)
+    await clock.advance(10)
+    expect(target.calls).toBe(1)
   })
 
   it('caps one underlying delay at 2^31-1 ms and re-arms until the due time', async () => {
