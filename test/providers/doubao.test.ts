@@ -12,6 +12,7 @@ import {
 } from '../../src/errors.js'
 import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
 import { doubao, parseDoubaoResponse } from '../../src/providers/doubao.js'
+import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { readThroughFetch, useMswServer } from '../support/msw.js'
 
@@ -447,10 +448,7 @@ describe('doubao adapter: errors', () => {
     ['a JSON string', '"success"'],
     ['an empty object', '{}'],
   ])('turns %s on 200 into ResponseValidationError', async (_name, body) => {
-    const error = await readError(body)
-    expect(error).toBeInstanceOf(ResponseValidationError)
-    expect((error as ResponseValidationError).status).toBe(200)
-    expect((error as ResponseValidationError).retryable).toBe(false)
+    expectInvalidOn200(await readError(body))
   })
 
   it('names the bad field in the validation error', async () => {
@@ -464,14 +462,7 @@ describe('doubao adapter: errors', () => {
       { status: 401 },
     )
     expect(error).toBeInstanceOf(AuthenticationError)
-    for (const view of [
-      (error as Error).message,
-      JSON.stringify(error),
-      inspect(error, { depth: 10, showHidden: true }),
-    ]) {
-      expect(view).not.toContain(KEY)
-    }
-    expect(inspect(provider, { depth: 10, showHidden: true })).not.toContain(KEY)
+    expectNoSecret(KEY, error, provider)
   })
 
   it('never lets the API key into a task, even when fail_reason echoes it', async () => {

@@ -4,12 +4,12 @@ import {
   ApiError,
   AuthenticationError,
   RateLimitError,
-  ResponseValidationError,
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
 import { VideoTaskSchema } from '../../src/model.js'
 import { openai } from '../../src/providers/openai.js'
+import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
 import { readThroughFetch, useMswServer } from '../support/msw.js'
 
@@ -192,10 +192,7 @@ describe('openai adapter: errors', () => {
     ['a JSON array', '[1,2,3]'],
     ['a status that is not a string', '{"id":"vid_1","status":3}'],
   ])('turns %s on 200 into ResponseValidationError', async (_name, body) => {
-    const error = await readError(body)
-    expect(error).toBeInstanceOf(ResponseValidationError)
-    expect((error as ResponseValidationError).status).toBe(200)
-    expect((error as ResponseValidationError).retryable).toBe(false)
+    expectInvalidOn200(await readError(body))
   })
 
   it('never lets the API key into an error, even when the server echoes it', async () => {
@@ -206,15 +203,7 @@ describe('openai adapter: errors', () => {
       { status: 401 },
     )
     expect(error).toBeInstanceOf(AuthenticationError)
-    const { inspect } = await import('node:util')
-    for (const view of [
-      (error as Error).message,
-      JSON.stringify(error),
-      inspect(error, { depth: 10, showHidden: true }),
-    ]) {
-      expect(view).not.toContain(KEY)
-    }
-    expect(inspect(provider, { depth: 10, showHidden: true })).not.toContain(KEY)
+    expectNoSecret(KEY, error, provider)
   })
 })
 
