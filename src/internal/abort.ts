@@ -36,7 +36,7 @@ export function addAbortCallback(signal: AbortSignal, callback: AbortCallback): 
 /** Stops calling `callback`; the last one out removes the listener from the signal. */
 export function removeAbortCallback(signal: AbortSignal, callback: AbortCallback): void {
   const hub = hubs.get(signal)
-  if (!hub || !hub.callbacks.delete(callback) || hub.callbacks.size > 0) return
+  if (!hub?.callbacks.delete(callback) || hub.callbacks.size > 0) return
   hubs.delete(signal)
   signal.removeEventListener('abort', hub.listener)
 }
