@@ -62,5 +62,19 @@ const done = await client.waitFor(task.id, { timeoutMs: 10_000 })
 assert.equal(done.status, 'succeeded')
 await client.close()
 await simulator.close()
+// The bin, built: it imports the SDK through the package's own entry points.
+const { execFileSync } = await import('node:child_process')
+const { readFileSync } = await import('node:fs')
+const version = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version
+const printed = execFileSync(
+  process.execPath,
+  [new URL('../dist/cli.js', import.meta.url).pathname, '--version'],
+  { encoding: 'utf8' },
+)
+assert.equal(printed.trim(), version)
 console.log(`smoke: ${names.length} exports from ESM and CJS; errors recognised across copies;`)
-console.log('smoke: video-tasks/simulator imports both ways; a wait against it succeeded')
+console.log(
+  'smoke: video-tasks/simulator imports both ways; a wait against it succeeded; the bin runs',
+)
