@@ -12,7 +12,7 @@ import { VideoTaskSchema } from '../../src/model.js'
 import { checkResult, parseCheckResultResponse } from '../../src/providers/check-result.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
-import { readThroughFetch, useMswServer } from '../support/msw.js'
+import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
 
 const BASE = 'https://sora.check.test'
 const PATH = '/api/video-generations/check-result'
@@ -64,10 +64,7 @@ async function readError(
   client: typeof provider = provider,
 ) {
   answer(body, init)
-  return readThroughFetch(client, ID).then(
-    () => expect.unreachable('expected an error'),
-    (error: unknown) => error,
-  )
+  return readErrorThroughFetch(client, ID)
 }
 
 describe('check-result adapter: the OpenAPI example and schema statuses', () => {

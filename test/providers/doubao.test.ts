@@ -14,7 +14,7 @@ import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
 import { doubao, parseDoubaoResponse } from '../../src/providers/doubao.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
-import { readThroughFetch, useMswServer } from '../support/msw.js'
+import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
 
 const BASE = 'https://gateway.doubao.test'
 const KEY = 'sk-doubao-test-1234567890abcdef'
@@ -51,10 +51,7 @@ async function read(fixture: string, init?: Parameters<typeof answer>[1], id = D
 
 async function readError(body: string, init?: Parameters<typeof answer>[1]) {
   answer(body, init)
-  return readThroughFetch(provider, DOC_ID).then(
-    () => expect.unreachable('expected an error'),
-    (error: unknown) => error,
-  )
+  return readErrorThroughFetch(provider, DOC_ID)
 }
 
 /** A gateway task (the doc's shape) with one field changed. */

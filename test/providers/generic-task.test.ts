@@ -12,7 +12,7 @@ import { VideoTaskSchema } from '../../src/model.js'
 import { genericTask, parseGenericTaskResponse } from '../../src/providers/generic-task.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
-import { readThroughFetch, useMswServer } from '../support/msw.js'
+import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
 
 const BASE = 'https://api.task.test'
 const KEY = 'gt-test-1234567890abcdef'
@@ -46,10 +46,7 @@ function read(fixture: string, init?: Parameters<typeof answer>[1], id = ID) {
 
 async function readError(body: string, init?: Parameters<typeof answer>[1]) {
   answer(body, init)
-  return readThroughFetch(provider, ID).then(
-    () => expect.unreachable('expected an error'),
-    (error: unknown) => error,
-  )
+  return readErrorThroughFetch(provider, ID)
 }
 
 describe('generic-task adapter: the doc example (bare MiniMax-style object)', () => {

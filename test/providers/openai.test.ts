@@ -11,7 +11,7 @@ import { VideoTaskSchema } from '../../src/model.js'
 import { openai } from '../../src/providers/openai.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
-import { readThroughFetch, useMswServer } from '../support/msw.js'
+import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
 
 const BASE = 'https://api.openai.test'
 const KEY = 'sk-test-1234567890abcdef'
@@ -40,10 +40,7 @@ async function read(fixture: string, init?: Parameters<typeof answer>[1], id = '
 
 async function readError(body: string, init?: Parameters<typeof answer>[1]) {
   answer(body, init)
-  return readThroughFetch(provider, 'vid_abc123xyz456').then(
-    () => expect.unreachable('expected an error'),
-    (error: unknown) => error,
-  )
+  return readErrorThroughFetch(provider, 'vid_abc123xyz456')
 }
 
 describe('openai adapter: vendor doc examples', () => {

@@ -1,5 +1,5 @@
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { readTask } from '../../src/internal/read-task.js'
 import type { VideoTaskDetails } from '../../src/model.js'
 import type { Provider } from '../../src/providers/define-provider.js'
@@ -24,4 +24,15 @@ export async function readThroughFetch<TDetails extends VideoTaskDetails>(
 ) {
   const transport = createTransport({ fetch: (input, init) => fetch(input, init) })
   return readTask(provider, transport, taskId, { now: () => Date.UTC(2024, 0, 15, 16) })
+}
+
+/** Reads a task once through the `fetch` seam, expecting an error; resolves with that error. */
+export function readErrorThroughFetch<TDetails extends VideoTaskDetails>(
+  provider: Provider<TDetails>,
+  taskId: string,
+): Promise<unknown> {
+  return readThroughFetch(provider, taskId).then(
+    () => expect.unreachable('expected an error'),
+    (error: unknown) => error,
+  )
 }
