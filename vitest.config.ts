@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+// `video-tasks` and its subpaths resolve to `src/`, as tsconfig's `paths` do for tsc, so every
+// test file runs on a fresh clone without a build.
+const source = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^video-tasks\/simulator$/, replacement: source('simulator/index.ts') },
+      { find: /^video-tasks$/, replacement: source('index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
