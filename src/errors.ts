@@ -29,6 +29,22 @@ export function bodyExcerpt(body: string): string {
   return body.length > BODY_EXCERPT_LENGTH ? `${body.slice(0, BODY_EXCERPT_LENGTH)}…` : body
 }
 
+/** What the base error class accepts besides the message. */
+export interface VideoTaskErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown
+  /**
+   * Whether reading again may succeed.
+   * @default false
+   */
+  retryable?: boolean | undefined
+  /**
+   * How long the server asked to wait, in milliseconds.
+   * @default null
+   */
+  retryAfterMs?: number | null | undefined
+}
+
 /**
  * The base class of every error this package throws (except `TypeError` for a wrong option and
  * an abort signal's own reason).
@@ -38,10 +54,24 @@ export class VideoTaskError extends Error {
   static readonly [KIND]: string = 'VideoTaskError'
   /** The kinds of the instance's class chain, most derived first. */
   declare readonly [KINDS]: readonly string[]
+  /**
+   * Whether reading again may succeed (network, time limits, 408, 409, 429, 5xx). The retry
+   * policy (`src/retry-policy.ts`) reads this field and nothing else to tell a transient failure.
+   * @default false
+   */
+  readonly retryable: boolean
+  /**
+   * How long the server asked to wait before the next request (`retry-after-ms` or
+   * `Retry-After`), in milliseconds; `null` when it did not say.
+   * @default null
+   */
+  readonly retryAfterMs: number | null
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: VideoTaskErrorOptions) {
     // No `cause` property at all unless there is one (`{ cause: undefined }` would install one).
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.retryable = options?.retryable ?? false
+    this.retryAfterMs = options?.retryAfterMs ?? null
     const kinds: string[] = []
     for (
       let current: unknown = new.target;
@@ -124,18 +154,18 @@ export class ApiError extends VideoTaskError {
   readonly provider: string
   /** The URL that was requested. */
   readonly url: string
-  /** Whether another read may succeed (429, 5xx, 408, 409). */
-  readonly retryable: boolean
-
-  constructor(options: ApiErrorOptions) {
-    super(options.message, { cause: options.cause })
+  constructor(options: ApiErrorOptions & { retryAfterMs?: number | null | undefined }) {
+    super(options.message, {
+      cause: options.cause,
+      retryable: options.retryable ?? isRetryableStatus(options.status),
+      retryAfterMs: options.retryAfterMs,
+    })
     this.status = options.status
     this.code = options.code ?? null
     this.requestId = options.requestId ?? null
     this.bodyExcerpt = bodyExcerpt(options.body ?? '')
     this.provider = options.provider
     this.url = options.url
-    this.retryable = options.retryable ?? isRetryableStatus(options.status)
   }
 }
 
@@ -171,22 +201,16 @@ export class TaskNotFoundError extends ApiError {
 /** 429, or a body that says rate limited. */
 export class RateLimitError extends ApiError {
   static override readonly [KIND]: string = 'RateLimitError'
-  /** How long the server asked to wait, from `retry-after-ms` or `Retry-After`; `null` if it did not say. */
-  readonly retryAfterMs: number | null
   constructor(options: ApiErrorOptions & { retryAfterMs?: number | null | undefined }) {
     super({ ...options, retryable: true })
-    this.retryAfterMs = options.retryAfterMs ?? null
   }
 }
 
 /** 5xx: the vendor or a proxy in front of it failed. Retryable. */
 export class ServerError extends ApiError {
   static override readonly [KIND]: string = 'ServerError'
-  /** How long the server asked to wait (a 503 may say), or `null`. */
-  readonly retryAfterMs: number | null
   constructor(options: ApiErrorOptions & { retryAfterMs?: number | null | undefined }) {
     super({ ...options, retryable: true })
-    this.retryAfterMs = options.retryAfterMs ?? null
   }
 }
 
@@ -200,10 +224,9 @@ export class ConnectionError extends VideoTaskError {
   readonly url: string
   /** Whether a time limit (rather than the network) ended the request. */
   readonly timedOut: boolean
-  /** Always `true`: another read may succeed. */
-  readonly retryable = true
   constructor(message: string, options: { url: string; timedOut?: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause })
+    // Always retryable: another read may succeed.
+    super(message, { cause: options.cause, retryable: true })
     this.url = options.url
     this.timedOut = options.timedOut ?? false
   }
@@ -233,8 +256,6 @@ export class ResponseValidationError extends VideoTaskError {
   readonly provider: string
   /** The URL that was requested. */
   readonly url: string
-  /** Whether another read may succeed. */
-  readonly retryable: boolean
   constructor(options: {
     message: string
     status: number
@@ -245,13 +266,12 @@ export class ResponseValidationError extends VideoTaskError {
     retryable?: boolean
     cause?: unknown
   }) {
-    super(options.message, { cause: options.cause })
+    super(options.message, { cause: options.cause, retryable: options.retryable ?? false })
     this.status = options.status
     this.issues = options.issues ?? []
     this.bodyExcerpt = bodyExcerpt(options.body ?? '')
     this.provider = options.provider
     this.url = options.url
-    this.retryable = options.retryable ?? false
   }
 }
 

@@ -30,9 +30,7 @@ export {
   VideoTaskError,
   WaitTimeoutError,
 } from './errors.js'
-export type { ScheduleOptions } from './internal/options.js'
 export type { ProviderOptions } from './internal/provider-options.js'
-export type { Clock } from './internal/timer-queue.js'
 export {
   type FinalVideoTaskStatus,
   isFinalStatus,
@@ -46,6 +44,18 @@ export {
   videoTaskFailureSchema,
   videoTaskStatusSchema,
 } from './model.js'
+export type { ScheduleOptions } from './options/schedule-options.js'
+/**
+ * The wait engine's pure pieces, for a driver that runs the schedule itself (a durable queue
+ * worker, say): one request with no loop (`client.observe`), the schedule as one pure step
+ * (`pollStep`, built on `decideNext`, which the in-process `waitFor` runs too), the settings
+ * (`resolvePollSettings`), `PollState` checked when loaded (`parsePollState`), and a JSON-safe
+ * outcome (`outcomeOf`). The retry policy's delays are exported for drivers that retry.
+ */
+export {
+  type ResolvedScheduleOptions as PollSettings,
+  resolveScheduleOptions as resolvePollSettings,
+} from './options/schedule-options.js'
 export {
   type CheckResultOptions,
   type CheckResultVideoDetails,
@@ -64,15 +74,13 @@ export { type DoubaoVideoDetails, doubao } from './providers/doubao.js'
 export { type GenericTaskVideoDetails, genericTask } from './providers/generic-task.js'
 export { type OpenAIVideoDetails, openai } from './providers/openai.js'
 export {
-  type Decision,
-  type DelayReason,
-  decideNext,
-  initialPollState,
-  type Observation,
-  type PollState,
-  type ProgressSample,
-  type ScheduleSettings,
-} from './schedule.js'
+  backoffDelayMs,
+  type ClassifiedFailure,
+  classifyFailure,
+  isTransient,
+  type RetryDelaySettings,
+  retryAfterDelayMs,
+} from './retry-policy.js'
 export {
   createTransport,
   type FetchFunction,
@@ -81,3 +89,21 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from './transport.js'
+export { outcomeOf, taskToJson, type VideoTaskJson, type WaitOutcome } from './wait/outcome.js'
+export {
+  type PollState,
+  type ProgressSample,
+  parsePollState,
+  pollStateSchema,
+  type ScheduleState,
+} from './wait/poll-state.js'
+export { pollStep, type StepDecision } from './wait/poll-step.js'
+export {
+  type Decision,
+  type DelayReason,
+  decideNext,
+  initialPollState,
+  type Observation,
+  type ScheduleSettings,
+} from './wait/schedule.js'
+export type { Clock } from './wait/timer-queue.js'

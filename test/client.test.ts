@@ -14,7 +14,7 @@ import {
 } from '../src/errors.js'
 import type { VideoTask } from '../src/model.js'
 import { openai } from '../src/providers/openai.js'
-import type { PollState } from '../src/schedule.js'
+import type { PollState } from '../src/wait/schedule.js'
 import { FakeTransport, json, type Reply } from './support/fake-transport.js'
 import { flush, VirtualClock } from './support/virtual-clock.js'
 

@@ -4,6 +4,7 @@ import { inspect } from 'node:util'
 import vm from 'node:vm'
 import ts from 'typescript'
 import { describe, expect, it, vi } from 'vitest'
+import { readTask } from '../src/client/read-task.js'
 import * as errors from '../src/errors.js'
 import {
   ApiError,
@@ -22,7 +23,6 @@ import {
   VideoTaskError,
   WaitTimeoutError,
 } from '../src/errors.js'
-import { readTask } from '../src/internal/read-task.js'
 import { REDACTED, redact, secretsOf } from '../src/internal/redact.js'
 import type { VideoTask } from '../src/model.js'
 import { defineProvider } from '../src/providers/define-provider.js'

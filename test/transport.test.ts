@@ -8,13 +8,13 @@ import {
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { readTask } from '../src/client/read-task.js'
 import {
   ApiError,
   ConnectionError,
   ResponseValidationError,
   VideoTaskError,
 } from '../src/errors.js'
-import { readTask } from '../src/internal/read-task.js'
 import { openai } from '../src/providers/openai.js'
 import { createTransport, type Transport, type TransportOptions } from '../src/transport.js'
 

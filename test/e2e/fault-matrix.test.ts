@@ -13,8 +13,8 @@ import {
 } from '../../src/errors.js'
 import { mapStatus } from '../../src/internal/normalize.js'
 import { isFinalStatus, type VideoTask } from '../../src/model.js'
-import type { PollState } from '../../src/schedule.js'
 import { type SimulatedProvider, startSimulator } from '../../src/simulator/index.js'
+import type { PollState } from '../../src/wait/schedule.js'
 import {
   type Cell,
   CLIENT,

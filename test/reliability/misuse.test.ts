@@ -6,8 +6,8 @@ import {
   type WaitOptions,
 } from '../../src/client.js'
 import { VideoTaskError } from '../../src/errors.js'
-import { initialPollState, type PollState } from '../../src/schedule.js'
 import { type Simulator, startSimulator } from '../../src/simulator/index.js'
+import { initialPollState, type PollState } from '../../src/wait/schedule.js'
 import { makeProvider } from './providers.js'
 
 /*

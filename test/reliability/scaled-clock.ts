@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/internal/timer-queue.js'
+import type { Clock } from '../../src/wait/timer-queue.js'
 
 /**
  * A clock that runs `scale` times faster than real time, on real timers: 1 ms of real time is

@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
-import { readTask } from '../../src/internal/read-task.js'
+import { readTask } from '../../src/client/read-task.js'
 import type { VideoTaskDetails } from '../../src/model.js'
 import type { Provider } from '../../src/providers/define-provider.js'
 import { createTransport } from '../../src/transport.js'

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/internal/timer-queue.js'
+import type { Clock } from '../../src/wait/timer-queue.js'
 
 interface Timer {
   at: number

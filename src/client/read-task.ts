@@ -1,7 +1,7 @@
+import { redact, secretsOf } from '../internal/redact.js'
 import type { VideoTask, VideoTaskDetails } from '../model.js'
 import type { Provider, ProviderResponse } from '../providers/define-provider.js'
 import type { Transport } from '../transport.js'
-import { redact, secretsOf } from './redact.js'
 
 /** One read of a task: the task and the server's hint for the next read. */
 export interface TaskRead<TDetails extends VideoTaskDetails = VideoTaskDetails> {

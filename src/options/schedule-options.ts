@@ -1,5 +1,5 @@
 import type { ProviderPollDefaults } from '../providers/define-provider.js'
-import type { ScheduleSettings } from '../schedule.js'
+import type { ScheduleSettings } from '../wait/schedule.js'
 
 /*
  * Every option's default and validation, in one place. A wrong option is a TypeError that names
@@ -114,7 +114,8 @@ export function checkNumber(name: string, value: unknown, rule: NumberRule): num
   return number
 }
 
-const SCHEDULE_KEYS = [
+/** Every schedule option, for the unknown-key check and picking. */
+export const SCHEDULE_KEYS = [
   'timeoutMs',
   'intervalMs',
   'maxIntervalMs',

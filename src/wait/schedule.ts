@@ -1,4 +1,8 @@
-import type { VideoTask, VideoTaskStatus } from './model.js'
+import type { VideoTask } from '../model.js'
+import { backoffDelayMs, retryAfterDelayMs } from '../retry-policy.js'
+import type { PollState, ProgressSample, ScheduleState } from './poll-state.js'
+
+export type { PollState, ProgressSample, ScheduleState }
 
 /**
  * The schedule's settings, resolved (every value present). See `WaitOptions` for what each means
@@ -23,45 +27,6 @@ export interface ScheduleSettings {
   maxConsecutiveFailures: number
   /** `unknown` statuses in a row that end the wait. */
   maxConsecutiveUnknown: number
-}
-
-/** A progress reading the adaptive schedule estimates the rate from. */
-export interface ProgressSample {
-  /** When it was read (milliseconds since the epoch). */
-  at: number
-  /** The progress, 0-100. */
-  progress: number
-}
-
-/**
- * Where a wait stands. Plain JSON: store it (`JSON.stringify`) and pass it to `client.resume`
- * to continue the wait after a restart.
- */
-export interface PollState {
-  /** The format version. */
-  version: 1
-  /** The task waited for. */
-  taskId: string
-  /** The provider id the state belongs to (resume checks it). */
-  provider: string
-  /** When the wait started (milliseconds since the epoch). */
-  startedAt: number
-  /** When the wait gives up (milliseconds since the epoch), or `null` for never. */
-  deadlineAt: number | null
-  /** HTTP requests made, failed ones and retries included. */
-  reads: number
-  /** Failed reads in a row (transient failures only; a permanent one ends the wait). */
-  consecutiveFailures: number
-  /** Reads in a row that returned `unknown`. */
-  consecutiveUnknown: number
-  /** How far the interval has grown since the last status change. */
-  backoffStep: number
-  /** The last status read, or `null` before the first read. */
-  lastStatus: VideoTaskStatus | null
-  /** The first and the latest progress readings of the current run of increasing progress. */
-  samples: ProgressSample[]
-  /** When the next read is due (milliseconds since the epoch). */
-  nextReadAt: number
 }
 
 /** What one read produced: a task (with the server's hint), or an error. */
@@ -164,40 +129,38 @@ function clamp(value: number, min: number, max: number): number {
  *   `adaptive`, steadily rising progress aims the next read at the predicted finish.
  * - No delay is ever shorter than `minIntervalMs`, whatever the server says.
  */
-export function decideNext(
-  state: PollState,
+export function decideNext<TState extends ScheduleState>(
+  state: TState,
   observation: Observation,
   settings: ScheduleSettings,
   now: number,
   random: number,
 ): {
   /** The state after this observation, to pass to the next call (and to store for resume). */
-  state: PollState
+  state: TState
   /** What to do next. */
   decision: Decision
 } {
-  const next: PollState = { ...state }
+  const next: TState = { ...state }
   if (observation.kind === 'error') {
     next.consecutiveFailures = state.consecutiveFailures + 1
     if (next.consecutiveFailures > settings.maxConsecutiveFailures) {
       return { state: next, decision: { action: 'give-up', reason: 'failures' } }
     }
-    const backoff = settings.intervalMs * 2 ** (next.consecutiveFailures - 1)
+    // One formula with the reads' own retries (src/retry-policy.ts); between reads it starts
+    // from `intervalMs`.
     const delay =
       observation.retryAfterMs !== null
         ? {
-            delayMs: clamp(
-              observation.retryAfterMs * (1 + settings.jitter * random),
-              settings.minIntervalMs,
-              Math.max(settings.maxRetryAfterMs, settings.minIntervalMs),
-            ),
+            delayMs: retryAfterDelayMs(observation.retryAfterMs, settings, random),
             reason: 'retry-after' as const,
           }
         : {
-            delayMs: clamp(
-              backoff * (1 - settings.jitter * random),
-              settings.minIntervalMs,
-              settings.maxIntervalMs,
+            delayMs: backoffDelayMs(
+              next.consecutiveFailures,
+              settings.intervalMs,
+              settings,
+              random,
             ),
             reason: 'failure-backoff' as const,
           }

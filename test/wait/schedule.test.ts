@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { VideoTask, VideoTaskStatus } from '../src/model.js'
+import type { VideoTask, VideoTaskStatus } from '../../src/model.js'
 import {
   decideNext,
   initialPollState,
@@ -7,7 +7,7 @@ import {
   type PollState,
   predictRemainingMs,
   type ScheduleSettings,
-} from '../src/schedule.js'
+} from '../../src/wait/schedule.js'
 
 const settings: ScheduleSettings = {
   intervalMs: 4_000,

@@ -1,25 +1,23 @@
-import {
-  TaskCancelledError,
-  TaskFailedError,
-  UnknownStatusError,
-  VideoTaskError,
-  WaitTimeoutError,
-} from './errors.js'
-import type { TaskRead } from './internal/read-task.js'
-import type { TimerEntry, TimerQueue } from './internal/timer-queue.js'
-import type { VideoTask } from './model.js'
-import { decideNext, type Observation, type PollState, type ScheduleSettings } from './schedule.js'
+import { TaskCancelledError, TaskFailedError, UnknownStatusError } from '../errors.js'
+import type { VideoTask } from '../model.js'
+import { classifyFailure } from '../retry-policy.js'
+import type { ScheduleState } from './poll-state.js'
+import { decideNext, type Observation, type ScheduleSettings } from './schedule.js'
+import type { TimerEntry, TimerQueue } from './timer-queue.js'
 
 /*
- * The poll engine. It knows nothing of vendors: it calls `read`, feeds what comes back to the
+ * The poll loop. It knows nothing of vendors: it calls `read`, feeds what comes back to the
  * pure schedule, sleeps on the client's timer queue, and hands each task to the waits that
  * share the loop. One loop per task id per client.
  */
 
 /** One subscriber of a loop: a `waitFor`, a `watch` or a `resume`. */
 export interface Waiter {
-  /** Called with every task read. Throwing rejects this waiter only. */
-  deliver(task: VideoTask, state: PollState): void
+  /**
+   * Called with every task read and the loop's schedule state (the waiter adds its own window
+   * to make a `PollState`). Throwing rejects this waiter only.
+   */
+  deliver(task: VideoTask, state: ScheduleState): void
   /** Called once when the loop ends for this waiter. */
   settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void
 }
@@ -29,29 +27,26 @@ export interface Waiter {
  * hold one, not 10,000 sets of closures).
  */
 export interface LoopDependencies {
-  /** One read, with the client's retries; `onRequest` is called for each HTTP request. */
+  /**
+   * One read, with the client's retries; `onRequest` is called for each HTTP request. Resolves
+   * with the task and the server's poll hint; rejects with a typed error or the signal's reason.
+   */
   read(
     taskId: string,
-    settings: ScheduleSettings & { retries: number },
+    settings: LoopSettings,
     signal: AbortSignal,
     onRequest: () => void,
-  ): Promise<TaskRead>
+  ): Promise<{ task: VideoTask; pollHintMs: number | null }>
+  /** The client's timers. */
   queue: TimerQueue
+  /** Random numbers in [0, 1) for jitter. */
   random: () => number
   /** Called when the last waiter leaves, so the client can forget the loop. */
   onIdle(loop: PollLoop): void
 }
 
-/** Whether another read may succeed after this error, and how long the server asked to wait. */
-export function classifyError(error: unknown): { transient: boolean; retryAfterMs: number | null } {
-  if (!(error instanceof VideoTaskError)) return { transient: false, retryAfterMs: null }
-  const retryable = (error as { retryable?: unknown }).retryable === true
-  const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs
-  return {
-    transient: retryable,
-    retryAfterMs: typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? retryAfter : null,
-  }
-}
+/** The schedule settings and the retries inside one read. */
+export type LoopSettings = ScheduleSettings & { retries: number }
 
 /** Internal: the reason a loop aborts its own request when nobody waits any more. */
 const STOPPED = Symbol('stopped')
@@ -59,11 +54,12 @@ const STOPPED = Symbol('stopped')
 /** A poll loop for one task id, shared by every wait for it on one client. */
 export class PollLoop {
   readonly taskId: string
-  state: PollState
+  /** The schedule's state: no wait's window (`startedAt`, `deadlineAt`) in it. */
+  state: ScheduleState
   lastTask: VideoTask | null = null
   lastError: unknown = undefined
   readonly #deps: LoopDependencies
-  readonly #settings: ScheduleSettings & { retries: number }
+  readonly #settings: LoopSettings
   // An array, not a Set: nearly always one waiter, and a Set costs ~100 B more per wait.
   #waiters: Waiter[] = []
   #controller: AbortController | null = null
@@ -73,8 +69,8 @@ export class PollLoop {
   constructor(
     taskId: string,
     deps: LoopDependencies,
-    settings: ScheduleSettings & { retries: number },
-    state: PollState,
+    settings: LoopSettings,
+    state: ScheduleState,
   ) {
     this.taskId = taskId
     this.#deps = deps
@@ -148,7 +144,7 @@ export class PollLoop {
       observation = { kind: 'task', task: read.task, pollHintMs }
     } catch (error) {
       if (controller.signal.aborted) return
-      const { transient, retryAfterMs } = classifyError(error)
+      const { transient, retryAfterMs } = classifyFailure(error)
       this.lastError = error
       if (!transient) {
         this.#settleAll({ ok: false, error })
@@ -213,21 +209,4 @@ export class PollLoop {
     this.#stop()
     for (const waiter of waiters) waiter.settle(outcome)
   }
-}
-
-/** A timeout error for a wait that started at `startedAt`. */
-export function timeoutError(
-  loop: PollLoop,
-  startedAt: number,
-  now: number,
-  timeoutMs: number,
-): WaitTimeoutError {
-  return new WaitTimeoutError({
-    taskId: loop.taskId,
-    lastTask: loop.lastTask,
-    elapsedMs: now - startedAt,
-    reads: loop.state.reads,
-    timeoutMs,
-    cause: loop.lastError,
-  })
 }

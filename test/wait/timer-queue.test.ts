@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RateLimiter } from '../../src/internal/rate-limiter.js'
-import { TimerQueue } from '../../src/internal/timer-queue.js'
+import { RateLimiter } from '../../src/wait/rate-limiter.js'
+import { TimerQueue } from '../../src/wait/timer-queue.js'
 import { VirtualClock } from '../support/virtual-clock.js'
 
 describe('TimerQueue', () => {

@@ -1,0 +1,204 @@
+import { type VideoTaskDetails, videoTaskStatusSchema } from '../model.js'
+import { normalizeBaseURL, type Provider } from '../providers/define-provider.js'
+import { resolveTransportOptions, type TransportOptions } from '../transport.js'
+import type { SubscriptionOptions } from '../wait/subscription.js'
+import { type Clock, systemClock } from '../wait/timer-queue.js'
+import { checkKnownKeys } from './check-known-keys.js'
+import {
+  checkFunction,
+  checkNumber,
+  checkScheduleOptions,
+  checkSignal,
+  type ResolvedScheduleOptions,
+  resolveScheduleOptions,
+  SCHEDULE_KEYS,
+  type ScheduleOptions,
+} from './schedule-options.js'
+
+/*
+ * The one resolver for what a user passes to `createClient`, `getTask` and the waits: unknown
+ * keys, types, ranges and how values relate are all checked here, when the call is made, and a
+ * wrong option is a TypeError that names it.
+ */
+
+/** Fails to compile when a key list misses a key of its type (a new option must be listed). */
+type Exhaustive<TKeys, TListed> = [Exclude<TKeys, TListed>] extends [never] ? true : never
+
+const TRANSPORT_KEYS = [
+  'fetch',
+  'headersTimeoutMs',
+  'bodyTimeoutMs',
+  'maxResponseBytes',
+] as const satisfies readonly (keyof TransportOptions)[]
+const transportKeysListed: Exhaustive<keyof TransportOptions, (typeof TRANSPORT_KEYS)[number]> =
+  true
+
+const CALLBACK_KEYS = ['onUpdate', 'onStatusChange', 'onProgress', 'onPollState'] as const
+
+const WAIT_KEYS = [
+  ...SCHEDULE_KEYS,
+  'signal',
+  ...CALLBACK_KEYS,
+  'onStatus',
+] as const satisfies readonly (keyof (SubscriptionOptions & ScheduleOptions))[]
+const waitKeysListed: Exhaustive<
+  keyof (SubscriptionOptions & ScheduleOptions),
+  (typeof WAIT_KEYS)[number]
+> = true
+
+const GET_TASK_KEYS = ['signal', 'retries'] as const
+
+const CLIENT_KEYS = [
+  'provider',
+  'transport',
+  'maxRequestsPerSecond',
+  'clock',
+  'random',
+  ...SCHEDULE_KEYS,
+  ...TRANSPORT_KEYS,
+] as const
+void transportKeysListed
+void waitKeysListed
+
+/** What the client options resolve to. */
+export interface ResolvedClientOptions<TProvider> {
+  /** The provider, checked. */
+  provider: TProvider
+  /** The rate cap. */
+  maxRequestsPerSecond: number
+  /** The clock. */
+  clock: Clock
+  /** The source of jitter. */
+  random: () => number
+  /** The schedule every wait without options of its own uses. */
+  defaults: ResolvedScheduleOptions
+}
+
+/** The options `createClient` reads, as far as the resolver is concerned. */
+export interface ClientOptionsInput<TProvider> extends ScheduleOptions, TransportOptions {
+  provider: TProvider
+  transport?: { send(...args: never[]): unknown } | undefined
+  maxRequestsPerSecond?: number | undefined
+  clock?: Clock | undefined
+  random?: (() => number) | undefined
+}
+
+/** Checks `createClient`'s options and resolves the client's defaults against the provider. */
+export function resolveClientOptions<TDetails extends VideoTaskDetails>(
+  options: ClientOptionsInput<Provider<TDetails>>,
+): ResolvedClientOptions<Provider<TDetails>> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected createClient() to receive an options object with `provider`')
+  }
+  checkKnownKeys(options, CLIENT_KEYS, 'createClient options')
+  const provider = options.provider
+  if (
+    typeof provider !== 'object' ||
+    provider === null ||
+    typeof provider.buildRequest !== 'function' ||
+    typeof provider.parseResponse !== 'function'
+  ) {
+    throw new TypeError(
+      'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
+    )
+  }
+  // The built-in providers and defineProvider check it too; a hand-made provider object is
+  // held to the same rule: http(s), no credentials in the URL.
+  normalizeBaseURL(provider.baseURL, 'provider.baseURL')
+  checkScheduleOptions(options)
+  checkFunction('random', options.random)
+  const maxRequestsPerSecond =
+    options.maxRequestsPerSecond === undefined
+      ? 100
+      : checkNumber('maxRequestsPerSecond', options.maxRequestsPerSecond, {
+          above: 0,
+          infinity: true,
+        })
+  const clock = options.clock ?? systemClock
+  if (
+    typeof clock !== 'object' ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new TypeError('Expected `clock` to have now(), setTimeout() and clearTimeout()')
+  }
+  if (
+    options.transport !== undefined &&
+    (typeof options.transport !== 'object' || typeof options.transport?.send !== 'function')
+  ) {
+    throw new TypeError('Expected `transport` to have a send() method')
+  }
+  // Validates the client's defaults against the provider's now, not at the first wait.
+  const defaults = resolveScheduleOptions(provider.pollDefaults, options)
+  resolveTransportOptions(options)
+  return {
+    provider,
+    maxRequestsPerSecond,
+    clock,
+    random: options.random ?? Math.random,
+    defaults,
+  }
+}
+
+/** Checks a wait's options (`waitFor`, `watch`, `resume`, `waitForAll`, `waitForAny`). */
+export function checkWaitOptions(
+  options: unknown,
+  where: string,
+): asserts options is SubscriptionOptions & ScheduleOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected the options to be an object')
+  }
+  checkKnownKeys(options, WAIT_KEYS, `${where} options`)
+  const wait = options as SubscriptionOptions & ScheduleOptions
+  checkScheduleOptions(wait)
+  checkSignal(wait.signal)
+  for (const name of CALLBACK_KEYS) checkFunction(name, wait[name])
+  if (wait.onStatus !== undefined) {
+    if (typeof wait.onStatus !== 'object' || wait.onStatus === null) {
+      throw new TypeError('Expected `onStatus` to be an object of functions')
+    }
+    for (const [status, handler] of Object.entries(wait.onStatus)) {
+      // A misspelt status (`succeded`) would silently never fire.
+      if (!videoTaskStatusSchema.safeParse(status).success) {
+        throw new TypeError(
+          `Expected \`onStatus.${status}\` to be one of ${videoTaskStatusSchema.options.join(', ')}`,
+        )
+      }
+      checkFunction(`onStatus.${status}`, handler)
+    }
+  }
+}
+
+/**
+ * The schedule of one wait: the client's defaults when the wait gives no schedule option of its
+ * own (shared, no allocation), else the wait's over the client's over the provider's.
+ */
+export function resolveWaitSettings(
+  pollDefaults: Provider['pollDefaults'],
+  clientOptions: ScheduleOptions,
+  clientDefaults: ResolvedScheduleOptions,
+  waitOptions: ScheduleOptions,
+): ResolvedScheduleOptions {
+  return hasScheduleOptions(waitOptions)
+    ? resolveScheduleOptions(pollDefaults, clientOptions, waitOptions)
+    : clientDefaults
+}
+
+function hasScheduleOptions(options: ScheduleOptions): boolean {
+  for (const key of SCHEDULE_KEYS) if (options[key] !== undefined) return true
+  return false
+}
+
+/** Checks `getTask`'s options. */
+export function checkGetTaskOptions(
+  options: unknown,
+): asserts options is { signal?: AbortSignal | undefined; retries?: number | undefined } {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected the options to be an object')
+  }
+  checkKnownKeys(options, GET_TASK_KEYS, 'getTask options')
+  const { signal, retries } = options as { signal?: unknown; retries?: unknown }
+  checkSignal(signal)
+  checkScheduleOptions({ retries: retries as number | undefined })
+}
