@@ -31,7 +31,7 @@ export {
   WaitTimeoutError,
 } from './errors.js'
 export type { ScheduleOptions } from './internal/options.js'
-export type { ProviderOptions } from './internal/provider-options.js'
+export type { ProviderOptions } from './providers/kit/provider-options.js'
 export type { Clock } from './internal/timer-queue.js'
 export {
   type FinalVideoTaskStatus,

@@ -1,25 +1,26 @@
 import { z } from 'zod'
-import {
-  collectUrls,
-  mapStatus,
-  numeric,
-  parseProgress,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
+import type { VideoTaskDetails } from '../model.js'
 import {
   apiError,
   buildTask,
+  builtInProvider,
+  collectUrls,
   compact,
   kindFromStatus,
   kindFromText,
+  mapStatus,
+  numeric,
+  type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
+  type ProviderResponse,
+  parseProgress,
   parseShape,
   readJson,
+  record,
   requestIdOf,
-} from '../internal/response.js'
-import type { VideoTaskDetails } from '../model.js'
-import { defineBuiltInProvider, type Provider, type ProviderResponse } from './define-provider.js'
+  text,
+} from './kit/index.js'
 
 /**
  * What the `check-result` provider puts in `task.details`.
@@ -75,22 +76,24 @@ const dataSchema = z.looseObject({ status: z.string() })
  * ```
  */
 export function checkResult(options: CheckResultOptions): Provider<CheckResultVideoDetails> {
-  const { baseURL, headers } = providerCredentials('check-result', options, false)
-  return defineBuiltInProvider<CheckResultVideoDetails>({
-    id: 'check-result',
-    baseURL,
-    // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
-    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
-    // defineProvider has already refused an empty, `.` or `..` id; in a JSON body nothing else
-    // needs escaping beyond what JSON.stringify does.
-    buildRequest: (taskId, { url }) => ({
-      method: 'POST',
-      url: url('/api/video-generations/check-result'),
-      headers: { ...headers(), 'content-type': 'application/json' },
-      body: JSON.stringify({ taskId }),
-    }),
-    parseResponse: parseCheckResultResponse,
-  })
+  return builtInProvider(CHECK_RESULT, options)
+}
+
+/** The `check-result` adapter as data: see {@link checkResult}. */
+export const CHECK_RESULT: ProviderDescription<CheckResultVideoDetails> = {
+  id: 'check-result',
+  // The provider has already refused an empty, `.` or `..` id; in a JSON body nothing else
+  // needs escaping beyond what JSON.stringify does.
+  route: {
+    method: 'POST',
+    path: '/api/video-generations/check-result',
+    body: (taskId) => ({ taskId }),
+  },
+  // The endpoint's OpenAPI declares no security (`security: []`).
+  keyRequired: false,
+  // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
+  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
+  parseTask: (response) => parseCheckResultResponse(response),
 }
 
 /** Parses a `POST /api/video-generations/check-result` response. Pure; exported for tests. */

@@ -1,30 +1,26 @@
 import { z } from 'zod'
-import {
-  collectUrls,
-  mapStatus,
-  parseProgress,
-  parseTimestamp,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
+import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   apiError,
   buildTask,
+  builtInProvider,
+  collectUrls,
   compact,
   kindFromText,
-  parseShape,
-  readJson,
-  requestIdOf,
-  validationError,
-} from '../internal/response.js'
-import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import {
-  defineBuiltInProvider,
-  encodeTaskId,
+  mapStatus,
   type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
   type ProviderResponse,
-} from './define-provider.js'
+  parseProgress,
+  parseShape,
+  parseTimestamp,
+  readJson,
+  record,
+  requestIdOf,
+  text,
+  validationError,
+} from './kit/index.js'
 
 /**
  * What the `doubao` provider puts in `task.details`.
@@ -69,20 +65,18 @@ const SUCCESS_CODES = new Set(['success', 'ok', '0', '200'])
  * ```
  */
 export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {
-  const { baseURL, headers } = providerCredentials('doubao', options, true)
-  return defineBuiltInProvider<DoubaoVideoDetails>({
-    id: 'doubao',
-    baseURL,
-    // vendor-notes.md "Doubao": progress moves in coarse steps (10, 20, 30, 50, 100) that say
-    // little about time left, so the finish is not predicted from its rate.
-    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
-    buildRequest: (taskId, { url }) => ({
-      method: 'GET',
-      url: url(`/v1/video/generations/${encodeTaskId(taskId)}`),
-      headers: headers(),
-    }),
-    parseResponse: (response) => parseDoubaoResponse(response),
-  })
+  return builtInProvider(DOUBAO, options)
+}
+
+/** The `doubao` adapter as data: see {@link doubao}. */
+export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
+  id: 'doubao',
+  route: { method: 'GET', path: '/v1/video/generations/{id}' },
+  keyRequired: true,
+  // vendor-notes.md "Doubao": progress moves in coarse steps (10, 20, 30, 50, 100) that say
+  // little about time left, so the finish is not predicted from its rate.
+  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
+  parseTask: (response) => parseDoubaoResponse(response),
 }
 
 /** Parses a `GET /v1/video/generations/{id}` response. Pure; exported for tests. */

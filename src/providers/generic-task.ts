@@ -1,32 +1,28 @@
 import { z } from 'zod'
-import {
-  collectUrls,
-  mapStatus,
-  numeric,
-  parseProgress,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
+import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   apiError,
   buildTask,
+  builtInProvider,
+  collectUrls,
   compact,
   type ErrorKind,
   kindFromStatus,
   kindFromText,
+  mapStatus,
+  numeric,
+  type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
+  type ProviderResponse,
+  parseProgress,
   parseShape,
   readJson,
+  record,
   requestIdOf,
+  text,
   validationError,
-} from '../internal/response.js'
-import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import {
-  defineBuiltInProvider,
-  encodeTaskId,
-  type Provider,
-  type ProviderResponse,
-} from './define-provider.js'
+} from './kit/index.js'
 
 /**
  * What the `generic-task` provider puts in `task.details`.
@@ -128,19 +124,17 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
  * ```
  */
 export function genericTask(options: ProviderOptions): Provider<GenericTaskVideoDetails> {
-  const { baseURL, headers } = providerCredentials('generic-task', options, true)
-  return defineBuiltInProvider<GenericTaskVideoDetails>({
-    id: 'generic-task',
-    baseURL,
-    // Neither shape reports progress, so there is no rate to predict the finish from.
-    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
-    buildRequest: (taskId, { url }) => ({
-      method: 'GET',
-      url: url(`/task/${encodeTaskId(taskId)}`),
-      headers: headers(),
-    }),
-    parseResponse: parseGenericTaskResponse,
-  })
+  return builtInProvider(GENERIC_TASK, options)
+}
+
+/** The `generic-task` adapter as data: see {@link genericTask}. */
+export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
+  id: 'generic-task',
+  route: { method: 'GET', path: '/task/{id}' },
+  keyRequired: true,
+  // Neither shape reports progress, so there is no rate to predict the finish from.
+  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
+  parseTask: (response) => parseGenericTaskResponse(response),
 }
 
 /** Parses a `GET /task/{id}` response, in either shape. Pure; exported for tests. */

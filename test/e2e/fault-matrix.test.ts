@@ -11,7 +11,7 @@ import {
   type VideoTaskError,
   WaitTimeoutError,
 } from '../../src/errors.js'
-import { mapStatus } from '../../src/internal/normalize.js'
+import { mapStatus } from '../../src/providers/kit/normalize.js'
 import { isFinalStatus, type VideoTask } from '../../src/model.js'
 import type { PollState } from '../../src/schedule.js'
 import { type SimulatedProvider, startSimulator } from '../../src/simulator/index.js'

@@ -9,7 +9,7 @@ import {
   TaskNotFoundError,
   VideoTaskError,
 } from '../../src/errors.js'
-import { mapStatus } from '../../src/internal/normalize.js'
+import { mapStatus } from '../../src/providers/kit/normalize.js'
 import { type VideoTask, VideoTaskSchema } from '../../src/model.js'
 import { checkResult, parseCheckResultResponse } from '../../src/providers/check-result.js'
 import type { Provider, ProviderResponse } from '../../src/providers/define-provider.js'

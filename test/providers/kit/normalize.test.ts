@@ -5,8 +5,8 @@ import {
   parseProgress,
   parseSize,
   parseTimestamp,
-} from '../../src/internal/normalize.js'
-import { retryAfterMs } from '../../src/internal/response.js'
+} from '../../../src/providers/kit/normalize.js'
+import { retryAfterMs } from '../../../src/providers/kit/headers.js'
 
 describe('mapStatus', () => {
   it.each([
