@@ -31,7 +31,6 @@ export {
   WaitTimeoutError,
 } from './errors.js'
 export type { ScheduleOptions } from './internal/options.js'
-export type { ProviderOptions } from './providers/kit/provider-options.js'
 export type { Clock } from './internal/timer-queue.js'
 export {
   type FinalVideoTaskStatus,
@@ -62,6 +61,7 @@ export {
 } from './providers/define-provider.js'
 export { type DoubaoVideoDetails, doubao } from './providers/doubao.js'
 export { type GenericTaskVideoDetails, genericTask } from './providers/generic-task.js'
+export type { ProviderOptions } from './providers/kit/provider-options.js'
 export { type OpenAIVideoDetails, openai } from './providers/openai.js'
 export {
   type Decision,

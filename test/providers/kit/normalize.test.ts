@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { retryAfterMs } from '../../../src/providers/kit/headers.js'
 import {
   collectUrls,
   mapStatus,
@@ -6,7 +7,6 @@ import {
   parseSize,
   parseTimestamp,
 } from '../../../src/providers/kit/normalize.js'
-import { retryAfterMs } from '../../../src/providers/kit/headers.js'
 
 describe('mapStatus', () => {
   it.each([
