@@ -9,12 +9,12 @@ import {
   TaskNotFoundError,
   VideoTaskError,
 } from '../../src/errors.js'
-import { mapStatus } from '../../src/providers/kit/normalize.js'
 import { type VideoTask, VideoTaskSchema } from '../../src/model.js'
 import { checkResult, parseCheckResultResponse } from '../../src/providers/check-result.js'
 import type { Provider, ProviderResponse } from '../../src/providers/define-provider.js'
 import { doubao, parseDoubaoResponse } from '../../src/providers/doubao.js'
 import { genericTask, parseGenericTaskResponse } from '../../src/providers/generic-task.js'
+import { mapStatus } from '../../src/providers/kit/normalize.js'
 import { openai, parseOpenAIResponse } from '../../src/providers/openai.js'
 
 /*
