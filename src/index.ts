@@ -64,6 +64,14 @@ export { type GenericTaskVideoDetails, genericTask } from './providers/generic-t
 export type { ProviderOptions } from './providers/kit/provider-options.js'
 export { type OpenAIVideoDetails, openai } from './providers/openai.js'
 export {
+  BUILT_IN_PROVIDER_IDS,
+  BUILT_IN_PROVIDERS,
+  type BuiltInProviderEntry,
+  type BuiltInProviderId,
+  builtInProviderEntry,
+  type SimulatorDialectFacts,
+} from './providers/registry.js'
+export {
   type Decision,
   type DelayReason,
   decideNext,
