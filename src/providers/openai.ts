@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import type { VideoTaskDetails } from '../model.js'
 import {
-  apiError,
   buildTask,
   builtInProvider,
   collectUrls,
   compact,
-  kindFromText,
+  type ErrorBodyRules,
+  errorFromBody,
   mapStatus,
   numeric,
   type ParseContext,
@@ -52,13 +52,8 @@ const videoObjectSchema = z.looseObject({
     .nullish(),
 })
 
-const errorBodySchema = z.looseObject({
-  error: z.looseObject({
-    message: z.string().nullish(),
-    code: z.union([z.string(), z.number()]).nullish(),
-    type: z.string().nullish(),
-  }),
-})
+// `{error: {message, type, code}}`; a 400 says in its code whether the task is unknown.
+const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
  * OpenAI Sora (`GET {baseURL}/v1/videos/{id}`) and OpenAI-compatible gateways.
@@ -84,6 +79,7 @@ export const OPENAI: ProviderDescription<OpenAIVideoDetails> = {
   id: 'openai',
   route: { method: 'GET', path: '/v1/videos/{id}' },
   keyRequired: true,
+  errorBodies: ERROR_BODIES,
   pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response, context) => parseOpenAIResponse(response, context),
   pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
@@ -99,17 +95,7 @@ export function parseOpenAIResponse(response: ProviderResponse, context: string 
   const object = record(body)
   const ok = response.status >= 200 && response.status < 300
   if (!ok || (object && !('status' in object) && record(object.error))) {
-    const parsed = errorBodySchema.safeParse(body)
-    const error = parsed.success ? parsed.data.error : undefined
-    throw apiError({
-      response,
-      message: error?.message,
-      code: error?.code ?? error?.type,
-      kind:
-        ok || response.status === 400
-          ? kindFromText(error?.code, error?.type, error?.message)
-          : undefined,
-    })
+    throw errorFromBody(response, body, ERROR_BODIES)
   }
   const video = parseShape(videoObjectSchema, body, response, 'Video object')
   const id = text(video.id) ?? response.taskId

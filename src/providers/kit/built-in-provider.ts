@@ -1,5 +1,6 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
 import { createProvider } from './create-provider.js'
+import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
 import { type ProviderOptions, providerCredentials } from './provider-options.js'
 import { encodeTaskId } from './task-id.js'
 import type { Provider, ProviderPollDefaults, ProviderResponse } from './types.js'
@@ -39,6 +40,10 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
    * token.
    */
   keyRequired: boolean
+  /** What the vendor's `{code, message, data}` envelope means by its code, if it sends one. */
+  envelope?: EnvelopeRules
+  /** How the vendor's error bodies read. */
+  errorBodies: ErrorBodyRules
   /** The poll timing the vendor's docs suggest. */
   pollDefaults: ProviderPollDefaults
   /** Turns a response (any status) into a task, or throws a typed error. Pure. */

@@ -11,6 +11,15 @@ export {
   type ProviderDescription,
   type ProviderRoute,
 } from './built-in-provider.js'
+export {
+  type EnvelopeRules,
+  type ErrorBodyFields,
+  type ErrorBodyRules,
+  errorBodyFields,
+  errorFromBody,
+  isSuccessCode,
+  requestIdOfResponse,
+} from './envelope.js'
 export { type ErrorKind, kindFromStatus, kindFromText } from './error-kind.js'
 export { requestIdOf, retryAfterMs } from './headers.js'
 export {
