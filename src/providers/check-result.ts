@@ -20,7 +20,6 @@ import {
   parseProgress,
   parseShape,
   readJson,
-  record,
   requestIdOf,
   text,
 } from './kit/index.js'
