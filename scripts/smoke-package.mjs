@@ -11,10 +11,9 @@ const cjs = createRequire(import.meta.url)('video-tasks')
 
 const names = [
   'createClient',
-  'openai',
-  'doubao',
-  'genericTask',
-  'checkResult',
+  'BUILT_IN_PROVIDERS',
+  // Every registered provider's factory, under the name its registry entry gives.
+  ...esm.BUILT_IN_PROVIDERS.map((entry) => entry.exportName),
   'defineProvider',
   'VideoTaskSchema',
   'VideoTaskError',

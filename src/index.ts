@@ -30,7 +30,6 @@ export {
   VideoTaskError,
   WaitTimeoutError,
 } from './errors.js'
-export type { ProviderOptions } from './internal/provider-options.js'
 export {
   type FinalVideoTaskStatus,
   isFinalStatus,
@@ -72,7 +71,16 @@ export {
 } from './providers/define-provider.js'
 export { type DoubaoVideoDetails, doubao } from './providers/doubao.js'
 export { type GenericTaskVideoDetails, genericTask } from './providers/generic-task.js'
+export type { ProviderOptions } from './providers/kit/provider-options.js'
 export { type OpenAIVideoDetails, openai } from './providers/openai.js'
+export {
+  BUILT_IN_PROVIDER_IDS,
+  BUILT_IN_PROVIDERS,
+  type BuiltInProviderEntry,
+  type BuiltInProviderId,
+  builtInProviderEntry,
+  type SimulatorDialectFacts,
+} from './providers/registry.js'
 export {
   backoffDelayMs,
   type ClassifiedFailure,

@@ -4,11 +4,12 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import type { VideoTaskDetails } from '../model.js'
-import { checkResult } from '../providers/check-result.js'
 import type { Provider } from '../providers/define-provider.js'
-import { doubao } from '../providers/doubao.js'
-import { genericTask } from '../providers/generic-task.js'
-import { openai } from '../providers/openai.js'
+import {
+  BUILT_IN_PROVIDER_IDS,
+  type BuiltInProviderId,
+  builtInProviderEntry,
+} from '../providers/registry.js'
 import type { Outcome, OutputStream } from './render.js'
 
 /**
@@ -82,11 +83,11 @@ export class UsageError extends Error {
   }
 }
 
-/** The providers the CLI knows, by the SDK's provider ids. */
-export const PROVIDER_IDS = ['openai', 'doubao', 'generic-task', 'check-result'] as const
+/** The providers the CLI knows, by the SDK's provider ids: every entry of the registry. */
+export const PROVIDER_IDS: readonly BuiltInProviderId[] = BUILT_IN_PROVIDER_IDS
 
 /** One of {@link PROVIDER_IDS}. */
-export type ProviderId = (typeof PROVIDER_IDS)[number]
+export type ProviderId = BuiltInProviderId
 
 /** The variable the API key is read from unless `--api-key-env` names another. */
 export const DEFAULT_KEY_VARIABLE = 'VIDEO_TASKS_API_KEY'
@@ -140,7 +141,8 @@ export function providerFromFlags(
   const given = values.provider
   if (given === undefined) throw new UsageError(`Missing --provider (${PROVIDER_IDS.join(', ')})`)
   const id = PROVIDER_IDS.find((known) => known === given)
-  if (id === undefined) {
+  const entry = id === undefined ? undefined : builtInProviderEntry(id)
+  if (id === undefined || entry === undefined) {
     throw new UsageError(
       `Unknown --provider ${JSON.stringify(given)}: use one of ${PROVIDER_IDS.join(', ')}`,
     )
@@ -154,22 +156,15 @@ export function providerFromFlags(
   }
   const value = env[variable]
   const apiKey = value === undefined || value.trim() === '' ? undefined : value
-  // check-result APIs declare no security, so only they may go without a key.
-  if (apiKey === undefined && id !== 'check-result') {
+  // Only APIs that declare no security (check-result) may go without a key.
+  if (apiKey === undefined && entry.keyRequired) {
     throw new UsageError(
       `Set ${variable} to the API key (the key is read from the environment, never from a flag)`,
     )
   }
   try {
-    const provider =
-      id === 'openai'
-        ? openai({ baseURL, apiKey: apiKey ?? '' })
-        : id === 'doubao'
-          ? doubao({ baseURL, apiKey: apiKey ?? '' })
-          : id === 'generic-task'
-            ? genericTask({ baseURL, apiKey: apiKey ?? '' })
-            : checkResult({ baseURL, apiKey })
-    return { provider: provider as Provider<VideoTaskDetails>, id }
+    const provider = entry.factory(apiKey === undefined ? { baseURL } : { baseURL, apiKey })
+    return { provider, id }
   } catch (error) {
     // The factories' TypeErrors name the option (`baseURL`), never the key's value.
     if (error instanceof TypeError)

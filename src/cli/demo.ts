@@ -5,13 +5,10 @@
  */
 import { createClient, type VideoTaskClient } from '../client.js'
 import type { VideoTask } from '../model.js'
-import { checkResult } from '../providers/check-result.js'
 import type { Provider } from '../providers/define-provider.js'
-import { doubao } from '../providers/doubao.js'
-import { genericTask } from '../providers/generic-task.js'
-import { openai } from '../providers/openai.js'
+import { BUILT_IN_PROVIDERS, builtInProviderEntry } from '../providers/registry.js'
 import { startSimulator } from '../simulator/index.js'
-import type { SimulatedProvider, TaskScript } from '../simulator/types.js'
+import type { SimulatedDialect, SimulatedProvider, TaskScript } from '../simulator/types.js'
 import { type CliIO, EXIT, parse, parsePositive, UsageError } from './common.js'
 import { classify, type WaitResult } from './outcome.js'
 import {
@@ -48,7 +45,7 @@ interface DemoTask {
  * Durations are virtual (vendor-like: minutes of queue and generation, squeezed by the time
  * scale).
  */
-const TASKS: readonly DemoTask[] = [
+const SHOWCASE: readonly DemoTask[] = [
   {
     shows: 'the official API: integer progress, the video behind /content (needs the key)',
     script: {
@@ -163,18 +160,36 @@ const TASKS: readonly DemoTask[] = [
   },
 ]
 
+/**
+ * The demo's tasks: the showcase above, plus one plain task in its default dialect for every
+ * registered provider the showcase lacks, so a new vendor is in the demo without editing it.
+ */
+export function demoTasks(): readonly DemoTask[] {
+  const shown = new Set<string>(SHOWCASE.map((task) => task.script.provider))
+  const added = BUILT_IN_PROVIDERS.filter((entry) => !shown.has(entry.id)).map(
+    (entry): DemoTask => ({
+      shows: `${entry.displayName}: its default dialect`,
+      script: {
+        provider: entry.id as SimulatedProvider,
+        dialect: entry.dialects[0].name as SimulatedDialect,
+        id: `task_demo_${entry.id}`,
+        progress: entry.dialects[0].progress,
+        outcome: 'succeeded',
+        queuedMs: 5_000,
+        runningMs: 40_000,
+      },
+    }),
+  )
+  return [...SHOWCASE, ...added]
+}
+
+const TASKS = demoTasks()
+
 /** The SDK's provider for each simulated API, pointed at the simulator. */
 function providerFor(id: SimulatedProvider, baseURL: string, apiKey: string): Provider {
-  switch (id) {
-    case 'openai':
-      return openai({ baseURL, apiKey }) as Provider
-    case 'doubao':
-      return doubao({ baseURL, apiKey }) as Provider
-    case 'generic-task':
-      return genericTask({ baseURL, apiKey }) as Provider
-    case 'check-result':
-      return checkResult({ baseURL, apiKey }) as Provider
-  }
+  const entry = builtInProviderEntry(id)
+  if (!entry) throw new Error(`No built-in provider for the simulated API ${id}`)
+  return entry.forSimulator(baseURL, apiKey)
 }
 
 /** Runs the demo. Resolves with 0 when every task ended as scripted. */
@@ -224,7 +239,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
       ...TASKS.map((task) => (task.script.queuedMs ?? 0) + (task.script.runningMs ?? 0)),
     )
     io.stdout.write(
-      `${colors.bold('video-tasks demo')}: simulator at ${sim.baseURL}, ${TASKS.length} tasks on 4 APIs, ` +
+      `${colors.bold('video-tasks demo')}: simulator at ${sim.baseURL}, ${TASKS.length} tasks on ${new Set(TASKS.map((task) => task.script.provider)).size} APIs, ` +
         `time scale ${timeScale}x (${formatDuration(longest)} of vendor time in ${formatDuration(longest / timeScale)})\n\n`,
     )
 

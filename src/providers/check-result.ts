@@ -1,25 +1,28 @@
 import { z } from 'zod'
+import type { VideoTaskDetails } from '../model.js'
 import {
-  collectUrls,
-  mapStatus,
-  numeric,
-  parseProgress,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
-import {
-  apiError,
   buildTask,
+  builtInProvider,
+  collectUrls,
   compact,
+  type EnvelopeRules,
+  type ErrorBodyRules,
+  errorFromBody,
+  isSuccessCode,
   kindFromStatus,
   kindFromText,
+  mapStatus,
+  numeric,
+  type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
+  type ProviderResponse,
+  parseProgress,
   parseShape,
   readJson,
   requestIdOf,
-} from '../internal/response.js'
-import type { VideoTaskDetails } from '../model.js'
-import { defineBuiltInProvider, type Provider, type ProviderResponse } from './define-provider.js'
+  text,
+} from './kit/index.js'
 
 /**
  * What the `check-result` provider puts in `task.details`.
@@ -53,6 +56,19 @@ const envelopeSchema = z.looseObject({
   data: z.unknown().optional(),
 })
 
+/**
+ * The schema's success is `code: 0`. The HTTP-style `200` that the error bodies' numbering
+ * suggests is read as success too (and a missing code): `data.status` is still required.
+ */
+const ENVELOPE: EnvelopeRules = { successCodes: [0, 200] }
+
+/*
+ * vendor-notes.md "check-result": 400/401/403/404/500 bodies are `{code, message}`; the status
+ * decides the class (a 500 "Failed to sync task result" is a retryable ServerError), except for
+ * a 400 whose text says more ("task not found").
+ */
+const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
+
 // Only `status` decides anything; the other fields are read leniently below.
 const dataSchema = z.looseObject({ status: z.string() })
 
@@ -75,50 +91,43 @@ const dataSchema = z.looseObject({ status: z.string() })
  * ```
  */
 export function checkResult(options: CheckResultOptions): Provider<CheckResultVideoDetails> {
-  const { baseURL, headers } = providerCredentials('check-result', options, false)
-  return defineBuiltInProvider<CheckResultVideoDetails>({
-    id: 'check-result',
-    baseURL,
-    // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
-    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
-    // defineProvider has already refused an empty, `.` or `..` id; in a JSON body nothing else
-    // needs escaping beyond what JSON.stringify does.
-    buildRequest: (taskId, { url }) => ({
-      method: 'POST',
-      url: url('/api/video-generations/check-result'),
-      headers: { ...headers(), 'content-type': 'application/json' },
-      body: JSON.stringify({ taskId }),
-    }),
-    parseResponse: parseCheckResultResponse,
-  })
+  return builtInProvider(CHECK_RESULT, options)
+}
+
+/** The `check-result` adapter as data: see {@link checkResult}. */
+export const CHECK_RESULT: ProviderDescription<CheckResultVideoDetails> = {
+  id: 'check-result',
+  // The provider has already refused an empty, `.` or `..` id; in a JSON body nothing else
+  // needs escaping beyond what JSON.stringify does.
+  route: {
+    method: 'POST',
+    path: '/api/video-generations/check-result',
+    body: (taskId) => ({ taskId }),
+  },
+  // The endpoint's OpenAPI declares no security (`security: []`).
+  keyRequired: false,
+  envelope: ENVELOPE,
+  errorBodies: ERROR_BODIES,
+  // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
+  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
+  parseTask: (response) => parseCheckResultResponse(response),
 }
 
 /** Parses a `POST /api/video-generations/check-result` response. Pure; exported for tests. */
 export function parseCheckResultResponse(response: ProviderResponse) {
   const body = readJson(response)
   if (response.status < 200 || response.status >= 300) {
-    // vendor-notes.md "check-result": 400/401/403/404/500 bodies are `{code, message}`; the
-    // status decides the class (a 500 "Failed to sync task result" is a retryable ServerError),
-    // except for a 400 whose text says more ("task not found").
-    const object = record(body)
-    const message = text(object?.message)
-    throw apiError({
-      response,
-      message,
-      code: text(object?.code),
-      kind: response.status === 400 ? kindFromText(message) : undefined,
-    })
+    throw errorFromBody(response, body, ERROR_BODIES)
   }
   const envelope = parseShape(envelopeSchema, body, response, 'check-result response')
-  if (!isSuccessCode(envelope.code)) {
+  if (!isSuccessCode(envelope.code, ENVELOPE)) {
     // The same `{code, message}` bodies inside a 200: the code is HTTP-style, so it says the kind.
-    const message = text(envelope.message)
-    throw apiError({
+    throw errorFromBody(
       response,
-      message,
-      code: text(envelope.code),
-      kind: kindFromStatus(numeric(envelope.code)) ?? kindFromText(envelope.code, message),
-    })
+      body,
+      ERROR_BODIES,
+      kindFromStatus(numeric(envelope.code)) ?? kindFromText(envelope.code, text(envelope.message)),
+    )
   }
   const data = parseShape(dataSchema, envelope.data, response, 'check-result `data`')
   const vendorStatus = data.status
@@ -148,15 +157,4 @@ export function parseCheckResultResponse(response: ProviderResponse) {
     }),
     raw: body,
   })
-}
-
-/**
- * The schema's success is `code: 0`. A missing code, or the HTTP-style `200` that the error
- * bodies' numbering suggests, is read as success too: `data.status` is still required.
- */
-function isSuccessCode(code: string | number | null | undefined): boolean {
-  if (code === undefined || code === null) return true
-  const number = numeric(code)
-  if (number !== null) return number === 0 || number === 200
-  return /^\s*(success|ok)\s*$/i.test(String(code))
 }

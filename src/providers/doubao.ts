@@ -1,30 +1,28 @@
 import { z } from 'zod'
-import {
-  collectUrls,
-  mapStatus,
-  parseProgress,
-  parseTimestamp,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
-import {
-  apiError,
-  buildTask,
-  compact,
-  kindFromText,
-  parseShape,
-  readJson,
-  requestIdOf,
-  validationError,
-} from '../internal/response.js'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
-  defineBuiltInProvider,
-  encodeTaskId,
+  buildTask,
+  builtInProvider,
+  collectUrls,
+  compact,
+  type EnvelopeRules,
+  type ErrorBodyRules,
+  errorFromBody,
+  isSuccessCode,
+  mapStatus,
   type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
   type ProviderResponse,
-} from './define-provider.js'
+  parseProgress,
+  parseShape,
+  parseTimestamp,
+  readJson,
+  record,
+  requestIdOfResponse,
+  text,
+  validationError,
+} from './kit/index.js'
 
 /**
  * What the `doubao` provider puts in `task.details`.
@@ -48,8 +46,16 @@ const taskSchema = z.looseObject({
 
 const taskResponseSchema = z.looseObject({ data: taskSchema })
 
-// The envelope's `code` on a good read. The doc says "success"; a usable `data` wins anyway.
-const SUCCESS_CODES = new Set(['success', 'ok', '0', '200'])
+// The envelope's `code` on a good read. The doc says "success" (a word is always read as
+// success); a usable `data` wins anyway.
+const ENVELOPE: EnvelopeRules = { successCodes: [0, 200] }
+
+/*
+ * vendor-notes.md "Doubao": the HTTP status comes from the error, with `{code, message, data}`;
+ * the gateways' auth middleware sends OpenAI's `{error: {message, type, code}}`. An unknown task
+ * is a 400 (or 200) with code `task_not_exist`, so a 400's body says the kind.
+ */
+const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
  * Doubao (Volcengine Seedance) video tasks through relay gateways
@@ -69,20 +75,20 @@ const SUCCESS_CODES = new Set(['success', 'ok', '0', '200'])
  * ```
  */
 export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {
-  const { baseURL, headers } = providerCredentials('doubao', options, true)
-  return defineBuiltInProvider<DoubaoVideoDetails>({
-    id: 'doubao',
-    baseURL,
-    // vendor-notes.md "Doubao": progress moves in coarse steps (10, 20, 30, 50, 100) that say
-    // little about time left, so the finish is not predicted from its rate.
-    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
-    buildRequest: (taskId, { url }) => ({
-      method: 'GET',
-      url: url(`/v1/video/generations/${encodeTaskId(taskId)}`),
-      headers: headers(),
-    }),
-    parseResponse: (response) => parseDoubaoResponse(response),
-  })
+  return builtInProvider(DOUBAO, options)
+}
+
+/** The `doubao` adapter as data: see {@link doubao}. */
+export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
+  id: 'doubao',
+  route: { method: 'GET', path: '/v1/video/generations/{id}' },
+  keyRequired: true,
+  envelope: ENVELOPE,
+  errorBodies: ERROR_BODIES,
+  // vendor-notes.md "Doubao": progress moves in coarse steps (10, 20, 30, 50, 100) that say
+  // little about time left, so the finish is not predicted from its rate.
+  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
+  parseTask: (response) => parseDoubaoResponse(response),
 }
 
 /** Parses a `GET /v1/video/generations/{id}` response. Pure; exported for tests. */
@@ -91,12 +97,12 @@ export function parseDoubaoResponse(response: ProviderResponse) {
   const envelope = record(body)
   const ok = response.status >= 200 && response.status < 300
   // vendor-notes.md "Doubao": the HTTP status comes from the error, with `{code, message, data}`.
-  if (!ok) throw envelopeError(response, envelope, response.status === 400)
+  if (!ok) throw errorFromBody(response, body, ERROR_BODIES)
   const data = record(envelope?.data)
   if (envelope && typeof data?.status !== 'string') {
     // No task to read: an error told in a 200 (`{code: "task_not_exist", data: null}`) must not
     // become a silent task, and a bare `data: null` is not a task either.
-    if (signalsError(envelope)) throw envelopeError(response, envelope, true)
+    if (signalsError(envelope)) throw errorFromBody(response, body, ERROR_BODIES)
     if (envelope.data === null || envelope.data === undefined) {
       throw validationError(
         response,
@@ -162,40 +168,6 @@ function failureOf(
 /** Whether an envelope without a task says it is an error (a code other than success, a message). */
 function signalsError(envelope: Record<string, unknown>): boolean {
   const code = text(envelope.code)
-  if (code !== null) return !SUCCESS_CODES.has(code.toLowerCase())
+  if (code !== null) return !isSuccessCode(code, ENVELOPE)
   return text(envelope.message) !== null || record(envelope.error) !== null
-}
-
-/**
- * The typed error for an error envelope. Gateways send `{code, message, data}`; their auth
- * middleware sends OpenAI's `{error: {message, type, code}}`, so both are read.
- */
-function envelopeError(
-  response: ProviderResponse,
-  envelope: Record<string, unknown> | null,
-  kindFromBody: boolean,
-) {
-  const nested = record(envelope?.error)
-  const message = text(envelope?.message) ?? text(nested?.message)
-  const code = text(envelope?.code) ?? text(nested?.code) ?? text(nested?.type)
-  return apiError({
-    response,
-    message,
-    code,
-    // vendor-notes.md "Doubao": an unknown task is a 400 (or 200) with code `task_not_exist`.
-    kind: kindFromBody ? kindFromText(code, message, nested?.type) : undefined,
-    requestId: requestIdOfResponse(response, message),
-  })
-}
-
-/**
- * The request id: the usual headers, the `x-oneapi-request-id` header of one-api-style gateways,
- * or the "(request id: ...)" those gateways append to error messages.
- */
-function requestIdOfResponse(response: ProviderResponse, message?: string | null): string | null {
-  return (
-    requestIdOf(response.headers) ??
-    response.headers['x-oneapi-request-id'] ??
-    (message ? (/\(request id: ?([^)\s]+)\)/i.exec(message)?.[1] ?? null) : null)
-  )
 }

@@ -1,32 +1,32 @@
 import { z } from 'zod'
-import {
-  collectUrls,
-  mapStatus,
-  numeric,
-  parseProgress,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
+import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   apiError,
   buildTask,
+  builtInProvider,
+  collectUrls,
   compact,
+  type EnvelopeRules,
+  type ErrorBodyRules,
   type ErrorKind,
+  errorFromBody,
+  isSuccessCode,
   kindFromStatus,
   kindFromText,
+  mapStatus,
+  numeric,
+  type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
+  type ProviderResponse,
+  parseProgress,
   parseShape,
   readJson,
+  record,
   requestIdOf,
+  text,
   validationError,
-} from '../internal/response.js'
-import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import {
-  defineBuiltInProvider,
-  encodeTaskId,
-  type Provider,
-  type ProviderResponse,
-} from './define-provider.js'
+} from './kit/index.js'
 
 /**
  * What the `generic-task` provider puts in `task.details`.
@@ -62,6 +62,15 @@ const envelopeSchema = z.looseObject({
   status: idSchema.nullish(),
   data: z.unknown().optional(),
 })
+
+/** The doc's `code: 0`, the upstream's `10000`; a missing code with a readable `data` too. */
+const ENVELOPE: EnvelopeRules = { successCodes: [0, 10000] }
+
+/*
+ * Error bodies come in the envelope's `{code, message}`, MiniMax's `base_resp` or the
+ * OpenAI-style `{error}`; the status decides the class except for a 400 that says more.
+ */
+const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 const envelopeDataSchema = z.looseObject({ status: z.string() })
 
@@ -128,19 +137,19 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
  * ```
  */
 export function genericTask(options: ProviderOptions): Provider<GenericTaskVideoDetails> {
-  const { baseURL, headers } = providerCredentials('generic-task', options, true)
-  return defineBuiltInProvider<GenericTaskVideoDetails>({
-    id: 'generic-task',
-    baseURL,
-    // Neither shape reports progress, so there is no rate to predict the finish from.
-    pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
-    buildRequest: (taskId, { url }) => ({
-      method: 'GET',
-      url: url(`/task/${encodeTaskId(taskId)}`),
-      headers: headers(),
-    }),
-    parseResponse: parseGenericTaskResponse,
-  })
+  return builtInProvider(GENERIC_TASK, options)
+}
+
+/** The `generic-task` adapter as data: see {@link genericTask}. */
+export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
+  id: 'generic-task',
+  route: { method: 'GET', path: '/task/{id}' },
+  keyRequired: true,
+  envelope: ENVELOPE,
+  errorBodies: ERROR_BODIES,
+  // Neither shape reports progress, so there is no rate to predict the finish from.
+  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
+  parseTask: (response) => parseGenericTaskResponse(response),
 }
 
 /** Parses a `GET /task/{id}` response, in either shape. Pure; exported for tests. */
@@ -148,20 +157,7 @@ export function parseGenericTaskResponse(response: ProviderResponse) {
   const body = readJson(response)
   const object = record(body)
   if (response.status < 200 || response.status >= 300) {
-    // Error bodies come in the envelope's `{code, message}`, MiniMax's `base_resp` or the
-    // OpenAI-style `{error}`; the status decides the class except for a 400 that says more.
-    const baseResp = record(object?.base_resp)
-    const error = record(object?.error)
-    const message =
-      text(object?.message) ?? text(baseResp?.status_msg) ?? text(error?.message) ?? undefined
-    const code = text(object?.code) ?? text(baseResp?.status_code) ?? text(error?.code)
-    throw apiError({
-      response,
-      message,
-      code,
-      requestId: text(object?.request_id),
-      kind: response.status === 400 ? kindFromText(code, message) : undefined,
-    })
+    throw errorFromBody(response, body, ERROR_BODIES)
   }
   if (object && (Object.hasOwn(object, 'code') || Object.hasOwn(object, 'data'))) {
     return parseEnvelope(body, response)
@@ -172,21 +168,18 @@ export function parseGenericTaskResponse(response: ProviderResponse) {
 function parseEnvelope(body: unknown, response: ProviderResponse) {
   const envelope = parseShape(envelopeSchema, body, response, 'Task envelope')
   const requestId = text(envelope.request_id)
-  if (!isSuccessCode(envelope.code)) {
-    const message = text(envelope.message)
-    throw apiError({
+  if (!isSuccessCode(envelope.code, ENVELOPE)) {
+    // The code or message may name the kind ("rate limit"); failing that, an HTTP-style `code`
+    // or top-level `status` (401, 429, 5xx, or the upstream's 50429) does. Otherwise a plain
+    // ApiError.
+    throw errorFromBody(
       response,
-      message,
-      code: text(envelope.code),
-      requestId,
-      // The code or message may name the kind ("rate limit"); failing that, an HTTP-style
-      // `code` or top-level `status` (401, 429, 5xx, or the upstream's 50429) does. Otherwise a
-      // plain ApiError.
-      kind:
-        kindFromText(envelope.code, message) ??
+      body,
+      ERROR_BODIES,
+      kindFromText(envelope.code, text(envelope.message)) ??
         kindFromStatus(httpStatusOf(envelope.code)) ??
         kindFromStatus(httpStatusOf(envelope.status)),
-    })
+    )
   }
   const data = parseShape(envelopeDataSchema, envelope.data, response, 'Task envelope `data`')
   const vendorStatus = data.status
@@ -289,14 +282,6 @@ function parseMiniMax(body: unknown, response: ProviderResponse) {
 function httpStatusOf(code: unknown): number | null {
   const number = numeric(code)
   return number !== null && number > 50_000 && number < 50_600 ? number - 50_000 : number
-}
-
-/** The doc's `code: 0`, the upstream's `10000`; a missing code with a readable `data` too. */
-function isSuccessCode(code: string | number | null | undefined): boolean {
-  if (code === undefined || code === null) return true
-  const number = numeric(code)
-  if (number !== null) return number === 0 || number === 10000
-  return isSuccessWord(String(code))
 }
 
 function isSuccessWord(value: string): boolean {

@@ -1,31 +1,28 @@
 import { z } from 'zod'
-import {
-  collectUrls,
-  mapStatus,
-  numeric,
-  parseProgress,
-  parseSize,
-  parseTimestamp,
-  record,
-  text,
-} from '../internal/normalize.js'
-import { type ProviderOptions, providerCredentials } from '../internal/provider-options.js'
-import {
-  apiError,
-  buildTask,
-  compact,
-  kindFromText,
-  parseShape,
-  readJson,
-  requestIdOf,
-} from '../internal/response.js'
 import type { VideoTaskDetails } from '../model.js'
 import {
-  defineBuiltInProvider,
-  encodeTaskId,
+  buildTask,
+  builtInProvider,
+  collectUrls,
+  compact,
+  type ErrorBodyRules,
+  errorFromBody,
+  mapStatus,
+  numeric,
+  type ParseContext,
   type Provider,
+  type ProviderDescription,
+  type ProviderOptions,
   type ProviderResponse,
-} from './define-provider.js'
+  parseProgress,
+  parseShape,
+  parseSize,
+  parseTimestamp,
+  readJson,
+  record,
+  requestIdOf,
+  text,
+} from './kit/index.js'
 
 /**
  * What the `openai` provider puts in `task.details`.
@@ -55,13 +52,8 @@ const videoObjectSchema = z.looseObject({
     .nullish(),
 })
 
-const errorBodySchema = z.looseObject({
-  error: z.looseObject({
-    message: z.string().nullish(),
-    code: z.union([z.string(), z.number()]).nullish(),
-    type: z.string().nullish(),
-  }),
-})
+// `{error: {message, type, code}}`; a 400 says in its code whether the task is unknown.
+const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
  * OpenAI Sora (`GET {baseURL}/v1/videos/{id}`) and OpenAI-compatible gateways.
@@ -79,38 +71,31 @@ const errorBodySchema = z.looseObject({
  * ```
  */
 export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
-  const { baseURL, headers } = providerCredentials('openai', options, true)
-  return defineBuiltInProvider<OpenAIVideoDetails>({
-    id: 'openai',
-    baseURL,
-    pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
-    buildRequest: (taskId, { url }) => ({
-      method: 'GET',
-      url: url(`/v1/videos/${encodeTaskId(taskId)}`),
-      headers: headers(),
-    }),
-    parseResponse: (response) => parseOpenAIResponse(response, baseURL),
-    pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
-  })
+  return builtInProvider(OPENAI, options)
 }
 
-/** Parses a `GET /v1/videos/{id}` response. Pure; exported for tests. */
-export function parseOpenAIResponse(response: ProviderResponse, baseURL: string) {
+/** The `openai` adapter as data: see {@link openai}. */
+export const OPENAI: ProviderDescription<OpenAIVideoDetails> = {
+  id: 'openai',
+  route: { method: 'GET', path: '/v1/videos/{id}' },
+  keyRequired: true,
+  errorBodies: ERROR_BODIES,
+  pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
+  parseTask: (response, context) => parseOpenAIResponse(response, context),
+  pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
+}
+
+/**
+ * Parses a `GET /v1/videos/{id}` response. Pure; exported for tests. `context` is the base URL
+ * (as a string) or the {@link ParseContext} the provider passes.
+ */
+export function parseOpenAIResponse(response: ProviderResponse, context: string | ParseContext) {
+  const url = typeof context === 'string' ? (path: string) => `${context}${path}` : context.url
   const body = readJson(response)
   const object = record(body)
   const ok = response.status >= 200 && response.status < 300
   if (!ok || (object && !('status' in object) && record(object.error))) {
-    const parsed = errorBodySchema.safeParse(body)
-    const error = parsed.success ? parsed.data.error : undefined
-    throw apiError({
-      response,
-      message: error?.message,
-      code: error?.code ?? error?.type,
-      kind:
-        ok || response.status === 400
-          ? kindFromText(error?.code, error?.type, error?.message)
-          : undefined,
-    })
+    throw errorFromBody(response, body, ERROR_BODIES)
   }
   const video = parseShape(videoObjectSchema, body, response, 'Video object')
   const id = text(video.id) ?? response.taskId
@@ -144,7 +129,7 @@ export function parseOpenAIResponse(response: ProviderResponse, baseURL: string)
       thumbnailUrl: collectUrls(video.thumbnail_url)[0],
       contentUrl:
         status === 'succeeded' && videoUrls.length === 0
-          ? `${baseURL}/v1/videos/${encodeSegment(id)}/content`
+          ? url(`/v1/videos/${encodeSegment(id)}/content`)
           : undefined,
       requestId: requestIdOf(response.headers) ?? undefined,
     }),

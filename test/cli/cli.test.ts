@@ -6,6 +6,11 @@ import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliIO } from '../../src/cli/common.js'
 import { run } from '../../src/cli/main.js'
+import {
+  BUILT_IN_PROVIDER_IDS,
+  BUILT_IN_PROVIDERS,
+  type BuiltInProviderId,
+} from '../../src/providers/registry.js'
 import { type Simulator, startSimulator } from '../../src/simulator/index.js'
 
 /*
@@ -295,7 +300,7 @@ describe('usage errors, help and version', () => {
     const result = await runCli(['wait', 'task_1', '--base-url', 'http://127.0.0.1:9'], withKey)
     expect(result.code).toBe(64)
     expect(result.stderr).toBe(
-      "video-tasks wait: Missing --provider (openai, doubao, generic-task, check-result)\nRun 'video-tasks wait --help' for usage.\n",
+      `video-tasks wait: Missing --provider (${BUILT_IN_PROVIDER_IDS.join(', ')})\nRun 'video-tasks wait --help' for usage.\n`,
     )
     expect(result.stdout).toBe('')
   })
@@ -423,6 +428,43 @@ describe('video-tasks simulate', () => {
     expect(result.stdout).toContain('Simulator stopped after 1 request.')
   })
 })
+
+/*
+ * Every provider of the registry through the CLI (in process): `--provider <id>` waits for a task
+ * in its simulator's default dialect, and the key is required exactly where the entry says.
+ */
+describe.each(BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry] as const))(
+  'video-tasks wait --provider %s',
+  (id, entry) => {
+    const provider = id as BuiltInProviderId
+    it('waits for a task in the default dialect and prints its outcome', async () => {
+      const task = sim.createTask({ provider, ...SCRIPT })
+      const result = await runHere(['wait', task.id, ...api(provider), ...FAST, '--json'], withKey)
+      expect(result.code).toBe(0)
+      expect(jsonLines(result.stdout).at(-1)).toMatchObject({
+        type: 'outcome',
+        outcome: 'succeeded',
+        taskId: task.id,
+        provider: id,
+        reads: READS,
+      })
+    })
+
+    it(`${entry.keyRequired ? 'refuses to run' : 'runs'} without a key`, async () => {
+      const task = sim.createTask({ provider, ...SCRIPT })
+      const result = await runHere(['wait', task.id, ...api(provider), ...FAST, '--json'], {})
+      if (entry.keyRequired) {
+        expect(result.code).toBe(64)
+        expect(result.stderr).toContain('Set VIDEO_TASKS_API_KEY to the API key')
+        expect(sim.requests(task.id)).toBe(0)
+      } else {
+        // The simulator wants its key, so the read is refused: what matters is that one was sent.
+        expect(result.code).not.toBe(64)
+        expect(sim.requests(task.id)).toBeGreaterThan(0)
+      }
+    })
+  },
+)
 
 describe('video-tasks wait on a terminal (in process, with a TTY-like stream)', () => {
   /** A terminal 100 columns wide; what is written to it, as one string. */

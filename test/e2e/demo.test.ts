@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect, it } from 'vitest'
+import { demoTasks } from '../../src/cli/demo.js'
+import { BUILT_IN_PROVIDER_IDS, BUILT_IN_PROVIDERS } from '../../src/providers/registry.js'
 
 /*
  * `npm run demo`, exactly as a newcomer runs it after `npm ci`, in a child process whose stdout
@@ -10,8 +12,8 @@ import { expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The demo's tasks, as its summary must list them. */
-const EXPECTED = [
+/** The demo's showcase tasks, as its summary must list them. */
+const SHOWCASE = [
   ['openai', 'official', 'fine', 'succeeded'],
   ['openai', 'gateway', 'fine', 'cancelled'],
   ['doubao', 'gateway-upper', 'coarse', 'succeeded'],
@@ -22,6 +24,20 @@ const EXPECTED = [
   ['generic-task', 'envelope-doc', 'none', 'cancelled'],
   ['check-result', 'documented', 'fine', 'failed'],
 ] as const
+
+/** The showcase, then a plain task for each registered provider the showcase lacks. */
+const EXPECTED: ReadonlyArray<readonly [string, string, string, string]> = [
+  ...SHOWCASE,
+  ...BUILT_IN_PROVIDERS.filter((entry) => !SHOWCASE.some(([id]) => id === entry.id)).map(
+    (entry) => [entry.id, entry.dialects[0].name, entry.dialects[0].progress, 'succeeded'] as const,
+  ),
+]
+const APIS = new Set(EXPECTED.map(([id]) => id)).size
+
+it('every registered provider is in the demo', () => {
+  expect(new Set(EXPECTED.map(([id]) => id))).toEqual(new Set(BUILT_IN_PROVIDER_IDS))
+  expect(demoTasks().map((task) => task.script.provider)).toEqual(EXPECTED.map(([id]) => id))
+})
 
 it('npm run demo exits 0 with a summary of every task', { timeout: 30_000 }, async () => {
   const env: NodeJS.ProcessEnv = { ...process.env }
@@ -54,7 +70,9 @@ it('npm run demo exits 0 with a summary of every task', { timeout: 30_000 }, asy
   expect({ code, stderr: stderr.replace(/^npm warn .*\n/gm, '') }).toEqual({ code: 0, stderr: '' })
   expect(stdout).not.toContain('\u001b')
   expect(stdout).toMatch(
-    /^video-tasks demo: simulator at http:\/\/127\.0\.0\.1:\d+, 9 tasks on 4 APIs/,
+    new RegExp(
+      `^video-tasks demo: simulator at http://127\\.0\\.0\\.1:\\d+, ${EXPECTED.length} tasks on ${APIS} APIs`,
+    ),
   )
 
   const lines = stdout.split('\n')
@@ -88,5 +106,7 @@ it('npm run demo exits 0 with a summary of every task', { timeout: 30_000 }, asy
     )
     expect(own.at(-1), `${dialect}`).toMatch(new RegExp(`  ${expected}(: |$)`))
   }
-  expect(stdout).toMatch(/All 9 tasks ended as scripted, in \d+ reads over [\d.]+s\./)
+  expect(stdout).toMatch(
+    new RegExp(`All ${EXPECTED.length} tasks ended as scripted, in \\d+ reads over [\\d.]+s\\.`),
+  )
 })

@@ -11,8 +11,9 @@ import {
   type VideoTaskError,
   WaitTimeoutError,
 } from '../../src/errors.js'
-import { mapStatus } from '../../src/internal/normalize.js'
 import { isFinalStatus, type VideoTask } from '../../src/model.js'
+import { mapStatus } from '../../src/providers/kit/normalize.js'
+import { builtInProviderEntry } from '../../src/providers/registry.js'
 import { type SimulatedProvider, startSimulator } from '../../src/simulator/index.js'
 import type { PollState } from '../../src/wait/schedule.js'
 import {
@@ -213,7 +214,10 @@ describe.each(PROVIDERS)('fault matrix: %s', (provider) => {
         expect(mapStatus(task.vendorStatus)).toBe('succeeded')
         expect(updates.at(-1)).toBe(task)
         expect(run.phase).toBe('succeeded')
-        if (provider === 'openai' && cell.dialect === 'official') {
+        const facts = builtInProviderEntry(provider)?.dialects.find(
+          (each) => each.name === cell.dialect,
+        )
+        if (facts?.video === 'content-url') {
           expect(task.videoUrl).toBeNull()
           expect(task.details.contentUrl).toBe(run.task.contentUrl)
         } else {

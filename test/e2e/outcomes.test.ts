@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ClientOptions, createClient, type WaitOptions } from '../../src/client.js'
 import { TaskCancelledError, TaskFailedError, WaitTimeoutError } from '../../src/errors.js'
 import type { VideoTask, VideoTaskStatus } from '../../src/model.js'
-import { checkResult } from '../../src/providers/check-result.js'
 import type { Provider } from '../../src/providers/define-provider.js'
-import { doubao } from '../../src/providers/doubao.js'
-import { genericTask } from '../../src/providers/generic-task.js'
-import { openai } from '../../src/providers/openai.js'
+import {
+  BUILT_IN_PROVIDERS,
+  builtInProviderEntry,
+  type SimulatorDialectFacts,
+} from '../../src/providers/registry.js'
 import {
   type SimulatedDialect,
   type SimulatedProvider,
@@ -31,19 +32,16 @@ const SCRIPT = { queuedMs: 1_500, runningMs: 3_000 }
 const READS = 6
 const STATUSES_BEFORE_END: VideoTaskStatus[] = ['queued', 'queued', 'running', 'running', 'running']
 
-const DIALECTS: Record<SimulatedProvider, readonly SimulatedDialect[]> = {
-  openai: ['official', 'gateway'],
-  doubao: ['gateway-upper', 'legacy', 'second-shape'],
-  'generic-task': ['envelope', 'envelope-doc', 'minimax'],
-  'check-result': ['documented'],
-}
+/** Every registered provider with every simulator dialect its registry entry lists. */
+const DIALECTS = Object.fromEntries(
+  BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry.dialects]),
+) as unknown as Record<SimulatedProvider, readonly SimulatorDialectFacts[]>
 
 /*
- * Dialects without a word for "cancelled" report a cancelled task as a failure (OpenAI's API as
- * `failed` with error code `cancelled`, Doubao as FAILURE, MiniMax as Fail): the SDK must then
- * say failed, never guess.
+ * Dialects without a word for "cancelled" (`reportsCancelled: false` in the registry) report a
+ * cancelled task as a failure (OpenAI's API as `failed` with error code `cancelled`, Doubao as
+ * FAILURE, MiniMax as Fail): the SDK must then say failed, never guess.
  */
-const CANCEL_WORD = new Set<SimulatedDialect>(['gateway', 'envelope', 'envelope-doc', 'documented'])
 
 const FAILURE_REASON = 'Rejected by the e2e content filter'
 
@@ -59,17 +57,9 @@ afterAll(async () => {
 })
 
 function providerFor(id: SimulatedProvider): Provider {
-  const options = { baseURL: sim.baseURL, apiKey: sim.apiKey }
-  switch (id) {
-    case 'openai':
-      return openai(options) as Provider
-    case 'doubao':
-      return doubao(options) as Provider
-    case 'generic-task':
-      return genericTask(options) as Provider
-    case 'check-result':
-      return checkResult(options) as Provider
-  }
+  const entry = builtInProviderEntry(id)
+  if (!entry) throw new Error(`No built-in provider ${id}`)
+  return entry.forSimulator(sim.baseURL, sim.apiKey)
 }
 
 /** A client with the default transport and intervals of a few ms. */
@@ -116,16 +106,17 @@ function rejection(result: PromiseSettledResult<VideoTask>): unknown {
 }
 
 const CASES = Object.entries(DIALECTS).flatMap(([provider, dialects]) =>
-  dialects.flatMap((dialect) =>
+  dialects.flatMap((facts) =>
     (['succeeded', 'failed', 'cancelled'] as const).map((outcome) => ({
       provider: provider as SimulatedProvider,
-      dialect,
+      dialect: facts.name as SimulatedDialect,
+      facts,
       outcome,
     })),
   ),
 )
 
-describe.each(CASES)('$provider $dialect, $outcome', ({ provider, dialect, outcome }) => {
+describe.each(CASES)('$provider $dialect, $outcome', ({ provider, dialect, facts, outcome }) => {
   it(`ends as ${outcome} after exactly ${READS} reads`, async () => {
     const created = sim.createTask({
       provider,
@@ -144,7 +135,7 @@ describe.each(CASES)('$provider $dialect, $outcome', ({ provider, dialect, outco
 
     expect(sim.requests(created.id)).toBe(READS)
     const finalStatus =
-      outcome === 'cancelled' && !CANCEL_WORD.has(dialect) ? 'failed' : (outcome as VideoTaskStatus)
+      outcome === 'cancelled' && !facts.reportsCancelled ? 'failed' : (outcome as VideoTaskStatus)
     expect(statuses).toEqual([...STATUSES_BEFORE_END, finalStatus])
     // onProgress only ever rises.
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
@@ -155,10 +146,10 @@ describe.each(CASES)('$provider $dialect, $outcome', ({ provider, dialect, outco
       expect(task).toMatchObject({ id: created.id, provider, status: 'succeeded', progress: 100 })
       // Where the video is depends on the dialect: OpenAI's API has only the /content route,
       // MiniMax only a file id; the others send the public URL.
-      if (dialect === 'official') {
+      if (facts.video === 'content-url') {
         expect(task?.videoUrl).toBeNull()
         expect(task?.details).toMatchObject({ contentUrl: created.contentUrl })
-      } else if (dialect === 'minimax') {
+      } else if (facts.video === 'file-id') {
         expect(task?.videoUrl).toBeNull()
         expect(task?.details).toMatchObject({ fileId: expect.stringMatching(/^\d+$/) })
       } else {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, type VideoTaskClient } from '../../src/client.js'
 import { ApiError, ResponseValidationError } from '../../src/errors.js'
 import { defineProvider, type Provider } from '../../src/providers/define-provider.js'
+import { builtInProviderEntry } from '../../src/providers/registry.js'
 import {
   HostileServer,
   requestedId,
@@ -85,10 +86,11 @@ describe.each(PROVIDER_NAMES)('odd task ids stay the task id: %s', (provider) =>
       const task = await client(makeProvider(provider, server.url, KEY)).waitFor(id)
       expect(server.requests).toHaveLength(1)
       const seen = server.requests[0] as SeenRequest
-      if (provider === 'check-result') {
+      const route = builtInProviderEntry(provider)?.description.route
+      if (route?.method === 'POST') {
         // The id travels in the JSON body; the path and query never change.
         expect(seen.url).toBe(STATUS_PATHS[provider])
-        expect(JSON.parse(seen.body)).toEqual({ taskId: id })
+        expect(JSON.parse(seen.body)).toEqual(route.body(id))
       } else {
         expect(seen.url).toBe(`${STATUS_PATHS[provider]}${encodeURIComponent(id)}`)
         const parsed = new URL(seen.url, server.url)

@@ -1,3 +1,8 @@
+import {
+  BUILT_IN_PROVIDERS,
+  type BuiltInProviderEntry,
+  type FaultCellOverride,
+} from '../../src/providers/registry.js'
 import type {
   ScriptedFault,
   SimulatedDialect,
@@ -10,15 +15,31 @@ import type {
  * docs/fault-matrix.md is rendered from this table (the test checks the doc is up to date).
  */
 
-export const PROVIDERS = ['openai', 'doubao', 'generic-task', 'check-result'] as const
+/*
+ * The columns are the registry's providers. What differs for one vendor (a fault it cannot send,
+ * a cell in another dialect, a row only it has) comes from its registry entry's `faultMatrix`,
+ * and the progress-backwards cell from its default dialect's progress style.
+ */
+
+/** Every built-in provider (the registry's order). */
+export const PROVIDERS = BUILT_IN_PROVIDERS.map(
+  (entry) => entry.id,
+) as readonly string[] as readonly SimulatedProvider[]
+
+const ENTRIES = new Map<string, BuiltInProviderEntry>(
+  BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry]),
+)
+
+function entryOf(provider: SimulatedProvider): BuiltInProviderEntry {
+  const entry = ENTRIES.get(provider)
+  if (!entry) throw new Error(`No registry entry for ${provider}`)
+  return entry
+}
 
 /** The dialect each provider's cells use unless a cell says otherwise (the simulator's defaults). */
-export const DEFAULT_DIALECTS: Record<SimulatedProvider, SimulatedDialect> = {
-  openai: 'official',
-  doubao: 'gateway-upper',
-  'generic-task': 'envelope',
-  'check-result': 'documented',
-}
+export const DEFAULT_DIALECTS = Object.fromEntries(
+  PROVIDERS.map((provider) => [provider, entryOf(provider).dialects[0].name]),
+) as Record<SimulatedProvider, SimulatedDialect>
 
 /** The client's clock runs this many times faster than real time (see ScaledClock). */
 export const SCALE = 100
@@ -50,13 +71,17 @@ export const TOLERANCE_REAL_MS = 250
 /** The `Retry-After` the rate-limit rows announce (20 s on the scaled clock). */
 export const RETRY_AFTER_MS = 20_000
 
-export type ErrorName =
-  | 'AuthenticationError'
-  | 'PermissionDeniedError'
-  | 'TaskNotFoundError'
-  | 'ResponseValidationError'
-  | 'ServerError'
-  | 'WaitTimeoutError'
+/** The errors a cell may expect. */
+export const ERROR_NAMES = [
+  'AuthenticationError',
+  'PermissionDeniedError',
+  'TaskNotFoundError',
+  'ResponseValidationError',
+  'ServerError',
+  'WaitTimeoutError',
+] as const
+
+export type ErrorName = (typeof ERROR_NAMES)[number]
 
 export type Expectation =
   | {
@@ -116,7 +141,37 @@ function everywhere(faults: ScriptedFault[], expect: Expectation): Row['cells'] 
   ) as Row['cells']
 }
 
-export const ROWS: Row[] = [
+/** A registry entry's loosely typed cell, checked and typed for the table. */
+function cellFrom(
+  provider: SimulatedProvider,
+  base: Cell | null,
+  override: FaultCellOverride,
+  where: string,
+): Cell {
+  const expectation = override.expect ?? base?.expect
+  const faults = override.faults ?? base?.faults
+  if (!expectation || !faults) throw new Error(`${where}: a new row needs faults and expect`)
+  if (
+    expectation.outcome === 'reject' &&
+    !(ERROR_NAMES as readonly string[]).includes(expectation.error)
+  ) {
+    throw new Error(`${where}: unknown error ${expectation.error}`)
+  }
+  const dialect = override.dialect ?? base?.dialect ?? DEFAULT_DIALECTS[provider]
+  if (!entryOf(provider).dialects.some((facts) => facts.name === dialect)) {
+    throw new Error(`${where}: ${provider} has no dialect ${dialect}`)
+  }
+  const note = override.note ?? base?.note
+  return {
+    dialect: dialect as SimulatedDialect,
+    faults: faults as ScriptedFault[],
+    expect: expectation as Expectation,
+    ...(note === undefined ? {} : { note }),
+  }
+}
+
+/** The rows every provider has, before the registry's per-vendor cells and rows. */
+const COMMON_ROWS: Row[] = [
   {
     id: 'reset',
     label: 'connection reset',
@@ -222,18 +277,27 @@ export const ROWS: Row[] = [
     id: 'progress-backwards',
     label: 'progress going backwards',
     injection: '`progress-backwards` on the third read',
-    cells: {
-      ...everywhere(
-        [{ kind: 'progress-backwards', afterReads: 2, times: 1 }],
-        succeed(0, { progressWentBack: true }),
-      ),
-      'generic-task': {
-        dialect: 'envelope',
-        faults: [{ kind: 'progress-backwards', afterReads: 2, times: 1 }],
-        expect: succeed(0),
-        note: 'no progress field in this API: nothing to go back',
-      },
-    },
+    // A dialect without progress has nothing to go back (its default dialect's style).
+    cells: Object.fromEntries(
+      PROVIDERS.map((provider) => {
+        const faults: ScriptedFault[] = [{ kind: 'progress-backwards', afterReads: 2, times: 1 }]
+        const dialect = entryOf(provider).dialects[0]
+        const cell: Cell =
+          dialect.progress === 'none'
+            ? {
+                dialect: dialect.name as SimulatedDialect,
+                faults,
+                expect: succeed(0),
+                note: 'no progress field in this API: nothing to go back',
+              }
+            : {
+                dialect: dialect.name as SimulatedDialect,
+                faults,
+                expect: succeed(0, { progressWentBack: true }),
+              }
+        return [provider, cell]
+      }),
+    ) as Row['cells'],
   },
   {
     id: 'unauthorized',
@@ -257,30 +321,10 @@ export const ROWS: Row[] = [
     id: 'not-found',
     label: '404',
     injection: '`not-found` on the second read',
-    cells: {
-      ...everywhere([{ kind: 'not-found', afterReads: 1, times: 1 }], reject('TaskNotFoundError')),
-      doubao: {
-        dialect: 'legacy',
-        faults: [{ kind: 'not-found', afterReads: 1, times: 1 }],
-        expect: reject('TaskNotFoundError'),
-        note: '`legacy` dialect (the default gateway answers 400: next row)',
-      },
-    },
-  },
-  {
-    id: 'task-not-exist',
-    label: '400 `task_not_exist`',
-    injection: '`not-found` on the second read, Doubao `gateway-upper`',
-    cells: {
-      openai: null,
-      doubao: {
-        dialect: 'gateway-upper',
-        faults: [{ kind: 'not-found', afterReads: 1, times: 1 }],
-        expect: reject('TaskNotFoundError'),
-      },
-      'generic-task': null,
-      'check-result': null,
-    },
+    cells: everywhere(
+      [{ kind: 'not-found', afterReads: 1, times: 1 }],
+      reject('TaskNotFoundError'),
+    ),
   },
   {
     id: 'slow-body',
@@ -298,34 +342,7 @@ export const ROWS: Row[] = [
     id: 'vendor-error-200',
     label: 'a 200 carrying a vendor error code',
     injection: '`vendor-error-200` ×1: the vendor\'s "rate limited" in a 200',
-    cells: {
-      ...everywhere([{ kind: 'vendor-error-200', times: 1 }], succeed(1)),
-      'generic-task': {
-        dialect: 'envelope',
-        faults: [{ kind: 'vendor-error-200', times: 1 }],
-        expect: succeed(1),
-        note: '`code: 50429`',
-      },
-    },
-  },
-  {
-    id: 'vendor-error-200-minimax',
-    label: 'a 200 carrying a vendor error code (MiniMax `base_resp`)',
-    injection: '`vendor-error-200` ×1: `base_resp.status_code` 1002, then 1004',
-    cells: {
-      openai: null,
-      doubao: null,
-      'generic-task': {
-        dialect: 'minimax',
-        faults: [
-          { kind: 'vendor-error-200', times: 1 },
-          { kind: 'vendor-error-200', code: 1004, message: 'login fail', afterReads: 2, times: 1 },
-        ],
-        expect: reject('AuthenticationError', 3),
-        note: '1002 (rate limited) is retried, 1004 (bad key) ends the wait',
-      },
-      'check-result': null,
-    },
+    cells: everywhere([{ kind: 'vendor-error-200', times: 1 }], succeed(1)),
   },
   {
     id: 'hang-every-read',
@@ -349,6 +366,38 @@ export const ROWS: Row[] = [
     ),
   },
 ]
+
+/**
+ * The matrix: the common rows with each vendor's cells from its registry entry, and each
+ * vendor's own rows after the row its entry names (`after`), `null` for the other vendors.
+ */
+function buildRows(): Row[] {
+  const rows = COMMON_ROWS.map((row) => {
+    const cells = { ...row.cells }
+    for (const provider of PROVIDERS) {
+      const override = entryOf(provider).faultMatrix?.cells?.[row.id]
+      if (override === undefined) continue
+      cells[provider] =
+        override === null
+          ? null
+          : cellFrom(provider, cells[provider], override, `${provider} ${row.id}`)
+    }
+    return { ...row, cells }
+  })
+  for (const provider of PROVIDERS) {
+    for (const own of entryOf(provider).faultMatrix?.rows ?? []) {
+      if (rows.some((row) => row.id === own.id)) throw new Error(`Duplicate fault row ${own.id}`)
+      const cells = Object.fromEntries(PROVIDERS.map((each) => [each, null])) as Row['cells']
+      cells[provider] = cellFrom(provider, null, own, `${provider} ${own.id}`)
+      const row: Row = { id: own.id, label: own.label, injection: own.injection, cells }
+      const after = rows.findIndex((each) => each.id === own.after)
+      rows.splice(after === -1 ? rows.length : after + 1, 0, row)
+    }
+  }
+  return rows
+}
+
+export const ROWS: Row[] = buildRows()
 
 /** Every cell that exists (not `null`), with its row and provider. */
 export function cells(): Array<{ row: Row; provider: SimulatedProvider; cell: Cell }> {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import {
@@ -9,13 +10,10 @@ import {
   TaskNotFoundError,
   VideoTaskError,
 } from '../../src/errors.js'
-import { mapStatus } from '../../src/internal/normalize.js'
 import { type VideoTask, VideoTaskSchema } from '../../src/model.js'
-import { checkResult, parseCheckResultResponse } from '../../src/providers/check-result.js'
 import type { Provider, ProviderResponse } from '../../src/providers/define-provider.js'
-import { doubao, parseDoubaoResponse } from '../../src/providers/doubao.js'
-import { genericTask, parseGenericTaskResponse } from '../../src/providers/generic-task.js'
-import { openai, parseOpenAIResponse } from '../../src/providers/openai.js'
+import { mapStatus } from '../../src/providers/kit/normalize.js'
+import { BUILT_IN_PROVIDERS } from '../../src/providers/registry.js'
 
 /*
  * Fuzzed adapters: whatever a server sends (any JSON value, an object shaped like the vendor's
@@ -43,6 +41,8 @@ interface Adapter {
   /** The adapter's own parser, as the provider calls it. */
   parse(response: ProviderResponse): VideoTask
   path: string
+  /** Whether the task id goes at the end of the path (a GET route). */
+  idInPath: boolean
   shaped: fc.Arbitrary<unknown>
 }
 
@@ -243,36 +243,53 @@ const checkResultShape = shape({
   ),
 })
 
-const ADAPTERS: Adapter[] = [
-  {
-    name: 'openai',
-    provider: openai({ baseURL: BASE, apiKey: KEY }),
-    parse: (response) => parseOpenAIResponse(response, BASE),
-    path: '/v1/videos/',
-    shaped: openaiShape,
-  },
-  {
-    name: 'doubao',
-    provider: doubao({ baseURL: BASE, apiKey: KEY }),
-    parse: parseDoubaoResponse,
-    path: '/v1/video/generations/',
-    shaped: doubaoShape,
-  },
-  {
-    name: 'generic-task',
-    provider: genericTask({ baseURL: BASE, apiKey: KEY }),
-    parse: parseGenericTaskResponse,
-    path: '/task/',
-    shaped: genericShape,
-  },
-  {
-    name: 'check-result',
-    provider: checkResult({ baseURL: BASE, apiKey: KEY }),
-    parse: parseCheckResultResponse,
-    path: '/api/video-generations/check-result',
-    shaped: checkResultShape,
-  },
-]
+/*
+ * Hand-written payload shapes for the vendors that have one; a vendor without one (a new registry
+ * entry) is fuzzed with its fixtures (test/fixtures/<id>/*.json) whose values are replaced by
+ * arbitrary ones.
+ */
+const SHAPES: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
+  openai: openaiShape,
+  doubao: doubaoShape,
+  'generic-task': genericShape,
+  'check-result': checkResultShape,
+}
+
+/** Any value in place of each leaf of a fixture, keeping its keys and nesting. */
+function mutated(value: unknown): fc.Arbitrary<unknown> {
+  if (Array.isArray(value)) return fc.tuple(...value.map(mutated))
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+    return fc
+      .tuple(...entries.map(([, item]) => mutated(item)))
+      .map((items) => Object.fromEntries(entries.map(([key], index) => [key, items[index]])))
+  }
+  return fc.oneof(fc.constant(value), anyJson)
+}
+
+function fixtureShape(id: string): fc.Arbitrary<unknown> {
+  const directory = new URL(`../fixtures/${id}/`, import.meta.url)
+  const fixtures = readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(new URL(name, directory), 'utf8')) as unknown)
+  if (fixtures.length === 0) throw new Error(`No fixtures in test/fixtures/${id}/ to fuzz from`)
+  return fc.oneof(...fixtures.map(mutated))
+}
+
+const BASE_CONTEXT = { url: (path: string) => `${BASE}${path}` }
+
+/** Every registered provider. */
+const ADAPTERS: Adapter[] = BUILT_IN_PROVIDERS.map((entry) => {
+  const route = entry.description.route
+  return {
+    name: entry.id,
+    provider: entry.forSimulator(BASE, KEY),
+    parse: (response: ProviderResponse) => entry.description.parseTask(response, BASE_CONTEXT),
+    path: route.method === 'GET' ? route.path.replace(/\{id\}$/, '') : route.path,
+    idInPath: route.method === 'GET',
+    shaped: SHAPES[entry.id] ?? fixtureShape(entry.id),
+  }
+})
 
 /* ------------------------------------------------------------------------------------------------
  * Responses
@@ -324,7 +341,7 @@ function responseArbitrary(adapter: Adapter, body: fc.Arbitrary<string>) {
     .map(
       (parts): ProviderResponse => ({
         ...parts,
-        url: `${BASE}${adapter.path}${adapter.name === 'check-result' ? '' : encodeURIComponent(parts.taskId)}`,
+        url: `${BASE}${adapter.path}${adapter.idInPath ? encodeURIComponent(parts.taskId) : ''}`,
         provider: adapter.provider.id,
       }),
     )
@@ -410,6 +427,17 @@ function check(adapter: Adapter, response: ProviderResponse): void {
   const hint = adapter.provider.pollHintMs?.(response) ?? null
   if (hint !== null && !(Number.isFinite(hint) && hint >= 0)) fail(`poll hint ${hint}`)
 }
+
+// The fallback a new vendor gets, run here on every vendor's fixtures so it is known to work.
+describe.each(ADAPTERS)('fuzzed adapter from its fixtures: $name', (adapter) => {
+  it('fixtures with arbitrary values, any status, any headers (500 runs)', () => {
+    const body = fixtureShape(adapter.name).map((value) => JSON.stringify(value))
+    fc.assert(
+      fc.property(responseArbitrary(adapter, body), (response) => check(adapter, response)),
+      { seed: SEED, numRuns: 500 * SCALE },
+    )
+  })
+})
 
 describe.each(ADAPTERS)('fuzzed adapter: $name', (adapter) => {
   it(`any JSON value as the body, any status, any headers (${RUNS.json} runs)`, () => {

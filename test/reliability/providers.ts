@@ -1,31 +1,29 @@
-import { checkResult } from '../../src/providers/check-result.js'
 import type { Provider } from '../../src/providers/define-provider.js'
-import { doubao } from '../../src/providers/doubao.js'
-import { genericTask } from '../../src/providers/generic-task.js'
-import { openai } from '../../src/providers/openai.js'
+import {
+  BUILT_IN_PROVIDER_IDS,
+  type BuiltInProviderId,
+  builtInProviderEntry,
+} from '../../src/providers/registry.js'
 
-/** The four built-in providers by id. */
-export const PROVIDER_NAMES = ['openai', 'doubao', 'generic-task', 'check-result'] as const
-export type ProviderName = (typeof PROVIDER_NAMES)[number]
+/** The built-in providers by id, from the registry. */
+export const PROVIDER_NAMES = BUILT_IN_PROVIDER_IDS
+export type ProviderName = BuiltInProviderId
 
 /** A built-in provider on `baseURL` with `apiKey`. */
 export function makeProvider(name: ProviderName, baseURL: string, apiKey: string): Provider {
-  switch (name) {
-    case 'openai':
-      return openai({ baseURL, apiKey })
-    case 'doubao':
-      return doubao({ baseURL, apiKey })
-    case 'generic-task':
-      return genericTask({ baseURL, apiKey })
-    case 'check-result':
-      return checkResult({ baseURL, apiKey })
-  }
+  const entry = builtInProviderEntry(name)
+  if (!entry) throw new Error(`No built-in provider ${name}`)
+  return entry.forSimulator(baseURL, apiKey)
 }
 
-/** The path each provider reads a task from, before the encoded id (check-result: the whole path). */
-export const STATUS_PATHS: Record<ProviderName, string> = {
-  openai: '/v1/videos/',
-  doubao: '/v1/video/generations/',
-  'generic-task': '/task/',
-  'check-result': '/api/video-generations/check-result',
-}
+/**
+ * The path each provider reads a task from, before the encoded id (a POST route: the whole
+ * path), from the route in its registry entry.
+ */
+export const STATUS_PATHS = Object.fromEntries(
+  BUILT_IN_PROVIDER_IDS.map((name) => {
+    const route = builtInProviderEntry(name)?.description.route
+    if (!route) throw new Error(`No route for ${name}`)
+    return [name, route.method === 'GET' ? route.path.replace(/\{id\}$/, '') : route.path]
+  }),
+) as Record<ProviderName, string>

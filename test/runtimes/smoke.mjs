@@ -93,10 +93,8 @@ await check('import video-tasks (ESM)', async () => {
   esm = await import('video-tasks')
   for (const name of [
     'createClient',
-    'openai',
-    'doubao',
-    'genericTask',
-    'checkResult',
+    'BUILT_IN_PROVIDERS',
+    ...(esm.BUILT_IN_PROVIDERS ?? []).map((entry) => entry.exportName),
     'defineProvider',
     'VideoTaskSchema',
     'createTransport',
@@ -135,10 +133,7 @@ if (!esm) {
 
 const {
   createClient,
-  openai,
-  doubao,
-  genericTask,
-  checkResult,
+  BUILT_IN_PROVIDERS,
   VideoTaskError,
   ApiError,
   AuthenticationError,
@@ -196,7 +191,7 @@ if (!sim) {
 }
 
 const fast = { intervalMs: 20, minIntervalMs: 5, maxIntervalMs: 50, timeoutMs: 5_000 }
-const factories = { openai, doubao, 'generic-task': genericTask, 'check-result': checkResult }
+const factories = Object.fromEntries(BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry.factory]))
 const clients = []
 function clientFor(provider, options = {}) {
   const client = createClient({
@@ -210,15 +205,15 @@ function clientFor(provider, options = {}) {
 // Short in virtual time: 50x faster than real time in-process.
 const quick = { queuedMs: 200, runningMs: 800 }
 
-const providerCases = [
-  ['openai', 'official', (task) => assert(task.details.contentUrl, 'details.contentUrl')],
-  ['openai', 'gateway', (task) => assert(task.videoUrl?.endsWith('.mp4'), 'videoUrl')],
-  ['doubao', 'gateway-upper', (task) => assert(task.videoUrl?.endsWith('.mp4'), 'videoUrl')],
-  ['doubao', 'second-shape', (task) => assert(task.videoUrl?.endsWith('.mp4'), 'videoUrl')],
-  ['generic-task', 'envelope', (task) => assert(task.videoUrl?.endsWith('.mp4'), 'videoUrl')],
-  ['generic-task', 'minimax', (task) => assert(task.details.fileId, 'details.fileId')],
-  ['check-result', 'documented', (task) => assert(task.videoUrl?.endsWith('.mp4'), 'videoUrl')],
-]
+// Every registered provider in every simulator dialect, checked where its entry says the video is.
+const VERIFY = {
+  'content-url': (task) => assert(task.details.contentUrl, 'details.contentUrl'),
+  'file-id': (task) => assert(task.details.fileId, 'details.fileId'),
+  url: (task) => assert(task.videoUrl?.endsWith('.mp4'), 'videoUrl'),
+}
+const providerCases = BUILT_IN_PROVIDERS.flatMap((entry) =>
+  entry.dialects.map((facts) => [entry.id, facts.name, VERIFY[facts.video]]),
+)
 for (const [provider, dialect, verify] of providerCases) {
   await check(`waitFor ${provider} (${dialect})`, async () => {
     const created = await sim.createTask({ provider, dialect, ...quick })

@@ -9,11 +9,8 @@
  */
 import {
   AuthenticationError,
-  checkResult,
+  BUILT_IN_PROVIDERS,
   createClient,
-  doubao,
-  genericTask,
-  openai,
   TaskCancelledError,
   TaskFailedError,
   VideoTaskError,
@@ -66,7 +63,7 @@ async function runChecks(baseURL, apiKey) {
     if (response.status !== 201) throw new Error(`control: ${response.status}`)
     return response.json()
   }
-  const factories = { openai, doubao, 'generic-task': genericTask, 'check-result': checkResult }
+  const factories = Object.fromEntries(BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry.factory]))
   const clients = []
   const clientFor = (provider, key = apiKey) => {
     const client = createClient({

@@ -1,4 +1,4 @@
-import type { VideoTaskStatus } from '../model.js'
+import type { VideoTaskStatus } from '../../model.js'
 
 /*
  * Pure helpers the adapters share to turn vendor values into the common model.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { retryAfterMs } from '../../../src/providers/kit/headers.js'
 import {
   collectUrls,
   mapStatus,
   parseProgress,
   parseSize,
   parseTimestamp,
-} from '../../src/internal/normalize.js'
-import { retryAfterMs } from '../../src/internal/response.js'
+} from '../../../src/providers/kit/normalize.js'
 
 describe('mapStatus', () => {
   it.each([

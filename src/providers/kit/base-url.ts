@@ -1,0 +1,46 @@
+/**
+ * Validates a base URL: http(s), no user info, no query or fragment. Returns it without a
+ * trailing slash.
+ */
+export function normalizeBaseURL(value: unknown, name = 'baseURL'): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TypeError(`Expected \`${name}\` to be a non-empty URL string`)
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    // Whatever looks like user info (`//user:password@`) is not repeated in the message.
+    const shown = value.replace(/\/\/[^/?#]*@/, '//***@')
+    throw new TypeError(`Expected \`${name}\` to be an absolute URL, got ${JSON.stringify(shown)}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`Expected \`${name}\` to use http or https, got ${url.protocol}`)
+  }
+  if (url.username || url.password) {
+    throw new TypeError(
+      `Expected \`${name}\` without credentials in it; pass the key as \`apiKey\` instead`,
+    )
+  }
+  if (url.search || url.hash) {
+    throw new TypeError(`Expected \`${name}\` without a query or fragment`)
+  }
+  return url.toString().replace(/\/+$/, '')
+}
+
+/**
+ * A base URL without the route's version segment at its end: `https://host/v1` with the route
+ * `/v1/videos/{id}` becomes `https://host`, so the request goes to `/v1/videos/{id}` and not
+ * `/v1/v1/videos/{id}` (openai-node users write the base URL with `/v1`). The version segment
+ * is the route's first segment when it is a version (`v1`, `v2beta`) or `api`; a route without
+ * one (`/task/{id}`) leaves the base URL as it is. Only the last segment of the base is compared,
+ * so a gateway mounted under a path (`https://host/proxy/v1`) keeps its mount.
+ */
+export function withoutRouteVersion(baseURL: string, routePath: string): string {
+  const version = /^\/((?:v\d+[a-z0-9]*)|api)\//i.exec(routePath)?.[1]
+  if (version === undefined) return baseURL
+  const url = new URL(baseURL)
+  const segments = url.pathname.split('/')
+  if (segments.at(-1)?.toLowerCase() !== version.toLowerCase()) return baseURL
+  return `${url.origin}${segments.slice(0, -1).join('/')}`
+}

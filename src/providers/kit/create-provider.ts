@@ -1,0 +1,121 @@
+import { ResponseValidationError, VideoTaskError } from '../../errors.js'
+import { type VideoTask, type VideoTaskDetails, VideoTaskSchema } from '../../model.js'
+import { normalizeBaseURL } from './base-url.js'
+import { assertTaskId } from './task-id.js'
+import type { Provider, ProviderDefinition, ProviderPollDefaults } from './types.js'
+
+const DEFAULT_POLL: ProviderPollDefaults = {
+  intervalMs: 5_000,
+  maxIntervalMs: 10_000,
+  adaptive: false,
+}
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value)
+}
+
+/**
+ * Turns a definition into a frozen {@link Provider}: checks the definition, keeps requests on the
+ * base URL's origin, and turns anything but a `VideoTaskError` thrown while parsing into a
+ * `ResponseValidationError`. `validateTasks` checks each task against `VideoTaskSchema` too
+ * (`defineProvider` for user adapters; the built-in ones skip it, see `builtInProvider`).
+ */
+export function createProvider<TDetails extends VideoTaskDetails>(
+  definition: ProviderDefinition<TDetails>,
+  validateTasks: boolean,
+): Provider<TDetails> {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new TypeError('Expected a provider definition object')
+  }
+  if (typeof definition.id !== 'string' || !ID_PATTERN.test(definition.id)) {
+    throw new TypeError(
+      `Expected \`id\` to be lower-case letters, digits and dashes, got ${describe(definition.id)}`,
+    )
+  }
+  const baseURL = normalizeBaseURL(definition.baseURL)
+  for (const name of ['buildRequest', 'parseResponse'] as const) {
+    if (typeof definition[name] !== 'function') {
+      throw new TypeError(`Expected \`${name}\` to be a function`)
+    }
+  }
+  if (definition.pollHintMs !== undefined && typeof definition.pollHintMs !== 'function') {
+    throw new TypeError('Expected `pollHintMs` to be a function')
+  }
+  const pollDefaults = { ...DEFAULT_POLL, ...definition.pollDefaults }
+  for (const name of ['intervalMs', 'maxIntervalMs'] as const) {
+    const value = pollDefaults[name]
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new TypeError(`Expected \`pollDefaults.${name}\` to be a positive number`)
+    }
+  }
+  if (typeof pollDefaults.adaptive !== 'boolean') {
+    throw new TypeError('Expected `pollDefaults.adaptive` to be a boolean')
+  }
+  if (pollDefaults.maxIntervalMs < pollDefaults.intervalMs) {
+    throw new TypeError(
+      'Expected `pollDefaults.maxIntervalMs` to be at least `pollDefaults.intervalMs`',
+    )
+  }
+  const id = definition.id
+  const url = (path: string) => `${baseURL}${path.startsWith('/') ? path : `/${path}`}`
+  const origin = new URL(baseURL).origin
+
+  const provider: Provider<TDetails> = {
+    id,
+    baseURL,
+    pollDefaults: Object.freeze(pollDefaults),
+    buildRequest(taskId) {
+      assertTaskId(taskId)
+      const request = definition.buildRequest(taskId, { url })
+      if (new URL(request.url).origin !== origin) {
+        throw new TypeError(
+          `Provider ${id} built a request for another origin than its baseURL; credentials stay on ${origin}`,
+        )
+      }
+      return request
+    },
+    parseResponse(response) {
+      let task: VideoTask<TDetails>
+      try {
+        task = definition.parseResponse(response)
+      } catch (error) {
+        if (error instanceof VideoTaskError) throw error
+        throw new ResponseValidationError({
+          message: `Provider ${id} could not read the response: ${error instanceof Error ? error.message : String(error)} (HTTP ${response.status} from ${response.url})`,
+          status: response.status,
+          body: response.body,
+          provider: id,
+          url: response.url,
+          retryable: response.status >= 500,
+          cause: error,
+        })
+      }
+      if (!validateTasks) return task
+      const result = VideoTaskSchema.safeParse(task)
+      if (!result.success) {
+        throw new ResponseValidationError({
+          message: `Provider ${id} produced a task that is not a valid VideoTask: ${result.error.issues[0]?.message ?? 'invalid'} at ${result.error.issues[0]?.path.join('.') ?? ''}`,
+          status: response.status,
+          issues: result.error.issues.map((issue) => ({
+            path: issue.path,
+            message: issue.message,
+          })),
+          body: response.body,
+          provider: id,
+          url: response.url,
+        })
+      }
+      return task
+    },
+  }
+  if (definition.pollHintMs) {
+    const hint = definition.pollHintMs
+    provider.pollHintMs = (response) => {
+      const value = hint(response)
+      return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
+    }
+  }
+  return Object.freeze(provider)
+}

@@ -1,0 +1,88 @@
+import type { VideoTask, VideoTaskDetails } from '../../model.js'
+
+/** The request a provider builds for one task id. The transport sends it as is. */
+export interface ProviderRequest {
+  /** `GET` or `POST`. */
+  method: 'GET' | 'POST'
+  /** The absolute URL, on the provider's base URL. */
+  url: string
+  /** Headers, including the credentials. */
+  headers: Record<string, string>
+  /** A JSON body for `POST`. */
+  body?: string | undefined
+}
+
+/** A complete response, as a provider's `parseResponse` receives it. */
+export interface ProviderResponse {
+  /** The HTTP status. */
+  status: number
+  /** Response headers with lower-cased names. */
+  headers: Readonly<Record<string, string>>
+  /** The body text (with any credential the server echoed replaced by `[REDACTED]`). */
+  body: string
+  /** The URL that was requested. */
+  url: string
+  /** The provider id. */
+  provider: string
+  /** The task id that was requested. */
+  taskId: string
+  /** When the response arrived (milliseconds since the epoch), for `Retry-After` dates. */
+  receivedAt: number
+}
+
+/** Poll timing a provider suggests; the client's and the call's options override it. */
+export interface ProviderPollDefaults {
+  /** The first interval between reads. */
+  intervalMs: number
+  /** The longest interval between reads. */
+  maxIntervalMs: number
+  /**
+   * Whether the vendor's progress is fine-grained enough to predict the finish from its rate
+   * (OpenAI, check-result); coarse steps (Doubao gateways) or no progress should say `false`.
+   */
+  adaptive: boolean
+}
+
+/**
+ * A vendor adapter: pure functions from a task id to a request, and from a response to a
+ * {@link VideoTask} or a typed error. It never sleeps, loops or does I/O.
+ */
+export interface Provider<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  /** The provider id, as it appears in `task.provider` and errors. */
+  readonly id: string
+  /** The base URL; credentials are only ever sent to its origin. */
+  readonly baseURL: string
+  /** Suggested poll timing. */
+  readonly pollDefaults: ProviderPollDefaults
+  /** Builds the request that reads task `taskId`. */
+  buildRequest(taskId: string): ProviderRequest
+  /**
+   * Turns a response into a task. Throws a {@link VideoTaskError} (an `ApiError` subclass or
+   * `ResponseValidationError`) when the response is an error or not the vendor's shape.
+   */
+  parseResponse(response: ProviderResponse): VideoTask<TDetails>
+  /** How long the server asked to wait before the next read (`openai-poll-after-ms`), or `null`. */
+  pollHintMs?(response: ProviderResponse): number | null
+}
+
+/** What `defineProvider` takes. */
+export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  /** The provider id: lower-case letters, digits and dashes. */
+  id: string
+  /** The vendor's base URL: http or https, without credentials, query or fragment. */
+  baseURL: string
+  /**
+   * Suggested poll timing.
+   * @default { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false }
+   */
+  pollDefaults?: Partial<ProviderPollDefaults> | undefined
+  /**
+   * Builds the request for a task id. `helpers.url(path)` joins a path onto the base URL; put
+   * the id in the path with {@link encodeTaskId}.
+   */
+  buildRequest(taskId: string, helpers: { url(path: string): string }): ProviderRequest
+  /** Turns a response into a task, or throws a typed error. */
+  parseResponse(response: ProviderResponse): VideoTask<TDetails>
+  /** Optional poll hint from a response. */
+  pollHintMs?(response: ProviderResponse): number | null
+}

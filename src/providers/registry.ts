@@ -1,0 +1,227 @@
+import type { VideoTaskDetails } from '../model.js'
+import { CHECK_RESULT, checkResult } from './check-result.js'
+import { DOUBAO, doubao } from './doubao.js'
+import { GENERIC_TASK, genericTask } from './generic-task.js'
+import type { ProviderDescription, ProviderOptions } from './kit/index.js'
+import type { Provider } from './kit/types.js'
+import { OPENAI, openai } from './openai.js'
+
+/*
+ * The one list of built-in providers. The CLI (`--provider`), the demo, the smoke scripts and the
+ * shared tests (end-to-end outcomes, fault matrix, fuzzing, secrets, boundaries) read it, so a
+ * new vendor is one adapter file, one simulator vendor file, its fixtures and one entry here.
+ */
+
+/** How a vendor reports progress in one simulator dialect. */
+export type ProgressStyle = 'fine' | 'coarse' | 'none'
+
+/** What the shared tests need to know about one simulator dialect of a vendor. */
+export interface SimulatorDialectFacts {
+  /** The dialect's name, as the simulator spells it (`SimulatorDialects` in the simulator). */
+  name: string
+  /** Whether the dialect has a word for "cancelled"; without one a cancelled task reads as failed. */
+  reportsCancelled: boolean
+  /** How the dialect reports progress while a task runs. */
+  progress: ProgressStyle
+  /**
+   * Whether a succeeded task has no public URL, only `details.contentUrl` (the official OpenAI
+   * API), or only `details.fileId` (MiniMax).
+   */
+  video: 'url' | 'content-url' | 'file-id'
+}
+
+/**
+ * A cell of the fault matrix (test/reliability/fault-matrix-table.ts) that differs for this
+ * vendor from the row's default. Typed loosely here because the providers do not import the
+ * simulator; the table checks the shapes.
+ */
+export interface FaultCellOverride {
+  /** The dialect the cell runs in, when not the vendor's default. */
+  dialect?: string
+  /** The faults the simulator injects, when not the row's. */
+  faults?: readonly Readonly<Record<string, unknown>>[]
+  /** What the wait must do, when not the row's default. */
+  expect?:
+    | { outcome: 'succeed'; reads: number; minElapsedMs?: number; progressWentBack?: boolean }
+    | { outcome: 'reject'; error: string; reads: number }
+  /** What the doc says about the cell. */
+  note?: string
+}
+
+/** A fault-matrix row only some vendors can produce (Doubao's 400 `task_not_exist`). */
+export interface VendorFaultRow extends FaultCellOverride {
+  /** The row id, unique in the matrix. */
+  id: string
+  /** The fault as the doc names it. */
+  label: string
+  /** How the simulator injects it. */
+  injection: string
+  /** The id of the row this one follows in the matrix (at the end when absent). */
+  after?: string
+}
+
+/** One built-in provider. */
+export interface BuiltInProviderEntry {
+  /** The provider id (`task.provider`, the CLI's `--provider`, the simulator's provider name). */
+  id: string
+  /** The vendor's name for people (`OpenAI-compatible /v1/videos`). */
+  displayName: string
+  /**
+   * The factory users call (`openai`, `doubao`, ...). `apiKey` may be left out only when
+   * {@link keyRequired} is `false`; otherwise the factory throws a `TypeError`.
+   */
+  factory: (
+    options: Omit<ProviderOptions, 'apiKey'> & { apiKey?: string },
+  ) => Provider<VideoTaskDetails>
+  /** The factory's name as the package exports it (`genericTask`). */
+  exportName: string
+  /** The adapter as data: route, key, poll defaults, parser. */
+  description: ProviderDescription<VideoTaskDetails>
+  /** Whether the vendor requires an API key (`keyRequired` of the description). */
+  keyRequired: boolean
+  /**
+   * `adaptive` when the progress is fine enough to aim at the predicted finish, `backoff` when
+   * the interval only grows (`pollDefaults.adaptive`).
+   */
+  pollStyle: 'adaptive' | 'backoff'
+  /** The simulator's dialects of this vendor; the first is the simulator's default. */
+  dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
+  /** The provider pointed at a simulator (or any test server) with `apiKey`. */
+  forSimulator(baseURL: string, apiKey: string): Provider<VideoTaskDetails>
+  /**
+   * What the fault matrix expects of this vendor beyond the rows' defaults: cells that differ
+   * (by row id; `null` where the vendor cannot produce the fault) and rows of its own.
+   */
+  faultMatrix?: {
+    cells?: Readonly<Record<string, FaultCellOverride | null>>
+    rows?: readonly VendorFaultRow[]
+  }
+}
+
+function entry<const Id extends string>(
+  fields: Omit<
+    BuiltInProviderEntry,
+    'id' | 'keyRequired' | 'pollStyle' | 'forSimulator' | 'factory'
+  > & {
+    id: Id
+    // Each factory takes its own options type; all accept `{ baseURL, apiKey }`.
+    factory: (options: ProviderOptions) => Pick<Provider, 'id'>
+  },
+): BuiltInProviderEntry & { id: Id } {
+  const factory = fields.factory as unknown as BuiltInProviderEntry['factory']
+  return Object.freeze({
+    ...fields,
+    factory,
+    keyRequired: fields.description.keyRequired,
+    pollStyle: fields.description.pollDefaults.adaptive ? 'adaptive' : 'backoff',
+    forSimulator: (baseURL: string, apiKey: string) => factory({ baseURL, apiKey }),
+  })
+}
+
+/** Every built-in provider, in the order the CLI and the docs list them. */
+export const BUILT_IN_PROVIDERS = [
+  entry({
+    id: 'openai',
+    displayName: 'OpenAI-compatible /v1/videos',
+    factory: openai,
+    exportName: 'openai',
+    description: OPENAI as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'official', reportsCancelled: false, progress: 'fine', video: 'content-url' },
+      { name: 'gateway', reportsCancelled: true, progress: 'fine', video: 'url' },
+    ],
+  }),
+  entry({
+    id: 'doubao',
+    displayName: 'Doubao (Seedance) through relay gateways',
+    factory: doubao,
+    exportName: 'doubao',
+    description: DOUBAO as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'gateway-upper', reportsCancelled: false, progress: 'coarse', video: 'url' },
+      { name: 'legacy', reportsCancelled: false, progress: 'coarse', video: 'url' },
+      { name: 'second-shape', reportsCancelled: false, progress: 'none', video: 'url' },
+    ],
+    faultMatrix: {
+      cells: {
+        'not-found': {
+          dialect: 'legacy',
+          note: '`legacy` dialect (the default gateway answers 400: next row)',
+        },
+      },
+      rows: [
+        {
+          id: 'task-not-exist',
+          after: 'not-found',
+          label: '400 `task_not_exist`',
+          injection: '`not-found` on the second read, Doubao `gateway-upper`',
+          dialect: 'gateway-upper',
+          faults: [{ kind: 'not-found', afterReads: 1, times: 1 }],
+          expect: { outcome: 'reject', error: 'TaskNotFoundError', reads: 2 },
+        },
+      ],
+    },
+  }),
+  entry({
+    id: 'generic-task',
+    displayName: 'Generic /task/{id} (envelope or MiniMax-style)',
+    factory: genericTask,
+    exportName: 'genericTask',
+    description: GENERIC_TASK as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'envelope', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'envelope-doc', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'minimax', reportsCancelled: false, progress: 'none', video: 'file-id' },
+    ],
+    faultMatrix: {
+      cells: { 'vendor-error-200': { note: '`code: 50429`' } },
+      rows: [
+        {
+          id: 'vendor-error-200-minimax',
+          after: 'vendor-error-200',
+          label: 'a 200 carrying a vendor error code (MiniMax `base_resp`)',
+          injection: '`vendor-error-200` ×1: `base_resp.status_code` 1002, then 1004',
+          dialect: 'minimax',
+          faults: [
+            { kind: 'vendor-error-200', times: 1 },
+            {
+              kind: 'vendor-error-200',
+              code: 1004,
+              message: 'login fail',
+              afterReads: 2,
+              times: 1,
+            },
+          ],
+          expect: { outcome: 'reject', error: 'AuthenticationError', reads: 3 },
+          note: '1002 (rate limited) is retried, 1004 (bad key) ends the wait',
+        },
+      ],
+    },
+  }),
+  entry({
+    id: 'check-result',
+    displayName: 'POST /api/video-generations/check-result (Sora 2 resellers)',
+    factory: checkResult,
+    exportName: 'checkResult',
+    description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+] as const satisfies readonly BuiltInProviderEntry[]
+
+/** The id of a built-in provider. */
+export type BuiltInProviderId = (typeof BUILT_IN_PROVIDERS)[number]['id']
+
+/** The built-in providers' ids, in registry order. */
+export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = BUILT_IN_PROVIDERS.map(
+  (each) => each.id,
+)
+
+/** The registry entry of `id`, or `undefined` when no built-in provider has that id. */
+export function builtInProviderEntry(id: string): BuiltInProviderEntry | undefined {
+  return BUILT_IN_PROVIDERS.find((each) => each.id === id)
+}
+
+/** Whether `id` is a built-in provider's id. */
+export function isBuiltInProviderId(id: string): id is BuiltInProviderId {
+  return BUILT_IN_PROVIDERS.some((each) => each.id === id)
+}
