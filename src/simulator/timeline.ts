@@ -15,6 +15,8 @@ export interface TaskRecord {
   lastProgress: number | undefined
   /** The MiniMax-style `file_id` of the video. */
   fileId: string
+  /** Status callbacks delivered (tasks created with a callback URL). */
+  callbacks: number
 }
 
 /** Where a task is at one moment. */

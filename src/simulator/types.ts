@@ -6,8 +6,14 @@
  * them.
  */
 
-/** The four vendor APIs the simulator serves, named like the SDK's provider ids. */
-export type SimulatedProvider = 'openai' | 'doubao' | 'generic-task' | 'check-result'
+import type { FAULT_KINDS } from './faults.js'
+import type { VendorDialects, VendorId } from './vendors/index.js'
+
+/**
+ * The vendor APIs the simulator serves, named like the SDK's provider ids: the keys of the
+ * vendor table (`vendors/index.ts`).
+ */
+export type SimulatedProvider = VendorId
 
 /**
  * The dialects each provider's route can answer in.
@@ -47,16 +53,7 @@ export type SimulatedProvider = 'openai' | 'doubao' | 'generic-task' | 'check-re
  *     `result_urls`, `failure_reason` / `error_message` and `credits_refunded` /
  *     `refund_trans_no` on failure or cancellation.
  */
-export interface SimulatorDialects {
-  /** OpenAI Sora: the official API, or OpenAI-compatible gateways. */
-  openai: 'official' | 'gateway'
-  /** Doubao relay gateways: upper-case statuses, the doc's lower-case ones, or the second shape. */
-  doubao: 'gateway-upper' | 'legacy' | 'second-shape'
-  /** Generic `/task/{id}`: the envelope as sent, as documented, or a bare MiniMax-style object. */
-  'generic-task': 'envelope' | 'envelope-doc' | 'minimax'
-  /** check-result: as its OpenAPI document describes it. */
-  'check-result': 'documented'
-}
+export type SimulatorDialects = VendorDialects
 
 /** Any dialect of any provider. See {@link SimulatorDialects}. */
 export type SimulatedDialect = SimulatorDialects[SimulatedProvider]
@@ -100,22 +97,7 @@ export type TaskPhase = 'queued' | 'running' | TaskOutcome
  * - `'unauthorized'`, `'forbidden'`, `'not-found'`: the vendor's 401, 403 or 404 (400
  *   `task_not_exist` on `doubao` `gateway-upper`) even though the key and task are fine.
  */
-export type FaultKind =
-  | 'latency'
-  | 'hang'
-  | 'reset'
-  | 'rate-limit'
-  | 'server-error'
-  | 'empty-body'
-  | 'truncated-json'
-  | 'wrong-shape'
-  | 'progress-backwards'
-  | 'unknown-status'
-  | 'vendor-error-200'
-  | 'slow-body'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-found'
+export type FaultKind = (typeof FAULT_KINDS)[number]
 
 /** Which retry hint a 429 (or a 5xx) carries. */
 export type RetryAfterStyle =
@@ -292,11 +274,20 @@ export interface TaskScript {
   earlyUrl?: boolean
   /** The model name where the dialect reports one. @default a vendor-like model name */
   model?: string
+  /**
+   * The prompt, where the dialect reports one (the official OpenAI video object).
+   * @default 'A calico cat plays a grand piano on a stage'
+   */
+  prompt?: string
+  /** openai: the video object's `seconds`. @default '4' (official), '8' (gateway) */
+  seconds?: string
+  /** openai: the video object's `size`. @default '720x1280' (official), '1280x720' (gateway) */
+  size?: string
 }
 
 /** A {@link TaskScript} with every default filled in. */
-export type ResolvedTaskScript = Required<Omit<TaskScript, 'pollAfterMs'>> &
-  Pick<TaskScript, 'pollAfterMs'>
+export type ResolvedTaskScript = Required<Omit<TaskScript, 'pollAfterMs' | 'seconds' | 'size'>> &
+  Pick<TaskScript, 'pollAfterMs' | 'seconds' | 'size'>
 
 /** A task the simulator created, and how to reach it. */
 export interface SimulatedTask {
@@ -338,6 +329,11 @@ export interface SimulatedTaskInfo extends SimulatedTask {
    * the control endpoint's JSON, for no limit).
    */
   faultsLeft: number[]
+  /**
+   * Status callbacks delivered to the task's callback URL (a MiniMax-style create with
+   * `callback_url` whose receiver passed the handshake); 0 otherwise.
+   */
+  callbacks: number
 }
 
 /** Counters over the simulator's life. */
@@ -398,6 +394,19 @@ export interface SimulatorOptions {
    * @default { openai: 'official', doubao: 'gateway-upper', 'generic-task': 'envelope', 'check-result': 'documented' }
    */
   dialects?: Partial<SimulatorDialects>
+  /**
+   * The request header whose value makes a create idempotent: the same key answers with the task
+   * its first create made, and bills nothing more. `null`: no header is honoured, as none of the
+   * real routes documents one (vendor-notes.md "Paid twice"), so a resent create bills again.
+   * @default null
+   */
+  idempotencyHeader?: string | null
+  /**
+   * The script (without `provider`) of tasks made through the create routes. A request can
+   * override it with an `x-simulator-script` header holding a JSON script.
+   * @default {} (the script defaults)
+   */
+  createScript?: Omit<TaskScript, 'provider' | 'id'>
 }
 
 /** A running simulator. */
@@ -421,6 +430,12 @@ export interface Simulator {
   totalRequests(): number
   /** Counters. */
   stats(): SimulatorStats
+  /**
+   * Creates billed (requests to a create route that made a task, even when their answer was then
+   * lost to a fault): all of them, or those carrying `key` in the idempotency header
+   * ({@link SimulatorOptions.idempotencyHeader}, or `Idempotency-Key` when none is honoured).
+   */
+  billed(key?: string): number
   /** Replaces the random faults (`null` turns them off). */
   setFaults(faults: RandomFaults | null): void
   /** Moves the simulator's clock forward by `ms` of virtual time (`ms / timeScale` real ms). */

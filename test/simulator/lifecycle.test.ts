@@ -120,6 +120,7 @@ describe('createTask validation', () => {
       progressFormat: 'percent',
       earlyUrl: false,
       model: 'doubao-seedance-1-0-pro-250528',
+      prompt: 'A calico cat plays a grand piano on a stage',
     })
   })
 })
