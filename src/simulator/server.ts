@@ -2,12 +2,16 @@
  * The simulator's state and its HTTP server. What a vendor answers lives in `vendors/`, what a
  * fault does in `faults.ts`, the control endpoint in `control.ts`, delivery in `delivery.ts`.
  */
+
+import { createHmac } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fakeAsset, isVariant } from './assets.js'
+import { seedOf } from './body.js'
 import { handleControl } from './control.js'
 import { MAX_CREATE_BYTES, readCreateRequest } from './create-request.js'
 import { controlError, Delivery, jsonWire, parseJson, readBody, type Wire } from './delivery.js'
+import { expiredWire, noSuchKeyWire, serveBody } from './downloads.js'
 import { FAULT_HANDLERS } from './faults.js'
 import { digits, hex } from './ids.js'
 import { mulberry32 } from './prng.js'
@@ -15,6 +19,8 @@ import { type ErrorKind, type Json, type Rendered, renderWrongShape } from './re
 import { decode, type MatchedRoute, matchRoute } from './routing.js'
 import { backwardsProgress, type Snapshot, snapshot, type TaskRecord } from './timeline.js'
 import type {
+  BodyFault,
+  CdnRequest,
   FaultSpec,
   ResolvedTaskScript,
   SimulatedProvider,
@@ -138,10 +144,11 @@ class SimulatorCore {
     let fileId: string
     do fileId = digits(15)
     while (this.fileIds.has(fileId))
-    const { pollAfterMs, seconds, size, ...rest } = validated
+    const { pollAfterMs, seconds, size, download, ...rest } = validated
     const resolved: ResolvedTaskScript = {
       ...rest,
       id,
+      download: { ...download, seed: download.seed ?? seedOf(id) },
       videoUrl: validated.videoUrl ?? `${this.baseURL}/files/${encodeURIComponent(id)}.mp4`,
       ...(pollAfterMs === undefined ? {} : { pollAfterMs }),
       ...(seconds === undefined ? {} : { seconds }),
@@ -156,6 +163,7 @@ class SimulatorCore {
       lastProgress: undefined,
       fileId,
       callbacks: 0,
+      bodyFaultsLeft: download.faults.map((fault) => fault.times ?? 1),
     }
     this.tasks.set(id, record)
     this.fileIds.set(fileId, id)
@@ -195,6 +203,7 @@ class SimulatorCore {
       contentReads: record.contentReads,
       faultsLeft: [...record.faultsLeft],
       callbacks: record.callbacks,
+      bodyFaultsLeft: [...record.bodyFaultsLeft],
     }
   }
 
@@ -243,12 +252,7 @@ class SimulatorCore {
     const fileMatch = /^\/files\/([^/]+)\.mp4$/.exec(url.pathname)
     if (fileMatch !== null && (method === 'GET' || method === 'HEAD')) {
       req.resume()
-      const record = this.tasks.get(decode(fileMatch[1] ?? ''))
-      const ready = record !== undefined && this.snap(record).phase === 'succeeded'
-      this.send(
-        res,
-        ready ? fakeAsset(record.script.id, 'video') : controlError(404, 'No such file'),
-      )
+      await this.video(req, res, decode(fileMatch[1] ?? ''), 'origin')
       return
     }
     const route = matchRoute(method, url)
@@ -386,6 +390,12 @@ class SimulatorCore {
     this.countFault(fault)
 
     const found = record
+    if (fault === undefined && found !== undefined && route.kind === 'content') {
+      const answer = this.contentAnswer(found, url, error)
+      if (answer === 'video') await this.video(req, res, found.script.id, 'content')
+      else this.send(res, answer)
+      return
+    }
     const normal = (): Wire => {
       if (badRequest) return error('bad-request')
       if (found === undefined) return error('not-found')
@@ -393,7 +403,9 @@ class SimulatorCore {
         return jsonWire(this.statusAnswer(found, requestId, fault), extraHeaders)
       }
       if (route.kind === 'file') return jsonWire(this.fileAnswer(found, requestId))
-      return this.contentAnswer(found, url, error)
+      const answer = this.contentAnswer(found, url, error)
+      // A faulted content request: the small placeholder stands in for the streamed video.
+      return answer === 'video' ? fakeAsset(found.script.id, 'video') : answer
     }
     this.deliver(req, res, fault, {
       normal,
@@ -406,6 +418,10 @@ class SimulatorCore {
       wrongShape: () => jsonWire(renderWrongShape(id), extraHeaders),
       extraHeaders,
     })
+    // After the answer was rendered: the next read sees the task that much further on.
+    if (route.kind === 'status' && found !== undefined && this.options.advancePerReadMs > 0) {
+      this.advance(this.options.advancePerReadMs)
+    }
   }
 
   private statusAnswer(
@@ -431,11 +447,98 @@ class SimulatorCore {
     return rendered
   }
 
-  private contentAnswer(record: TaskRecord, url: URL, error: (kind: ErrorKind) => Wire): Wire {
+  private contentAnswer(
+    record: TaskRecord,
+    url: URL,
+    error: (kind: ErrorKind) => Wire,
+  ): Wire | 'video' {
     const variant = url.searchParams.get('variant') ?? 'video'
     if (!isVariant(variant)) return error('bad-request')
     if (this.snap(record).phase !== 'succeeded') return error('not-found')
+    // The video itself streams, with Range and body faults (see `video`).
+    if (variant === 'video') return 'video'
     return fakeAsset(record.script.id, variant)
+  }
+
+  /** The body fault for the next download of a task, if one is left. */
+  private takeBodyFault(record: TaskRecord): BodyFault | undefined {
+    const { faults } = record.script.download
+    for (let index = 0; index < faults.length; index++) {
+      const left = record.bodyFaultsLeft[index] ?? 0
+      if (left <= 0) continue
+      record.bodyFaultsLeft[index] = left - 1
+      return faults[index]
+    }
+    return undefined
+  }
+
+  /** The signature of a CDN link: only links the simulator handed out are served. */
+  private sign(id: string, expires: string): string {
+    return createHmac('sha256', this.options.apiKey).update(`${id}\n${expires}`).digest('hex')
+  }
+
+  /**
+   * A task's video: from the simulator's own `/files/` URL (`origin`, which redirects to the CDN
+   * with `via: 'cdn'`), the CDN listener (`cdn`), or the content route (`content`, already
+   * authorized).
+   */
+  async video(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    from: 'origin' | 'cdn' | 'content',
+    url?: URL,
+  ): Promise<void> {
+    const record = this.tasks.get(id)
+    const snap = record === undefined ? undefined : this.snap(record)
+    if (record === undefined || snap?.phase !== 'succeeded') {
+      this.send(res, from === 'cdn' ? noSuchKeyWire() : controlError(404, 'No such file'))
+      return
+    }
+    const { download } = record.script
+    if (snap.expiresAt !== undefined && this.now() >= snap.expiresAt) {
+      this.send(res, expiredWire(download.expiredStatus))
+      return
+    }
+    if (from === 'cdn') {
+      const expires = url?.searchParams.get('expires') ?? ''
+      if (url?.searchParams.get('signature') !== this.sign(id, expires)) {
+        this.send(res, expiredWire(403))
+        return
+      }
+    }
+    if (from === 'origin' && download.via === 'cdn') {
+      const expires = String(snap.expiresAt === undefined ? 0 : Math.floor(snap.expiresAt / 1000))
+      const location = `${this.cdnURL}/blobs/${encodeURIComponent(id)}.mp4?expires=${expires}&signature=${this.sign(id, expires)}`
+      this.send(res, {
+        status: 302,
+        headers: { location, 'content-type': 'text/plain' },
+        body: Buffer.from(`Found. Redirecting to ${location}`),
+      })
+      return
+    }
+    await serveBody({ req, res, download, fault: this.takeBodyFault(record) })
+  }
+
+  /** The CDN listener's requests. */
+  readonly cdnLog: CdnRequest[] = []
+  cdnURL = ''
+
+  /** A request to the CDN listener: `/blobs/{id}.mp4?expires=...&signature=...`, no key. */
+  async handleCdn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.resume()
+    const url = new URL(req.url ?? '/', 'http://cdn.invalid')
+    this.cdnLog.push({
+      path: `${url.pathname}${url.search}`,
+      range: req.headers.range,
+      authorization: req.headers.authorization !== undefined,
+    })
+    const match = /^\/blobs\/([^/]+)\.mp4$/.exec(url.pathname)
+    if (match === null || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      this.send(res, noSuchKeyWire())
+      return
+    }
+    await this.video(req, res, decode(match[1] ?? ''), 'cdn', url)
   }
 
   private fileAnswer(record: TaskRecord, requestId: string): Rendered {
@@ -444,7 +547,7 @@ class SimulatorCore {
     const view = { task: record, snap, statusWord: undefined, requestId }
     return (
       vendor.renderFile?.(view, {
-        bytes: fakeAsset(record.script.id, 'video').body.length,
+        bytes: record.script.download.bytes,
         downloadUrl: record.script.videoUrl,
       }) ?? vendor.renderError(record.script.dialect, 'not-found', requestId)
     )
@@ -628,21 +731,36 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-/** Starts the HTTP server of a simulator. See `startSimulator` in `index.ts`. */
-export async function startServer(options: ResolvedOptions): Promise<Simulator> {
-  const core = new SimulatorCore(options)
-  const server: Server = createServer((req, res) => core.handle(req, res))
-  await new Promise<void>((resolve, reject) => {
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error)
     server.once('error', onError)
-    server.listen(options.port, options.host, () => {
+    server.listen(port, host, () => {
       server.off('error', onError)
       resolve()
     })
   })
+}
+
+/** Starts the HTTP server of a simulator. See `startSimulator` in `index.ts`. */
+export async function startServer(options: ResolvedOptions): Promise<Simulator> {
+  const core = new SimulatorCore(options)
+  const server: Server = createServer((req, res) => core.handle(req, res))
+  await listen(server, options.port, options.host)
   const address = server.address() as AddressInfo
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address
   core.baseURL = `http://${hostPart}:${address.port}`
+  // The CDN: a second listener on another port, so another origin than the API's.
+  const cdn: Server = createServer((req, res) => {
+    core.handleCdn(req, res).catch(() => res.destroy())
+  })
+  try {
+    await listen(cdn, 0, options.host)
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw error
+  }
+  core.cdnURL = `http://${hostPart}:${(cdn.address() as AddressInfo).port}`
   let closing: Promise<void> | undefined
 
   const simulator: Simulator = {
@@ -655,6 +773,8 @@ export async function startServer(options: ResolvedOptions): Promise<Simulator> 
     totalRequests: () => core.totalRequests(),
     stats: () => core.stats(),
     billed: (key) => core.billedCount(key),
+    cdnURL: core.cdnURL,
+    cdnRequests: () => [...core.cdnLog],
     setFaults: (faults) => {
       core.setFaults(faults)
     },
@@ -664,9 +784,16 @@ export async function startServer(options: ResolvedOptions): Promise<Simulator> 
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         core.shutdown()
-        // Resolve a macrotask after the server's close callback, once libuv released the handles.
-        server.close(() => setImmediate(resolve))
+        let open = 2
+        // Resolve a macrotask after both close callbacks, once libuv released the handles.
+        const done = () => {
+          open--
+          if (open === 0) setImmediate(resolve)
+        }
+        server.close(done)
+        cdn.close(done)
         server.closeAllConnections()
+        cdn.closeAllConnections()
       })
       return closing
     },

@@ -163,6 +163,62 @@ export interface FaultSpec {
   message?: string
 }
 
+/** A fault in the middle of a download's body. */
+export interface BodyFault {
+  /**
+   * - `'reset'`: sends `afterBytes` bytes of the body, then resets the connection.
+   * - `'stall'`: sends `afterBytes` bytes, then nothing more (until the client gives up or the
+   *   simulator closes).
+   * - `'short'`: announces the whole length, sends `afterBytes` bytes and closes the connection.
+   */
+  kind: 'reset' | 'stall' | 'short'
+  /** Body bytes sent before the fault (counted from the first byte of this answer). */
+  afterBytes: number
+  /**
+   * How many downloads it affects; later ones get the whole body.
+   * @default 1
+   */
+  times?: number
+}
+
+/** How a task's video downloads: its size, its bytes, where it lives, how long. */
+export interface DownloadScript {
+  /**
+   * The body's size in bytes: any size, generated as it streams (an MP4 `ftyp` box, then bytes
+   * from a seeded generator; see `simulatedBody`).
+   * @default 4096
+   */
+  bytes?: number
+  /** The generator's seed. @default a hash of the task id */
+  seed?: number
+  /**
+   * `'direct'`: the video URL serves the bytes. `'cdn'`: it answers `302` to a signed link on the
+   * simulator's second listener (another port, so another origin), which serves them without a
+   * key, like a CDN.
+   * @default 'direct'
+   */
+  via?: 'direct' | 'cdn'
+  /**
+   * Virtual ms after the task finished when its links expire: the video URL and the CDN link
+   * then answer {@link DownloadScript.expiredStatus}, and the official OpenAI object's
+   * `expires_at` says so. @default links never expire (`expires_at` one hour after completion)
+   */
+  expiresAfterMs?: number
+  /**
+   * The answer of an expired link: `403` (an object store's `AccessDenied` XML) or `410`.
+   * @default 403
+   */
+  expiredStatus?: 403 | 410
+  /**
+   * Whether `Range` requests get `206` (`Accept-Ranges: bytes`); `false` answers every one with
+   * the whole body.
+   * @default true
+   */
+  ranges?: boolean
+  /** Faults in the middle of downloads, checked in order; the first one left applies. */
+  faults?: readonly BodyFault[]
+}
+
 /** A fault attached to one task's script. */
 export interface ScriptedFault extends FaultSpec {
   /**
@@ -274,6 +330,8 @@ export interface TaskScript {
   earlyUrl?: boolean
   /** The model name where the dialect reports one. @default a vendor-like model name */
   model?: string
+  /** How its video downloads (size, CDN, expiry, mid-stream faults). @default a 4 KiB body */
+  download?: DownloadScript
   /**
    * The prompt, where the dialect reports one (the official OpenAI video object).
    * @default 'A calico cat plays a grand piano on a stage'
@@ -286,8 +344,16 @@ export interface TaskScript {
 }
 
 /** A {@link TaskScript} with every default filled in. */
-export type ResolvedTaskScript = Required<Omit<TaskScript, 'pollAfterMs' | 'seconds' | 'size'>> &
-  Pick<TaskScript, 'pollAfterMs' | 'seconds' | 'size'>
+export type ResolvedTaskScript = Required<
+  Omit<TaskScript, 'pollAfterMs' | 'seconds' | 'size' | 'download'>
+> &
+  Pick<TaskScript, 'pollAfterMs' | 'seconds' | 'size'> & {
+    download: ResolvedDownloadScript
+  }
+
+/** A {@link DownloadScript} with its defaults filled in. */
+export type ResolvedDownloadScript = Required<Omit<DownloadScript, 'expiresAfterMs'>> &
+  Pick<DownloadScript, 'expiresAfterMs'>
 
 /** A task the simulator created, and how to reach it. */
 export interface SimulatedTask {
@@ -334,6 +400,18 @@ export interface SimulatedTaskInfo extends SimulatedTask {
    * `callback_url` whose receiver passed the handshake); 0 otherwise.
    */
   callbacks: number
+  /** For each download fault, how many more downloads it affects. */
+  bodyFaultsLeft: number[]
+}
+
+/** One request the CDN listener received. */
+export interface CdnRequest {
+  /** The path and query. */
+  path: string
+  /** The `Range` header, if any. */
+  range: string | undefined
+  /** Whether the request carried an `Authorization` header. */
+  authorization: boolean
 }
 
 /** Counters over the simulator's life. */
@@ -382,6 +460,18 @@ export interface SimulatorOptions {
    * @default Date.now
    */
   now?: () => number
+  /**
+   * Virtual ms the clock moves forward after each status read of a task. With a `now` that stands
+   * still, a task's phases then follow the number of reads, not the machine's speed: a test's
+   * read counts hold however busy the machine is.
+   * @default 0
+   * @example
+   * ```ts
+   * // Queued 5 s then running 25 s: read 1 sees it queued, read 7 sees it done.
+   * const sim = await startSimulator({ now: () => Date.UTC(2025, 0, 1), advancePerReadMs: 5_000 })
+   * ```
+   */
+  advancePerReadMs?: number
   /**
    * The seed of the PRNG behind random faults.
    * @default 1
@@ -436,6 +526,13 @@ export interface Simulator {
    * ({@link SimulatorOptions.idempotencyHeader}, or `Idempotency-Key` when none is honoured).
    */
   billed(key?: string): number
+  /** The origin of the second listener that plays a CDN (`http://127.0.0.1:PORT`). */
+  readonly cdnURL: string
+  /**
+   * The requests the CDN listener received, in order: path with query, the `Range` header, and
+   * whether an `Authorization` header came along (it never should, on another origin).
+   */
+  cdnRequests(): readonly CdnRequest[]
   /** Replaces the random faults (`null` turns them off). */
   setFaults(faults: RandomFaults | null): void
   /** Moves the simulator's clock forward by `ms` of virtual time (`ms / timeScale` real ms). */

@@ -1,9 +1,11 @@
 import { isIP } from 'node:net'
 import { FAULT_KINDS } from './faults.js'
 import type {
+  BodyFault,
   FaultKind,
   FaultSpec,
   ProgressMode,
+  ResolvedDownloadScript,
   RetryAfterStyle,
   ScriptedFault,
   SimulatedDialect,
@@ -46,6 +48,7 @@ export interface ResolvedOptions {
   faults: ResolvedRandomFaults | null
   dialects: SimulatorDialects
   idempotencyHeader: string | null
+  advancePerReadMs: number
   createScript: Partial<TaskScript>
 }
 
@@ -63,8 +66,9 @@ const DEFAULT_PROMPT = 'A calico cat plays a grand piano on a stage'
 export interface ValidatedScript
   extends Omit<
     Required<TaskScript>,
-    'id' | 'videoUrl' | 'pollAfterMs' | 'faults' | 'seconds' | 'size'
+    'id' | 'videoUrl' | 'pollAfterMs' | 'faults' | 'seconds' | 'size' | 'download'
   > {
+  download: ValidatedDownload
   seconds: string | undefined
   size: string | undefined
   id: string | undefined
@@ -252,6 +256,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
       'dialects',
       'idempotencyHeader',
       'createScript',
+      'advancePerReadMs',
     ],
     'options',
   )
@@ -320,6 +325,9 @@ export function validateOptions(options: unknown): ResolvedOptions {
     }
     return value.toLowerCase()
   })
+  const advancePerReadMs = optional(o, 'advancePerReadMs', 0, (value) =>
+    nonNegative(value, 'options.advancePerReadMs'),
+  )
   const createScript = optional<Partial<TaskScript>>(o, 'createScript', {}, (value) => {
     if (!isRecord(value)) fail('options.createScript', 'a task script without provider', value)
     if ('provider' in value || 'id' in value) {
@@ -342,6 +350,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
     dialects,
     idempotencyHeader,
     createScript,
+    advancePerReadMs,
   }
 }
 
@@ -365,7 +374,67 @@ const SCRIPT_KEYS = [
   'prompt',
   'seconds',
   'size',
+  'download',
 ] as const
+
+const DOWNLOAD_KEYS = [
+  'bytes',
+  'seed',
+  'via',
+  'expiresAfterMs',
+  'expiredStatus',
+  'ranges',
+  'faults',
+] as const
+
+/** A validated download script before the simulator fills in the seed. */
+export type ValidatedDownload = Omit<ResolvedDownloadScript, 'seed'> & { seed: number | undefined }
+
+function validateBodyFault(value: unknown, name: string): BodyFault {
+  if (!isRecord(value)) fail(name, 'a body fault like { kind: "reset", afterBytes: 1000 }', value)
+  checkKeys(value, ['kind', 'afterBytes', 'times'], name)
+  const fault: BodyFault = {
+    kind: oneOf(value.kind, ['reset', 'stall', 'short'] as const, `${name}.kind`),
+    afterBytes: count(value.afterBytes, `${name}.afterBytes`, false),
+  }
+  if (value.times !== undefined) fault.times = count(value.times, `${name}.times`, true)
+  return fault
+}
+
+function validateDownload(value: unknown, name: string): ValidatedDownload {
+  const record = value === undefined ? {} : value
+  if (!isRecord(record)) fail(name, 'an object like { bytes: 1048576 }', value)
+  checkKeys(record, DOWNLOAD_KEYS, name)
+  const download: ValidatedDownload = {
+    bytes: optional(record, 'bytes', 4096, (v) => {
+      const bytes = count(v, `${name}.bytes`, false)
+      if (!Number.isSafeInteger(bytes)) fail(`${name}.bytes`, 'a safe integer', v)
+      return bytes
+    }),
+    seed: optional<number | undefined>(record, 'seed', undefined, (v) =>
+      validateSeed(v, `${name}.seed`),
+    ),
+    via: optional(record, 'via', 'direct' as const, (v) =>
+      oneOf(v, ['direct', 'cdn'] as const, `${name}.via`),
+    ),
+    expiredStatus: optional(record, 'expiredStatus', 403 as const, (v) => {
+      if (v !== 403 && v !== 410) fail(`${name}.expiredStatus`, '403 or 410', v)
+      return v
+    }),
+    ranges: optional(record, 'ranges', true, (v) => {
+      if (typeof v !== 'boolean') fail(`${name}.ranges`, 'a boolean', v)
+      return v
+    }),
+    faults: optional<readonly BodyFault[]>(record, 'faults', [], (v) => {
+      if (!Array.isArray(v)) fail(`${name}.faults`, 'an array of body faults', v)
+      return v.map((fault: unknown, index) => validateBodyFault(fault, `${name}.faults[${index}]`))
+    }),
+  }
+  if (record.expiresAfterMs !== undefined) {
+    download.expiresAfterMs = nonNegative(record.expiresAfterMs, `${name}.expiresAfterMs`)
+  }
+  return download
+}
 
 /** Validates a {@link TaskScript} and fills in the defaults (but `id` and `videoUrl`). */
 export function validateScript(
@@ -445,5 +514,6 @@ export function validateScript(
     size: optional<string | undefined>(script, 'size', undefined, (v) =>
       nonEmptyString(v, `${name}.size`),
     ),
+    download: validateDownload(script.download, `${name}.download`),
   }
 }

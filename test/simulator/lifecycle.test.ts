@@ -121,6 +121,14 @@ describe('createTask validation', () => {
       earlyUrl: false,
       model: 'doubao-seedance-1-0-pro-250528',
       prompt: 'A calico cat plays a grand piano on a stage',
+      download: {
+        bytes: 4096,
+        seed: expect.any(Number),
+        via: 'direct',
+        expiredStatus: 403,
+        ranges: true,
+        faults: [],
+      },
     })
   })
 })
@@ -152,7 +160,8 @@ describe('close()', () => {
     while (sim.requests('hang') + sim.requests('late') < 2) {
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    expect(handles().TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) + 1)
+    // Two listeners: the vendor APIs and the CDN (another port, so another origin).
+    expect(handles().TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) + 2)
 
     let timer: NodeJS.Timeout | undefined
     const closed = await Promise.race([

@@ -82,9 +82,12 @@ function official({ task, snap, statusWord }: StatusView): Rendered {
       ),
       completed_at: snap.finishedAt === undefined ? null : seconds(snap.finishedAt),
       error,
+      // About an hour on the official API (vendor-notes.md "Outputs"), unless scripted.
       expires_at:
         snap.phase === 'succeeded' && snap.finishedAt !== undefined
-          ? seconds(snap.finishedAt) + 3600
+          ? snap.expiresAt === undefined
+            ? seconds(snap.finishedAt) + 3600
+            : seconds(snap.expiresAt)
           : null,
       model: s.model,
       // The `openai` npm client's `Video` type requires it (issue 12).
