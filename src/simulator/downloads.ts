@@ -3,11 +3,13 @@
  * in the middle of the body. The bytes are generated as they stream (`body.ts`), so memory stays
  * flat whatever the size, and writes wait for the socket to drain.
  */
-import { once } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parseRange, simulatedBody } from './body.js'
 import type { Wire } from './delivery.js'
 import type { BodyFault, ResolvedDownloadScript } from './types.js'
+
+/** Real ms between the last byte before a `reset` body fault and the reset. */
+const RESET_GRACE_MS = 20
 
 /** What {@link serveBody} sends. */
 export interface BodyRequest {
@@ -88,9 +90,7 @@ export async function serveBody({
   const stopAt = fault === undefined ? end : Math.min(end, start + fault.afterBytes)
   for (const chunk of simulatedBody(seed, bytes, start, stopAt)) {
     if (res.destroyed) return
-    if (!res.write(chunk)) {
-      await Promise.race([once(res, 'drain'), once(res, 'close')])
-    }
+    if (!res.write(chunk)) await drainOrClose(res)
   }
   if (res.destroyed) return
   if (fault === undefined) {
@@ -98,11 +98,16 @@ export async function serveBody({
     return
   }
   switch (fault.kind) {
-    case 'reset':
-      // Let the bytes written so far reach the client, then reset.
-      res.socket?.once('drain', () => res.socket?.resetAndDestroy())
-      if (res.socket?.writableLength === 0) res.socket.resetAndDestroy()
+    case 'reset': {
+      // Once the bytes written so far left for the client, and a moment for it to read them
+      // (an RST discards what the peer has not read yet), reset.
+      const socket = res.socket
+      res.write(Buffer.alloc(0), () => {
+        const timer = setTimeout(() => socket?.resetAndDestroy(), RESET_GRACE_MS)
+        socket?.once('close', () => clearTimeout(timer))
+      })
       return
+    }
     case 'short':
       // The announced length was not sent: ending the connection leaves the body short.
       res.socket?.end()
@@ -111,6 +116,19 @@ export async function serveBody({
       onStall?.()
       return
   }
+}
+
+/** Waits for the response to drain or close, leaving no listener behind. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
