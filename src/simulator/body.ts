@@ -20,7 +20,22 @@ function header(bytes: number): Buffer {
 
 /**
  * The bytes `start` (inclusive) to `end` (exclusive) of the simulated body of `bytes` bytes
- * generated from `seed`, in chunks of at most 64 KiB.
+ * generated from `seed`, in chunks of at most 64 KiB: what the simulator serves for a task whose
+ * script has `download: { bytes, seed }`, so a test can check a download without keeping a copy.
+ *
+ * @param seed - the task's `script.download.seed` (see `sim.task(id)`).
+ * @param bytes - the body's size.
+ * @param start - the first byte, for a range. @default 0
+ * @param end - one past the last byte. @default bytes
+ * @example
+ * ```ts
+ * import { createHash } from 'node:crypto'
+ * import { simulatedBody } from 'video-tasks/simulator'
+ *
+ * const hash = createHash('sha256')
+ * for (const chunk of simulatedBody(42, 200 * 1024 * 1024)) hash.update(chunk)
+ * const expected = hash.digest('hex') // the sha256 of the downloaded file
+ * ```
  */
 export function* simulatedBody(
   seed: number,

@@ -605,7 +605,9 @@ class SimulatorCore {
       this.send(res, controlError(400, `simulator header: ${message}`))
       return
     }
-    fault ??= this.drawRandomFault()
+    // Drawn whatever the header says, so the random stream depends only on the request count.
+    const randomFault = this.drawRandomFault()
+    fault ??= randomFault
     this.countFault(fault)
     if (raw === 'too-large') {
       this.send(res, { ...error('bad-request'), status: 413 })
