@@ -633,6 +633,7 @@ class SimulatorCore {
           provider,
           prompt: input.prompt,
           ...(input.model === undefined ? {} : { model: input.model }),
+          ...input.echo,
         } as TaskScript)
       } catch (caught) {
         if (!(caught instanceof TypeError)) throw caught

@@ -26,6 +26,8 @@ describe('OpenAI-compatible POST /v1/videos', () => {
       progress: 0,
       prompt: 'A red fox in snow',
       model: 'sora-2-pro',
+      seconds: '4',
+      size: '720x1280',
     })
     const task = { provider: 'openai' as const, id: created.json.id as string }
     expect((await read(sim, task)).json).toMatchObject({
@@ -51,21 +53,33 @@ describe('OpenAI-compatible POST /v1/videos', () => {
     })
     const created = await toRead(response)
     expect(created.status).toBe(200)
-    expect(created.json).toMatchObject({ status: 'queued', prompt: 'Animate this drawing' })
+    expect(created.json).toMatchObject({
+      status: 'queued',
+      prompt: 'Animate this drawing',
+      seconds: '8',
+    })
     expect(sim.billed()).toBe(1)
   })
 
-  it('refuses a create without a prompt with the vendor 400, and bills nothing', async () => {
+  it('refuses a create without a prompt or with a wrong field with the vendor 400, and bills nothing', async () => {
     const sim = await start()
     const answer = await toRead(await create(sim, '/v1/videos', { model: 'sora-2' }))
     expect(answer.status).toBe(400)
     expect(answer.json.error.type).toBe('invalid_request_error')
+    const badSize = await create(sim, '/v1/videos', { prompt: 'a', size: { w: 1 } })
+    expect(badSize.status).toBe(400)
+    const sized = await toRead(
+      await create(sim, '/v1/videos', { prompt: 'a', seconds: 12, size: '1792x1024' }),
+    )
+    expect(sized.json).toMatchObject({ seconds: '12', size: '1792x1024' })
+    expect(sim.billed()).toBe(1)
+    const before = sim.billed()
     const notJson = await toRead(
       await authed(sim, '/v1/videos', { method: 'POST', body: '{"prompt": "unterminated' }),
     )
     expect(notJson.status).toBe(400)
-    expect(sim.billed()).toBe(0)
-    expect(sim.stats().tasks).toBe(0)
+    expect(sim.billed()).toBe(before)
+    expect(sim.stats().tasks).toBe(1)
   })
 
   it('answers a missing or wrong key with the vendor 401 and bills nothing', async () => {

@@ -144,7 +144,17 @@ function parseCreate(request: CreateRequest): CreateInput {
   if (model !== undefined && typeof model !== 'string') {
     return { ok: false, message: "Invalid type for 'model': expected a string." }
   }
-  return { ok: true, prompt, model, callbackUrl: undefined }
+  const echo: { seconds?: string; size?: string } = {}
+  for (const key of ['seconds', 'size'] as const) {
+    const value = request.fields[key]
+    if (value === undefined) continue
+    // Multipart fields are strings; JSON clients sometimes send `seconds` as a number.
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      return { ok: false, message: `Invalid type for '${key}': expected a string.` }
+    }
+    echo[key] = String(value)
+  }
+  return { ok: true, prompt, model, callbackUrl: undefined, echo }
 }
 
 /** The OpenAI videos API and OpenAI-compatible gateways. */

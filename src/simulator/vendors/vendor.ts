@@ -34,6 +34,8 @@ export type CreateInput =
       model: string | undefined
       /** Where the simulator POSTs status callbacks (MiniMax-style `callback_url`). */
       callbackUrl: string | undefined
+      /** What the task reports back from the request (OpenAI's `seconds` and `size`). */
+      echo?: { seconds?: string; size?: string }
     }
   | { ok: false; message: string }
 
