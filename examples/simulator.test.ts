@@ -38,8 +38,13 @@ describe('renderResult against the simulator', () => {
   let client: VideoTaskClient<VideoTaskDetails>
 
   beforeAll(async () => {
-    // 100 times faster than real time: a task of 30 simulated seconds takes 0.3 s.
-    sim = await startSimulator({ timeScale: 100 })
+    sim = await startSimulator({
+      // A clock that stands still, moved 5 simulated seconds by each read: a task of 30 s is
+      // done at its 7th read, however fast or busy the machine is. (Or `timeScale: 100` to run
+      // it on the wall clock, 100 times faster than real time.)
+      now: () => Date.UTC(2025, 0, 1),
+      advancePerReadMs: 5_000,
+    })
     client = createClient({
       provider: doubao({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
       // Poll as often as the fast clock needs (the provider's defaults are 5-10 s).
@@ -57,8 +62,8 @@ describe('renderResult against the simulator', () => {
   it('returns the URL of a finished video', async () => {
     const task = sim.createTask({ provider: 'doubao', queuedMs: 5_000, runningMs: 25_000 })
     await expect(renderResult(client, task.id)).resolves.toEqual({ ok: true, url: task.videoUrl })
-    // The gateway was read more than once: queued, running, then done.
-    expect(sim.requests(task.id)).toBeGreaterThan(2)
+    // Read at 0, 5, ..., 30 simulated seconds: queued, running five times, then done.
+    expect(sim.requests(task.id)).toBe(7)
   })
 
   it("returns the vendor's reason when the video fails", async () => {

@@ -13,11 +13,16 @@ import { startServer } from './server.js'
 import type { Simulator, SimulatorOptions } from './types.js'
 import { validateOptions } from './validate.js'
 
+export { simulatedBody } from './body.js'
 export type {
+  BodyFault,
+  CdnRequest,
+  DownloadScript,
   FaultKind,
   FaultSpec,
   ProgressMode,
   RandomFaults,
+  ResolvedDownloadScript,
   ResolvedTaskScript,
   RetryAfterStyle,
   ScriptedFault,
@@ -43,11 +48,16 @@ export type {
  * - `GET /v1/video/generations/{id}` (`doubao`)
  * - `GET /task/{id}` and `GET /v1/files/retrieve?file_id=...` (`generic-task`)
  * - `POST /api/video-generations/check-result` with `{"taskId": id}` (`check-result`)
- * - `GET /files/{id}.mp4`: the default video URL, no key needed, 404 until the task succeeded
+ * - `POST /v1/videos` (JSON or multipart), `POST /v1/video/generations`,
+ *   `POST /v1/video_generation` (also `/task/minimax/v1/video_generation`, with `callback_url`):
+ *   the create routes; `x-simulator-script` (a JSON task script) and `x-simulator-fault` drive
+ *   the task and the answer of one request
+ * - `GET /files/{id}.mp4`: the default video URL, no key needed, 404 until the task succeeded,
+ *   `Range`, a redirect to the CDN listener ({@link Simulator.cdnURL}) with `download.via: 'cdn'`
  * - the control endpoint: `POST /__simulator/tasks` (a {@link TaskScript} → 201 task),
  *   `GET /__simulator/tasks`, `GET /__simulator/tasks/{id}`, `GET /__simulator/stats`,
  *   `POST /__simulator/faults` ({@link RandomFaults} or `null`), `POST /__simulator/clock`
- *   (`{"advanceMs": n}`).
+ *   (`{"advanceMs": n}`), `GET /__simulator/billing`.
  *
  * A task is visible on its own provider's routes only; elsewhere it is the vendor's 404.
  *

@@ -1,228 +1,58 @@
-import { randomBytes } from 'node:crypto'
+/*
+ * The simulator's state and its HTTP server. What a vendor answers lives in `vendors/`, what a
+ * fault does in `faults.ts`, the control endpoint in `control.ts`, delivery in `delivery.ts`.
+ */
+
+import { createHmac } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  type ErrorKind,
-  type Json,
-  proxyErrorPage,
-  type Rendered,
-  renderError,
-  renderStatus,
-  renderVendorError200,
-  renderWrongShape,
-  unknownStatusWord,
-} from './dialects.js'
+import { fakeAsset, isVariant } from './assets.js'
+import { seedOf } from './body.js'
+import { handleControl } from './control.js'
+import { MAX_CREATE_BYTES, readCreateRequest } from './create-request.js'
+import { controlError, Delivery, jsonWire, parseJson, readBody, type Wire } from './delivery.js'
+import { expiredWire, noSuchKeyWire, serveBody } from './downloads.js'
+import { FAULT_HANDLERS } from './faults.js'
+import { digits, hex } from './ids.js'
 import { mulberry32 } from './prng.js'
-import { backwardsProgress, snapshot, type TaskRecord } from './timeline.js'
+import { type ErrorKind, type Json, type Rendered, renderWrongShape } from './render.js'
+import { decode, type MatchedRoute, matchRoute } from './routing.js'
+import { backwardsProgress, type Snapshot, snapshot, type TaskRecord } from './timeline.js'
 import type {
+  BodyFault,
+  CdnRequest,
   FaultSpec,
   ResolvedTaskScript,
-  RetryAfterStyle,
-  SimulatedDialect,
   SimulatedProvider,
   SimulatedTask,
   SimulatedTaskInfo,
   Simulator,
   SimulatorStats,
+  TaskPhase,
   TaskScript,
 } from './types.js'
 import {
   type ResolvedOptions,
   type ResolvedRandomFaults,
+  validateFault,
   validateRandomFaults,
   validateScript,
 } from './validate.js'
+import { VENDOR_IDS, vendorOf } from './vendors/index.js'
 
-/** The largest request body the simulator reads. */
-const MAX_BODY_BYTES = 1 << 20
+/** How often (real ms) the simulator checks tasks with a callback URL for a new phase. */
+const CALLBACK_CHECK_MS = 10
 
-/** An answer ready for the wire. */
-interface Wire {
-  status: number
-  headers: Record<string, string>
-  body: Buffer
-}
-
-type RouteKind = 'status' | 'content' | 'file'
-
-interface VendorRoute {
-  provider: SimulatedProvider
-  kind: RouteKind
-  /** The task id from the path (status, content) or the file id (file). */
-  id: string | undefined
-}
-
-const ROUTES: readonly {
-  method: 'GET' | 'POST'
-  pattern: RegExp
-  provider: SimulatedProvider
-  kind: RouteKind
-}[] = [
-  { method: 'GET', pattern: /^\/v1\/videos\/([^/]+)$/, provider: 'openai', kind: 'status' },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/videos\/([^/]+)\/content$/,
-    provider: 'openai',
-    kind: 'content',
-  },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/video\/generations\/([^/]+)$/,
-    provider: 'doubao',
-    kind: 'status',
-  },
-  { method: 'GET', pattern: /^\/task\/([^/]+)$/, provider: 'generic-task', kind: 'status' },
-  { method: 'GET', pattern: /^\/v1\/files\/retrieve$/, provider: 'generic-task', kind: 'file' },
-  {
-    method: 'POST',
-    pattern: /^\/api\/video-generations\/check-result$/,
-    provider: 'check-result',
-    kind: 'status',
-  },
-]
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
-}
-
-function matchRoute(method: string, url: URL): VendorRoute | 'wrong-method' | undefined {
-  let wrongMethod = false
-  for (const route of ROUTES) {
-    const match = route.pattern.exec(url.pathname)
-    if (match === null) continue
-    if (route.method !== method) {
-      wrongMethod = true
-      continue
-    }
-    const segment = match[1]
-    const id =
-      route.kind === 'file'
-        ? (url.searchParams.get('file_id') ?? undefined)
-        : segment === undefined
-          ? undefined
-          : decode(segment)
-    return { provider: route.provider, kind: route.kind, id }
-  }
-  return wrongMethod ? 'wrong-method' : undefined
-}
-
-function hex(bytes: number): string {
-  return randomBytes(bytes).toString('hex')
-}
-
-function digits(count: number): string {
-  const bytes = randomBytes(count)
-  let text = String(((bytes[0] ?? 0) % 9) + 1)
-  for (let index = 1; index < count; index++) text += String((bytes[index] ?? 0) % 10)
-  return text
-}
-
-function randomTaskId(provider: SimulatedProvider, dialect: SimulatedDialect): string {
-  switch (provider) {
-    case 'openai':
-      return dialect === 'official' ? `video_${hex(24)}` : `task_${hex(12)}`
-    case 'doubao':
-      return `cgt-${hex(6)}-${hex(3)}`
-    case 'generic-task':
-      return digits(15)
-    case 'check-result':
-      return `task_${hex(10)}`
-  }
-}
-
-/** Placeholder bytes with the right magic numbers: an MP4 `ftyp` box, a WebP, a JPEG. */
-function fakeAsset(id: string, variant: 'video' | 'thumbnail' | 'spritesheet'): Wire {
-  const payload = Buffer.from(`video-tasks simulator ${variant} of ${id}`)
-  if (variant === 'video') {
-    const ftyp = Buffer.from('000000186674797069736f6d0000020069736f6d6d703431', 'hex')
-    const mdat = Buffer.alloc(8)
-    mdat.writeUInt32BE(8 + payload.length, 0)
-    mdat.write('mdat', 4, 'latin1')
-    return {
-      status: 200,
-      headers: { 'content-type': 'video/mp4' },
-      body: Buffer.concat([ftyp, mdat, payload]),
-    }
-  }
-  if (variant === 'thumbnail') {
-    const header = Buffer.alloc(12)
-    header.write('RIFF', 0, 'latin1')
-    header.writeUInt32LE(4 + payload.length, 4)
-    header.write('WEBP', 8, 'latin1')
-    return {
-      status: 200,
-      headers: { 'content-type': 'image/webp' },
-      body: Buffer.concat([header, payload]),
-    }
-  }
-  return {
-    status: 200,
-    headers: { 'content-type': 'image/jpeg' },
-    body: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), payload, Buffer.from([0xff, 0xd9])]),
-  }
-}
-
-function jsonWire(rendered: Rendered, extraHeaders: Record<string, string> = {}): Wire {
-  return {
-    status: rendered.status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      ...rendered.headers,
-      ...extraHeaders,
-    },
-    body: Buffer.from(JSON.stringify(rendered.body)),
-  }
-}
-
-function retryHeaders(style: RetryAfterStyle, ms: number, now: number): Record<string, string> {
-  const seconds = String(Math.ceil(ms / 1000))
-  switch (style) {
-    case 'seconds':
-      return { 'retry-after': seconds }
-    case 'http-date':
-      // HTTP dates have whole seconds: round up, so the date is never before now + ms.
-      return { 'retry-after': new Date(Math.ceil((now + ms) / 1000) * 1000).toUTCString() }
-    case 'ms':
-      return { 'retry-after-ms': String(Math.round(ms)) }
-    case 'ms-and-seconds':
-      return { 'retry-after-ms': String(Math.round(ms)), 'retry-after': seconds }
-    case 'none':
-      return {}
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer
-    size += buffer.length
-    if (size > MAX_BODY_BYTES) return 'too-large'
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: text.trim() === '' ? undefined : JSON.parse(text) }
-  } catch {
-    return { ok: false }
-  }
-}
-
-function controlError(status: number, message: string): Wire {
-  return jsonWire({ status, body: { error: { message, type: 'simulator' } } })
-}
+/** How long (real ms) a callback receiver has to answer, like MiniMax's 3 s handshake. */
+const CALLBACK_TIMEOUT_MS = 3_000
 
 function emptyStats(): SimulatorStats {
   return {
     totalRequests: 0,
-    requestsByProvider: { openai: 0, doubao: 0, 'generic-task': 0, 'check-result': 0 },
+    requestsByProvider: Object.fromEntries(VENDOR_IDS.map((id) => [id, 0])) as Record<
+      SimulatedProvider,
+      number
+    >,
     unauthorized: 0,
     tasks: 0,
     faults: {},
@@ -233,12 +63,15 @@ function emptyStats(): SimulatorStats {
 class SimulatorCore {
   readonly tasks = new Map<string, TaskRecord>()
   private readonly fileIds = new Map<string, string>()
-  private readonly timers = new Set<NodeJS.Timeout>()
+  readonly delivery = new Delivery()
   private readonly counters = emptyStats()
+  /** Creates billed: all of them, and per idempotency key. */
+  private readonly billed = { total: 0, byKey: new Map<string, number>() }
+  /** Idempotency key -> the task its first create made (when the header is honoured). */
+  private readonly idempotent = new Map<string, string>()
   private offset = 0
   private rng: () => number
   private randomFaults: ResolvedRandomFaults | null
-  private closed = false
   baseURL = ''
 
   constructor(private readonly options: ResolvedOptions) {
@@ -251,21 +84,23 @@ class SimulatorCore {
     return this.options.now() + this.offset
   }
 
-  advance(ms: number): void {
+  advance(ms: number): number {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new TypeError(`advance(ms): ms must be a finite number >= 0, got ${String(ms)}`)
     }
     this.offset += ms / this.options.timeScale
+    return this.now()
   }
 
-  setFaults(faults: unknown): void {
+  setFaults(faults: unknown): ResolvedRandomFaults | null {
     if (faults === null) {
       this.randomFaults = null
-      return
+      return null
     }
     const resolved = validateRandomFaults(faults, 'faults')
     this.randomFaults = resolved
     if (resolved.seed !== undefined) this.rng = mulberry32(resolved.seed)
+    return resolved
   }
 
   stats(): SimulatorStats {
@@ -280,11 +115,28 @@ class SimulatorCore {
     return this.counters.totalRequests
   }
 
+  billedCount(key?: string): number {
+    return key === undefined ? this.billed.total : (this.billed.byKey.get(key) ?? 0)
+  }
+
+  billing(): Json {
+    return { total: this.billed.total, byKey: Object.fromEntries(this.billed.byKey) }
+  }
+
+  private snap(record: TaskRecord): Snapshot {
+    return snapshot(record, this.now(), this.options.timeScale)
+  }
+
   createTask(script: TaskScript): SimulatedTask {
+    return this.publicTask(this.addTask(script))
+  }
+
+  private addTask(script: TaskScript): TaskRecord {
     const validated = validateScript(script, this.options.dialects)
+    const vendor = vendorOf(validated.provider)
     let id = validated.id
     if (id === undefined) {
-      do id = randomTaskId(validated.provider, validated.dialect)
+      do id = vendor.randomId(validated.dialect)
       while (this.tasks.has(id))
     } else if (this.tasks.has(id)) {
       throw new TypeError(`script.id must be unique, but a task '${id}' already exists`)
@@ -292,12 +144,15 @@ class SimulatorCore {
     let fileId: string
     do fileId = digits(15)
     while (this.fileIds.has(fileId))
-    const { pollAfterMs, ...rest } = validated
+    const { pollAfterMs, seconds, size, download, ...rest } = validated
     const resolved: ResolvedTaskScript = {
       ...rest,
       id,
+      download: { ...download, seed: download.seed ?? seedOf(id) },
       videoUrl: validated.videoUrl ?? `${this.baseURL}/files/${encodeURIComponent(id)}.mp4`,
       ...(pollAfterMs === undefined ? {} : { pollAfterMs }),
+      ...(seconds === undefined ? {} : { seconds }),
+      ...(size === undefined ? {} : { size }),
     }
     const record: TaskRecord = {
       script: resolved,
@@ -307,38 +162,37 @@ class SimulatorCore {
       faultsLeft: resolved.faults.map((fault) => fault.times ?? Number.POSITIVE_INFINITY),
       lastProgress: undefined,
       fileId,
+      callbacks: 0,
+      bodyFaultsLeft: download.faults.map((fault) => fault.times ?? 1),
     }
     this.tasks.set(id, record)
     this.fileIds.set(fileId, id)
     this.counters.tasks++
-    return this.publicTask(record)
+    return record
   }
 
   publicTask(record: TaskRecord): SimulatedTask {
     const { id, provider, dialect, videoUrl } = record.script
+    const vendor = vendorOf(provider)
     const encoded = encodeURIComponent(id)
-    const paths: Record<SimulatedProvider, string> = {
-      openai: `/v1/videos/${encoded}`,
-      doubao: `/v1/video/generations/${encoded}`,
-      'generic-task': `/task/${encoded}`,
-      'check-result': '/api/video-generations/check-result',
-    }
     const task: SimulatedTask = {
       id,
       provider,
       dialect,
       createdAt: record.createdAt,
-      statusUrl: `${this.baseURL}${paths[provider]}`,
+      statusUrl: `${this.baseURL}${vendor.statusPath(encoded)}`,
       videoUrl,
     }
-    if (provider === 'openai') task.contentUrl = `${this.baseURL}${paths.openai}/content`
+    if (vendor.contentPath !== undefined) {
+      task.contentUrl = `${this.baseURL}${vendor.contentPath(encoded)}`
+    }
     return task
   }
 
   info(id: string): SimulatedTaskInfo | undefined {
     const record = this.tasks.get(id)
     if (record === undefined) return undefined
-    const snap = snapshot(record, this.now(), this.options.timeScale)
+    const snap = this.snap(record)
     return {
       ...this.publicTask(record),
       script: record.script,
@@ -348,6 +202,8 @@ class SimulatorCore {
       reads: record.reads,
       contentReads: record.contentReads,
       faultsLeft: [...record.faultsLeft],
+      callbacks: record.callbacks,
+      bodyFaultsLeft: [...record.bodyFaultsLeft],
     }
   }
 
@@ -366,24 +222,37 @@ class SimulatorCore {
     })
   }
 
+  send(res: ServerResponse, wire: Wire): void {
+    this.delivery.send(res, wire)
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid')
     const method = req.method ?? 'GET'
     if (url.pathname === '/__simulator' || url.pathname.startsWith('/__simulator/')) {
-      await this.control(req, res, method, url)
+      await handleControl(
+        {
+          authorized: (request) => this.authorized(request),
+          send: (response, wire) => this.send(response, wire),
+          createTask: (script) => this.createTask(script),
+          taskIds: () => [...this.tasks.keys()],
+          info: (id) => this.info(id),
+          stats: () => this.stats(),
+          setFaults: (faults) => this.setFaults(faults),
+          advance: (ms) => this.advance(ms),
+          billing: () => this.billing(),
+        },
+        req,
+        res,
+        method,
+        url,
+      )
       return
     }
     const fileMatch = /^\/files\/([^/]+)\.mp4$/.exec(url.pathname)
     if (fileMatch !== null && (method === 'GET' || method === 'HEAD')) {
       req.resume()
-      const record = this.tasks.get(decode(fileMatch[1] ?? ''))
-      const ready =
-        record !== undefined &&
-        snapshot(record, this.now(), this.options.timeScale).phase === 'succeeded'
-      this.send(
-        res,
-        ready ? fakeAsset(record.script.id, 'video') : controlError(404, 'No such file'),
-      )
+      await this.video(req, res, decode(fileMatch[1] ?? ''), 'origin')
       return
     }
     const route = matchRoute(method, url)
@@ -397,10 +266,11 @@ class SimulatorCore {
       this.send(res, controlError(405, `Method ${method} not allowed on ${url.pathname}`))
       return
     }
-    await this.vendor(req, res, route, url)
+    if (route.kind === 'create') await this.create(req, res, route)
+    else await this.vendor(req, res, route, url)
   }
 
-  private authorized(req: IncomingMessage): boolean {
+  authorized(req: IncomingMessage): boolean {
     const header = req.headers.authorization
     if (header === undefined) return false
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)
@@ -427,26 +297,56 @@ class SimulatorCore {
     return undefined
   }
 
+  private countFault(fault: FaultSpec | undefined): void {
+    if (fault !== undefined) {
+      this.counters.faults[fault.kind] = (this.counters.faults[fault.kind] ?? 0) + 1
+    }
+  }
+
+  /** Answers `normal` through `fault` (or directly without one). */
+  private deliver(
+    req: IncomingMessage,
+    res: ServerResponse,
+    fault: FaultSpec | undefined,
+    context: {
+      normal: () => Wire
+      error: (kind: ErrorKind, headers?: Record<string, string>) => Wire
+      vendorError200: () => Wire
+      wrongShape: () => Wire
+      extraHeaders: Record<string, string>
+    },
+  ): void {
+    if (fault === undefined) {
+      this.send(res, context.normal())
+      return
+    }
+    FAULT_HANDLERS[fault.kind]({
+      ...context,
+      fault,
+      req,
+      res,
+      delivery: this.delivery,
+      now: this.now(),
+    })
+  }
+
   private async vendor(
     req: IncomingMessage,
     res: ServerResponse,
-    route: VendorRoute,
+    route: MatchedRoute,
     url: URL,
   ): Promise<void> {
     const { provider } = route
+    const vendor = vendorOf(provider)
     this.counters.totalRequests++
     this.counters.requestsByProvider[provider]++
     let id = route.id
     let badRequest = false
-    if (provider === 'check-result') {
-      const text = await readBody(req)
-      const parsed = text === 'too-large' ? { ok: false as const } : parseJson(text)
-      const taskId =
-        parsed.ok && typeof parsed.value === 'object' && parsed.value !== null
-          ? (parsed.value as Record<string, unknown>).taskId
-          : undefined
-      if (typeof taskId === 'string' && taskId !== '') id = taskId
-      else badRequest = true
+    if (route.kind === 'status' && vendor.statusIdFromBody !== undefined) {
+      const raw = await readBody(req)
+      const parsed = raw === 'too-large' ? { ok: false as const } : parseJson(raw.toString('utf8'))
+      id = parsed.ok ? vendor.statusIdFromBody(parsed.value) : undefined
+      badRequest = id === undefined
     } else {
       req.resume()
     }
@@ -455,23 +355,26 @@ class SimulatorCore {
     if (route.kind === 'file') {
       const taskId = id === undefined ? undefined : this.fileIds.get(id)
       record = taskId === undefined ? undefined : this.tasks.get(taskId)
-      if (record?.script.dialect !== 'minimax') record = undefined
+      if (record?.script.provider !== provider || record.script.dialect !== vendor.fileDialect) {
+        record = undefined
+      }
     } else {
       record = id === undefined ? undefined : this.tasks.get(id)
       if (record?.script.provider !== provider) record = undefined
     }
-    const dialect: SimulatedDialect =
+    const dialect: string =
       route.kind === 'file'
-        ? 'minimax'
+        ? (vendor.fileDialect ?? vendor.dialects[0])
         : (record?.script.dialect ?? this.options.dialects[provider])
     const requestId = `req_${hex(16)}`
-    const extra: Record<string, string> = provider === 'openai' ? { 'x-request-id': requestId } : {}
+    const extraHeaders: Record<string, string> =
+      vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
     if (record !== undefined) {
       if (route.kind === 'status') record.reads++
       else record.contentReads++
     }
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
-      jsonWire(renderError(provider, dialect, kind, requestId), { ...extra, ...headers })
+      jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
 
     if (!this.authorized(req)) {
       this.counters.unauthorized++
@@ -484,98 +387,40 @@ class SimulatorCore {
     const scripted =
       record !== undefined && route.kind === 'status' ? this.takeScriptedFault(record) : undefined
     const fault = scripted ?? randomFault
-    if (fault !== undefined) {
-      this.counters.faults[fault.kind] = (this.counters.faults[fault.kind] ?? 0) + 1
-    }
+    this.countFault(fault)
 
+    const found = record
+    if (fault === undefined && found !== undefined && route.kind === 'content') {
+      const answer = this.contentAnswer(found, url, error)
+      if (answer === 'video') await this.video(req, res, found.script.id, 'content')
+      else this.send(res, answer)
+      return
+    }
     const normal = (): Wire => {
       if (badRequest) return error('bad-request')
-      if (record === undefined) return error('not-found')
+      if (found === undefined) return error('not-found')
       if (route.kind === 'status') {
-        return jsonWire(this.statusAnswer(record, requestId, fault), extra)
+        return jsonWire(this.statusAnswer(found, requestId, fault), extraHeaders)
       }
-      if (route.kind === 'file') return jsonWire(this.fileAnswer(record))
-      return this.contentAnswer(record, url, error)
+      if (route.kind === 'file') return jsonWire(this.fileAnswer(found, requestId))
+      const answer = this.contentAnswer(found, url, error)
+      // A faulted content request: the small placeholder stands in for the streamed video.
+      return answer === 'video' ? fakeAsset(found.script.id, 'video') : answer
     }
-
-    switch (fault?.kind) {
-      case undefined:
-        this.send(res, normal())
-        return
-      case 'hang':
-        // Never answer: the client gives up, or close() destroys the connection.
-        return
-      case 'reset':
-        req.socket.resetAndDestroy()
-        return
-      case 'latency': {
-        const wire = normal()
-        this.schedule(res, fault.delayMs ?? 250, () => this.send(res, wire))
-        return
-      }
-      case 'slow-body':
-        this.sendSlowly(res, normal(), fault.chunks ?? 4, fault.delayMs ?? 50)
-        return
-      case 'rate-limit':
-        this.send(
-          res,
-          error(
-            'rate-limit',
-            retryHeaders(fault.retryAfter ?? 'seconds', fault.retryAfterMs ?? 1000, this.now()),
-          ),
-        )
-        return
-      case 'server-error': {
-        const status = fault.status ?? 502
-        const headers = retryHeaders(
-          fault.retryAfter ?? 'none',
-          fault.retryAfterMs ?? 1000,
-          this.now(),
-        )
-        if (fault.body === 'vendor') {
-          const wire = error('server-error', headers)
-          this.send(res, { ...wire, status })
-        } else {
-          this.send(res, {
-            status,
-            headers: { 'content-type': 'text/html', ...headers },
-            body: Buffer.from(proxyErrorPage(status)),
-          })
-        }
-        return
-      }
-      case 'empty-body':
-        this.send(res, {
-          status: 200,
-          headers: { 'content-type': 'application/json; charset=utf-8', ...extra },
-          body: Buffer.alloc(0),
-        })
-        return
-      case 'truncated-json': {
-        const wire = normal()
-        this.send(res, { ...wire, body: wire.body.subarray(0, Math.floor(wire.body.length / 2)) })
-        return
-      }
-      case 'wrong-shape':
-        this.send(res, jsonWire(renderWrongShape(id), extra))
-        return
-      case 'vendor-error-200':
-        this.send(res, jsonWire(renderVendorError200(provider, dialect, fault, requestId), extra))
-        return
-      case 'unauthorized':
-        this.send(res, error('unauthorized'))
-        return
-      case 'forbidden':
-        this.send(res, error('forbidden'))
-        return
-      case 'not-found':
-        this.send(res, error('not-found'))
-        return
-      case 'progress-backwards':
-      case 'unknown-status':
-        // Handled while rendering the status answer.
-        this.send(res, normal())
-        return
+    this.deliver(req, res, fault, {
+      normal,
+      error,
+      vendorError200: () =>
+        jsonWire(
+          vendor.renderVendorError200(dialect, fault ?? { kind: 'vendor-error-200' }, requestId),
+          extraHeaders,
+        ),
+      wrongShape: () => jsonWire(renderWrongShape(id), extraHeaders),
+      extraHeaders,
+    })
+    // After the answer was rendered: the next read sees the task that much further on.
+    if (route.kind === 'status' && found !== undefined && this.options.advancePerReadMs > 0) {
+      this.advance(this.options.advancePerReadMs)
     }
   }
 
@@ -584,185 +429,341 @@ class SimulatorCore {
     requestId: string,
     fault: FaultSpec | undefined,
   ): Rendered {
-    const snap = snapshot(record, this.now(), this.options.timeScale)
+    const snap = this.snap(record)
+    const vendor = vendorOf(record.script.provider)
     if (fault?.kind === 'progress-backwards' && snap.progress !== undefined) {
       const base = Math.min(snap.progress, record.lastProgress ?? snap.progress)
       if (base > 0) snap.progress = backwardsProgress(base, record.script.progress)
     }
     const statusWord =
       fault?.kind === 'unknown-status'
-        ? (fault.statusWord ?? unknownStatusWord(record.script.dialect))
+        ? (fault.statusWord ?? vendor.unknownStatusWord(record.script.dialect))
         : undefined
-    const rendered = renderStatus({ task: record, snap, statusWord, requestId })
+    const rendered = vendor.renderStatus(
+      { task: record, snap, statusWord, requestId },
+      record.script.dialect,
+    )
     if (snap.progress !== undefined) record.lastProgress = snap.progress
     return rendered
   }
 
-  private contentAnswer(record: TaskRecord, url: URL, error: (kind: ErrorKind) => Wire): Wire {
+  private contentAnswer(
+    record: TaskRecord,
+    url: URL,
+    error: (kind: ErrorKind) => Wire,
+  ): Wire | 'video' {
     const variant = url.searchParams.get('variant') ?? 'video'
-    if (variant !== 'video' && variant !== 'thumbnail' && variant !== 'spritesheet') {
-      return error('bad-request')
-    }
-    const snap = snapshot(record, this.now(), this.options.timeScale)
-    if (snap.phase !== 'succeeded') return error('not-found')
+    if (!isVariant(variant)) return error('bad-request')
+    if (this.snap(record).phase !== 'succeeded') return error('not-found')
+    // The video itself streams, with Range and body faults (see `video`).
+    if (variant === 'video') return 'video'
     return fakeAsset(record.script.id, variant)
   }
 
-  private fileAnswer(record: TaskRecord): Rendered {
-    const snap = snapshot(record, this.now(), this.options.timeScale)
-    if (snap.phase !== 'succeeded') {
-      return renderError('generic-task', 'minimax', 'not-found', '')
+  /** The body fault for the next download of a task, if one is left. */
+  private takeBodyFault(record: TaskRecord): BodyFault | undefined {
+    const { faults } = record.script.download
+    for (let index = 0; index < faults.length; index++) {
+      const left = record.bodyFaultsLeft[index] ?? 0
+      if (left <= 0) continue
+      record.bodyFaultsLeft[index] = left - 1
+      return faults[index]
     }
-    const file: Json = {
-      file_id: record.fileId,
-      bytes: fakeAsset(record.script.id, 'video').body.length,
-      created_at: Math.floor((snap.finishedAt ?? snap.createdAt) / 1000),
-      filename: 'output.mp4',
-      purpose: 'video_generation',
-      download_url: record.script.videoUrl,
-    }
-    return { status: 200, body: { file, base_resp: { status_code: 0, status_msg: 'success' } } }
+    return undefined
   }
 
-  /* ----------------------------------------------------------------------------------------------
-   * Control endpoint
-   */
+  /** The signature of a CDN link: only links the simulator handed out are served. */
+  private sign(id: string, expires: string): string {
+    return createHmac('sha256', this.options.apiKey).update(`${id}\n${expires}`).digest('hex')
+  }
 
-  private async control(
+  /**
+   * A task's video: from the simulator's own `/files/` URL (`origin`, which redirects to the CDN
+   * with `via: 'cdn'`), the CDN listener (`cdn`), or the content route (`content`, already
+   * authorized).
+   */
+  async video(
     req: IncomingMessage,
     res: ServerResponse,
-    method: string,
-    url: URL,
+    id: string,
+    from: 'origin' | 'cdn' | 'content',
+    url?: URL,
   ): Promise<void> {
-    let text = ''
-    if (method === 'POST') text = await readBody(req)
-    else req.resume()
-    if (!this.authorized(req)) {
-      this.send(res, controlError(401, 'The control endpoint needs the simulator bearer key'))
+    const record = this.tasks.get(id)
+    const snap = record === undefined ? undefined : this.snap(record)
+    if (record === undefined || snap?.phase !== 'succeeded') {
+      this.send(res, from === 'cdn' ? noSuchKeyWire() : controlError(404, 'No such file'))
       return
     }
-    if (text === 'too-large') {
-      this.send(res, controlError(413, 'Body too large'))
+    const { download } = record.script
+    if (snap.expiresAt !== undefined && this.now() >= snap.expiresAt) {
+      this.send(res, expiredWire(download.expiredStatus))
       return
     }
-    const path = url.pathname
-    const body = () => {
-      const parsed = parseJson(text)
-      if (!parsed.ok) throw new TypeError('The body must be JSON')
-      return parsed.value
+    if (from === 'cdn') {
+      const expires = url?.searchParams.get('expires') ?? ''
+      if (url?.searchParams.get('signature') !== this.sign(id, expires)) {
+        this.send(res, expiredWire(403))
+        return
+      }
     }
-    const reply = (status: number, value: unknown) =>
-      this.send(res, jsonWire({ status, body: value as Json }))
-    try {
-      if (path === '/__simulator/tasks' && method === 'POST') {
-        reply(201, this.createTask(body() as TaskScript))
-        return
-      }
-      if (path === '/__simulator/tasks' && method === 'GET') {
-        reply(200, { tasks: [...this.tasks.keys()].map((id) => this.info(id)) })
-        return
-      }
-      const taskMatch = /^\/__simulator\/tasks\/([^/]+)$/.exec(path)
-      if (taskMatch !== null && method === 'GET') {
-        const info = this.info(decode(taskMatch[1] ?? ''))
-        if (info === undefined) this.send(res, controlError(404, 'No such task'))
-        else reply(200, info)
-        return
-      }
-      if (path === '/__simulator/stats' && method === 'GET') {
-        reply(200, this.stats())
-        return
-      }
-      if (path === '/__simulator/faults' && method === 'POST') {
-        const value = body()
-        this.setFaults(value === undefined ? null : value)
-        reply(200, { faults: this.randomFaults })
-        return
-      }
-      if (path === '/__simulator/clock' && method === 'POST') {
-        const value = body()
-        const advanceMs =
-          typeof value === 'object' && value !== null
-            ? (value as Record<string, unknown>).advanceMs
-            : undefined
-        this.advance(advanceMs as number)
-        reply(200, { now: this.now() })
-        return
-      }
-      this.send(res, controlError(404, `No control route for ${method} ${path}`))
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error
-      this.send(res, controlError(400, error.message))
+    if (from === 'origin' && download.via === 'cdn') {
+      const expires = String(snap.expiresAt === undefined ? 0 : Math.floor(snap.expiresAt / 1000))
+      const location = `${this.cdnURL}/blobs/${encodeURIComponent(id)}.mp4?expires=${expires}&signature=${this.sign(id, expires)}`
+      this.send(res, {
+        status: 302,
+        headers: { location, 'content-type': 'text/plain' },
+        body: Buffer.from(`Found. Redirecting to ${location}`),
+      })
+      return
     }
+    await serveBody({ req, res, download, fault: this.takeBodyFault(record) })
+  }
+
+  /** The CDN listener's requests. */
+  readonly cdnLog: CdnRequest[] = []
+  cdnURL = ''
+
+  /** A request to the CDN listener: `/blobs/{id}.mp4?expires=...&signature=...`, no key. */
+  async handleCdn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.resume()
+    const url = new URL(req.url ?? '/', 'http://cdn.invalid')
+    this.cdnLog.push({
+      path: `${url.pathname}${url.search}`,
+      range: req.headers.range,
+      authorization: req.headers.authorization !== undefined,
+    })
+    const match = /^\/blobs\/([^/]+)\.mp4$/.exec(url.pathname)
+    if (match === null || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      this.send(res, noSuchKeyWire())
+      return
+    }
+    await this.video(req, res, decode(match[1] ?? ''), 'cdn', url)
+  }
+
+  private fileAnswer(record: TaskRecord, requestId: string): Rendered {
+    const vendor = vendorOf(record.script.provider)
+    const snap = this.snap(record)
+    const view = { task: record, snap, statusWord: undefined, requestId }
+    return (
+      vendor.renderFile?.(view, {
+        bytes: record.script.download.bytes,
+        downloadUrl: record.script.videoUrl,
+      }) ?? vendor.renderError(record.script.dialect, 'not-found', requestId)
+    )
   }
 
   /* ----------------------------------------------------------------------------------------------
-   * Delivery and life cycle
+   * Creating tasks
    */
 
-  private send(res: ServerResponse, wire: Wire): void {
-    if (res.destroyed || res.headersSent) return
-    res.writeHead(wire.status, { ...wire.headers, 'content-length': String(wire.body.length) })
-    res.end(wire.body)
-  }
-
-  private sendSlowly(res: ServerResponse, wire: Wire, chunks: number, delayMs: number): void {
-    if (res.destroyed) return
-    res.writeHead(wire.status, { ...wire.headers, 'content-length': String(wire.body.length) })
-    res.flushHeaders()
-    const size = Math.max(1, Math.ceil(wire.body.length / chunks))
-    let offset = 0
-    const step = () => {
-      if (res.destroyed) return
-      const piece = wire.body.subarray(offset, offset + size)
-      offset += size
-      if (offset >= wire.body.length) res.end(piece)
-      else {
-        res.write(piece)
-        this.schedule(res, delayMs, step)
+  private async create(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: MatchedRoute,
+  ): Promise<void> {
+    const { provider } = route
+    const vendor = vendorOf(provider)
+    const create = vendor.create
+    this.counters.totalRequests++
+    this.counters.requestsByProvider[provider]++
+    const raw = await readBody(req, MAX_CREATE_BYTES)
+    const dialect = create?.dialect ?? this.options.dialects[provider]
+    const requestId = `req_${hex(16)}`
+    const extraHeaders: Record<string, string> =
+      vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
+    const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
+      jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
+    if (!this.authorized(req)) {
+      this.counters.unauthorized++
+      this.send(res, error('unauthorized'))
+      return
+    }
+    if (create === undefined) {
+      this.send(res, error('not-found'))
+      return
+    }
+    // A fault for this one request: `x-simulator-fault: reset` or a fault object as JSON.
+    let fault: FaultSpec | undefined
+    let script: Partial<TaskScript> = { ...this.options.createScript }
+    try {
+      const faultHeader = header(req, 'x-simulator-fault')
+      if (faultHeader !== undefined) {
+        const parsed = faultHeader.trim().startsWith('{') ? JSON.parse(faultHeader) : faultHeader
+        fault = validateFault(parsed, 'x-simulator-fault', false)
+      }
+      const scriptHeader = header(req, 'x-simulator-script')
+      if (scriptHeader !== undefined) {
+        const parsed: unknown = JSON.parse(scriptHeader)
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new TypeError('x-simulator-script must be a JSON object (a task script)')
+        }
+        script = { ...script, ...(parsed as Partial<TaskScript>) }
+      }
+    } catch (caught) {
+      const message = caught instanceof Error ? caught.message : String(caught)
+      this.send(res, controlError(400, `simulator header: ${message}`))
+      return
+    }
+    // Drawn whatever the header says, so the random stream depends only on the request count.
+    const randomFault = this.drawRandomFault()
+    fault ??= randomFault
+    this.countFault(fault)
+    if (raw === 'too-large') {
+      this.send(res, { ...error('bad-request'), status: 413 })
+      return
+    }
+    const request = readCreateRequest(req.headers['content-type'], raw)
+    const input = 'error' in request ? { ok: false as const } : create.parse(request)
+    if (!input.ok) {
+      this.send(res, error('bad-request'))
+      return
+    }
+    const key =
+      this.options.idempotencyHeader === null
+        ? undefined
+        : header(req, this.options.idempotencyHeader)
+    const existing = key === undefined ? undefined : this.idempotent.get(key)
+    let record = existing === undefined ? undefined : this.tasks.get(existing)
+    if (record === undefined) {
+      try {
+        record = this.addTask({
+          dialect: create.dialect,
+          ...script,
+          provider,
+          prompt: input.prompt,
+          ...(input.model === undefined ? {} : { model: input.model }),
+          ...input.echo,
+        } as TaskScript)
+      } catch (caught) {
+        if (!(caught instanceof TypeError)) throw caught
+        this.send(res, controlError(400, `simulator script: ${caught.message}`))
+        return
+      }
+      // Billed: every create that made a task, whatever happens to its answer afterwards.
+      this.billed.total++
+      const billingKey = header(req, this.options.idempotencyHeader ?? 'idempotency-key')
+      if (billingKey !== undefined) {
+        this.billed.byKey.set(billingKey, (this.billed.byKey.get(billingKey) ?? 0) + 1)
+      }
+      if (key !== undefined) this.idempotent.set(key, record.script.id)
+      if (input.callbackUrl !== undefined && create.callback !== undefined) {
+        this.watchCallbacks(record, input.callbackUrl)
       }
     }
-    this.schedule(res, delayMs, step)
+    const created = record
+    const shape = header(req, 'x-simulator-create-shape')
+    const normal = () =>
+      jsonWire(
+        create.render(
+          { task: created, snap: this.snap(created), statusWord: undefined, requestId },
+          created.script.dialect,
+          shape,
+        ),
+        extraHeaders,
+      )
+    this.deliver(req, res, fault, {
+      normal,
+      error,
+      vendorError200: () =>
+        jsonWire(
+          vendor.renderVendorError200(dialect, fault ?? { kind: 'vendor-error-200' }, requestId),
+          extraHeaders,
+        ),
+      wrongShape: () => jsonWire(renderWrongShape(created.script.id), extraHeaders),
+      extraHeaders,
+    })
   }
 
-  /** A timer tied to a response: cleared when the response closes or the simulator does. */
-  private schedule(res: ServerResponse, ms: number, run: () => void): void {
-    if (this.closed) return
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      res.off('close', cancel)
-      run()
-    }, ms)
-    const cancel = () => {
-      clearTimeout(timer)
-      this.timers.delete(timer)
+  /**
+   * MiniMax-style callbacks (vendor-docs/native/minimax.md): a verification POST with a
+   * `challenge` the receiver must echo within 3 s, then a POST on every status change. A receiver
+   * that fails the handshake gets no callbacks.
+   */
+  private watchCallbacks(record: TaskRecord, callbackUrl: string): void {
+    const callback = vendorOf(record.script.provider).create?.callback
+    if (callback === undefined) return
+    const post = async (body: Json): Promise<unknown> => {
+      const response = await fetch(callbackUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+      })
+      const text = await response.text()
+      return response.ok ? parseJson(text) : { ok: false }
     }
-    this.timers.add(timer)
-    res.once('close', cancel)
+    let lastPhase: TaskPhase | undefined
+    const check = () => {
+      const snap = this.snap(record)
+      if (snap.phase !== lastPhase && snap.phase !== 'queued') {
+        lastPhase = snap.phase
+        const view = { task: record, snap, statusWord: undefined, requestId: '' }
+        post(callback(view)).then(
+          () => {
+            record.callbacks++
+          },
+          () => {},
+        )
+      }
+      const finished = snap.phase !== 'queued' && snap.phase !== 'running'
+      if (!finished) this.delivery.later(CALLBACK_CHECK_MS, check)
+    }
+    const challenge = hex(16)
+    post({ challenge }).then(
+      (answer) => {
+        const echoed =
+          typeof answer === 'object' &&
+          answer !== null &&
+          'value' in answer &&
+          (answer.value as { challenge?: unknown } | undefined)?.challenge === challenge
+        if (echoed) check()
+      },
+      () => {},
+    )
   }
 
   shutdown(): void {
-    this.closed = true
-    for (const timer of this.timers) clearTimeout(timer)
-    this.timers.clear()
+    this.delivery.shutdown()
   }
+}
+
+/** A request header's value (the first, when repeated). */
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error)
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
 }
 
 /** Starts the HTTP server of a simulator. See `startSimulator` in `index.ts`. */
 export async function startServer(options: ResolvedOptions): Promise<Simulator> {
   const core = new SimulatorCore(options)
   const server: Server = createServer((req, res) => core.handle(req, res))
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => reject(error)
-    server.once('error', onError)
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError)
-      resolve()
-    })
-  })
+  await listen(server, options.port, options.host)
   const address = server.address() as AddressInfo
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address
   core.baseURL = `http://${hostPart}:${address.port}`
+  // The CDN: a second listener on another port, so another origin than the API's.
+  const cdn: Server = createServer((req, res) => {
+    core.handleCdn(req, res).catch(() => res.destroy())
+  })
+  try {
+    await listen(cdn, 0, options.host)
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw error
+  }
+  core.cdnURL = `http://${hostPart}:${(cdn.address() as AddressInfo).port}`
   let closing: Promise<void> | undefined
 
   const simulator: Simulator = {
@@ -774,14 +775,28 @@ export async function startServer(options: ResolvedOptions): Promise<Simulator> 
     requests: (id) => core.tasks.get(id)?.reads ?? 0,
     totalRequests: () => core.totalRequests(),
     stats: () => core.stats(),
-    setFaults: (faults) => core.setFaults(faults),
-    advance: (ms) => core.advance(ms),
+    billed: (key) => core.billedCount(key),
+    cdnURL: core.cdnURL,
+    cdnRequests: () => [...core.cdnLog],
+    setFaults: (faults) => {
+      core.setFaults(faults)
+    },
+    advance: (ms) => {
+      core.advance(ms)
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         core.shutdown()
-        // Resolve a macrotask after the server's close callback, once libuv released the handles.
-        server.close(() => setImmediate(resolve))
+        let open = 2
+        // Resolve a macrotask after both close callbacks, once libuv released the handles.
+        const done = () => {
+          open--
+          if (open === 0) setImmediate(resolve)
+        }
+        server.close(done)
+        cdn.close(done)
         server.closeAllConnections()
+        cdn.closeAllConnections()
       })
       return closing
     },

@@ -15,6 +15,10 @@ export interface TaskRecord {
   lastProgress: number | undefined
   /** The MiniMax-style `file_id` of the video. */
   fileId: string
+  /** Status callbacks delivered (tasks created with a callback URL). */
+  callbacks: number
+  /** For each download fault, how many more downloads it affects. */
+  bodyFaultsLeft: number[]
 }
 
 /** Where a task is at one moment. */
@@ -30,6 +34,8 @@ export interface Snapshot {
   createdAt: number
   startedAt: number | undefined
   finishedAt: number | undefined
+  /** When the video's links expire (real ms on the simulator's clock), if they do. */
+  expiresAt: number | undefined
 }
 
 /** Coarse progress steps while running, like Doubao gateways. */
@@ -67,6 +73,10 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
     startedAt: phase === 'queued' ? undefined : realAt(queuedMs),
     finishedAt:
       phase === 'queued' || phase === 'running' ? undefined : realAt(queuedMs + runningMs),
+    expiresAt:
+      task.script.download.expiresAfterMs === undefined
+        ? undefined
+        : realAt(queuedMs + runningMs + task.script.download.expiresAfterMs),
   }
 }
 

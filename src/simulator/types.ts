@@ -6,8 +6,14 @@
  * them.
  */
 
-/** The four vendor APIs the simulator serves, named like the SDK's provider ids. */
-export type SimulatedProvider = 'openai' | 'doubao' | 'generic-task' | 'check-result'
+import type { FAULT_KINDS } from './faults.js'
+import type { VendorDialects, VendorId } from './vendors/index.js'
+
+/**
+ * The vendor APIs the simulator serves, named like the SDK's provider ids: the keys of the
+ * vendor table (`vendors/index.ts`).
+ */
+export type SimulatedProvider = VendorId
 
 /**
  * The dialects each provider's route can answer in.
@@ -47,16 +53,7 @@ export type SimulatedProvider = 'openai' | 'doubao' | 'generic-task' | 'check-re
  *     `result_urls`, `failure_reason` / `error_message` and `credits_refunded` /
  *     `refund_trans_no` on failure or cancellation.
  */
-export interface SimulatorDialects {
-  /** OpenAI Sora: the official API, or OpenAI-compatible gateways. */
-  openai: 'official' | 'gateway'
-  /** Doubao relay gateways: upper-case statuses, the doc's lower-case ones, or the second shape. */
-  doubao: 'gateway-upper' | 'legacy' | 'second-shape'
-  /** Generic `/task/{id}`: the envelope as sent, as documented, or a bare MiniMax-style object. */
-  'generic-task': 'envelope' | 'envelope-doc' | 'minimax'
-  /** check-result: as its OpenAPI document describes it. */
-  'check-result': 'documented'
-}
+export type SimulatorDialects = VendorDialects
 
 /** Any dialect of any provider. See {@link SimulatorDialects}. */
 export type SimulatedDialect = SimulatorDialects[SimulatedProvider]
@@ -100,22 +97,7 @@ export type TaskPhase = 'queued' | 'running' | TaskOutcome
  * - `'unauthorized'`, `'forbidden'`, `'not-found'`: the vendor's 401, 403 or 404 (400
  *   `task_not_exist` on `doubao` `gateway-upper`) even though the key and task are fine.
  */
-export type FaultKind =
-  | 'latency'
-  | 'hang'
-  | 'reset'
-  | 'rate-limit'
-  | 'server-error'
-  | 'empty-body'
-  | 'truncated-json'
-  | 'wrong-shape'
-  | 'progress-backwards'
-  | 'unknown-status'
-  | 'vendor-error-200'
-  | 'slow-body'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-found'
+export type FaultKind = (typeof FAULT_KINDS)[number]
 
 /** Which retry hint a 429 (or a 5xx) carries. */
 export type RetryAfterStyle =
@@ -179,6 +161,62 @@ export interface FaultSpec {
   code?: string | number
   /** `'vendor-error-200'`: the error message sent. @default a "rate limited" message */
   message?: string
+}
+
+/** A fault in the middle of a download's body. */
+export interface BodyFault {
+  /**
+   * - `'reset'`: sends `afterBytes` bytes of the body, then resets the connection.
+   * - `'stall'`: sends `afterBytes` bytes, then nothing more (until the client gives up or the
+   *   simulator closes).
+   * - `'short'`: announces the whole length, sends `afterBytes` bytes and closes the connection.
+   */
+  kind: 'reset' | 'stall' | 'short'
+  /** Body bytes sent before the fault (counted from the first byte of this answer). */
+  afterBytes: number
+  /**
+   * How many downloads it affects; later ones get the whole body.
+   * @default 1
+   */
+  times?: number
+}
+
+/** How a task's video downloads: its size, its bytes, where it lives, how long. */
+export interface DownloadScript {
+  /**
+   * The body's size in bytes: any size, generated as it streams (an MP4 `ftyp` box, then bytes
+   * from a seeded generator; see `simulatedBody`).
+   * @default 4096
+   */
+  bytes?: number
+  /** The generator's seed. @default a hash of the task id */
+  seed?: number
+  /**
+   * `'direct'`: the video URL serves the bytes. `'cdn'`: it answers `302` to a signed link on the
+   * simulator's second listener (another port, so another origin), which serves them without a
+   * key, like a CDN.
+   * @default 'direct'
+   */
+  via?: 'direct' | 'cdn'
+  /**
+   * Virtual ms after the task finished when its links expire: the video URL and the CDN link
+   * then answer {@link DownloadScript.expiredStatus}, and the official OpenAI object's
+   * `expires_at` says so. @default links never expire (`expires_at` one hour after completion)
+   */
+  expiresAfterMs?: number
+  /**
+   * The answer of an expired link: `403` (an object store's `AccessDenied` XML) or `410`.
+   * @default 403
+   */
+  expiredStatus?: 403 | 410
+  /**
+   * Whether `Range` requests get `206` (`Accept-Ranges: bytes`); `false` answers every one with
+   * the whole body.
+   * @default true
+   */
+  ranges?: boolean
+  /** Faults in the middle of downloads, checked in order; the first one left applies. */
+  faults?: readonly BodyFault[]
 }
 
 /** A fault attached to one task's script. */
@@ -292,11 +330,30 @@ export interface TaskScript {
   earlyUrl?: boolean
   /** The model name where the dialect reports one. @default a vendor-like model name */
   model?: string
+  /** How its video downloads (size, CDN, expiry, mid-stream faults). @default a 4 KiB body */
+  download?: DownloadScript
+  /**
+   * The prompt, where the dialect reports one (the official OpenAI video object).
+   * @default 'A calico cat plays a grand piano on a stage'
+   */
+  prompt?: string
+  /** openai: the video object's `seconds`. @default '4' (official), '8' (gateway) */
+  seconds?: string
+  /** openai: the video object's `size`. @default '720x1280' (official), '1280x720' (gateway) */
+  size?: string
 }
 
 /** A {@link TaskScript} with every default filled in. */
-export type ResolvedTaskScript = Required<Omit<TaskScript, 'pollAfterMs'>> &
-  Pick<TaskScript, 'pollAfterMs'>
+export type ResolvedTaskScript = Required<
+  Omit<TaskScript, 'pollAfterMs' | 'seconds' | 'size' | 'download'>
+> &
+  Pick<TaskScript, 'pollAfterMs' | 'seconds' | 'size'> & {
+    download: ResolvedDownloadScript
+  }
+
+/** A {@link DownloadScript} with its defaults filled in. */
+export type ResolvedDownloadScript = Required<Omit<DownloadScript, 'expiresAfterMs'>> &
+  Pick<DownloadScript, 'expiresAfterMs'>
 
 /** A task the simulator created, and how to reach it. */
 export interface SimulatedTask {
@@ -338,6 +395,23 @@ export interface SimulatedTaskInfo extends SimulatedTask {
    * the control endpoint's JSON, for no limit).
    */
   faultsLeft: number[]
+  /**
+   * Status callbacks delivered to the task's callback URL (a MiniMax-style create with
+   * `callback_url` whose receiver passed the handshake); 0 otherwise.
+   */
+  callbacks: number
+  /** For each download fault, how many more downloads it affects. */
+  bodyFaultsLeft: number[]
+}
+
+/** One request the CDN listener received. */
+export interface CdnRequest {
+  /** The path and query. */
+  path: string
+  /** The `Range` header, if any. */
+  range: string | undefined
+  /** Whether the request carried an `Authorization` header. */
+  authorization: boolean
 }
 
 /** Counters over the simulator's life. */
@@ -387,6 +461,18 @@ export interface SimulatorOptions {
    */
   now?: () => number
   /**
+   * Virtual ms the clock moves forward after each status read of a task. With a `now` that stands
+   * still, a task's phases then follow the number of reads, not the machine's speed: a test's
+   * read counts hold however busy the machine is.
+   * @default 0
+   * @example
+   * ```ts
+   * // Queued 5 s then running 25 s: read 1 sees it queued, read 7 sees it done.
+   * const sim = await startSimulator({ now: () => Date.UTC(2025, 0, 1), advancePerReadMs: 5_000 })
+   * ```
+   */
+  advancePerReadMs?: number
+  /**
    * The seed of the PRNG behind random faults.
    * @default 1
    */
@@ -398,6 +484,19 @@ export interface SimulatorOptions {
    * @default { openai: 'official', doubao: 'gateway-upper', 'generic-task': 'envelope', 'check-result': 'documented' }
    */
   dialects?: Partial<SimulatorDialects>
+  /**
+   * The request header whose value makes a create idempotent: the same key answers with the task
+   * its first create made, and bills nothing more. `null`: no header is honoured, as none of the
+   * real routes documents one (vendor-notes.md "Paid twice"), so a resent create bills again.
+   * @default null
+   */
+  idempotencyHeader?: string | null
+  /**
+   * The script (without `provider`) of tasks made through the create routes. A request can
+   * override it with an `x-simulator-script` header holding a JSON script.
+   * @default {} (the script defaults)
+   */
+  createScript?: Omit<TaskScript, 'provider' | 'id'>
 }
 
 /** A running simulator. */
@@ -421,6 +520,19 @@ export interface Simulator {
   totalRequests(): number
   /** Counters. */
   stats(): SimulatorStats
+  /**
+   * Creates billed (requests to a create route that made a task, even when their answer was then
+   * lost to a fault): all of them, or those carrying `key` in the idempotency header
+   * ({@link SimulatorOptions.idempotencyHeader}, or `Idempotency-Key` when none is honoured).
+   */
+  billed(key?: string): number
+  /** The origin of the second listener that plays a CDN (`http://127.0.0.1:PORT`). */
+  readonly cdnURL: string
+  /**
+   * The requests the CDN listener received, in order: path with query, the `Range` header, and
+   * whether an `Authorization` header came along (it never should, on another origin).
+   */
+  cdnRequests(): readonly CdnRequest[]
   /** Replaces the random faults (`null` turns them off). */
   setFaults(faults: RandomFaults | null): void
   /** Moves the simulator's clock forward by `ms` of virtual time (`ms / timeScale` real ms). */

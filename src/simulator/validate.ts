@@ -1,8 +1,11 @@
 import { isIP } from 'node:net'
+import { FAULT_KINDS } from './faults.js'
 import type {
+  BodyFault,
   FaultKind,
   FaultSpec,
   ProgressMode,
+  ResolvedDownloadScript,
   RetryAfterStyle,
   ScriptedFault,
   SimulatedDialect,
@@ -11,36 +14,15 @@ import type {
   TaskOutcome,
   TaskScript,
 } from './types.js'
-
-/** Every provider and its dialects; the first dialect is the default. */
-export const DIALECTS: { readonly [P in SimulatedProvider]: readonly SimulatorDialects[P][] } = {
-  openai: ['official', 'gateway'],
-  doubao: ['gateway-upper', 'legacy', 'second-shape'],
-  'generic-task': ['envelope', 'envelope-doc', 'minimax'],
-  'check-result': ['documented'],
-}
+import { VENDOR_IDS, vendorOf } from './vendors/index.js'
 
 /** Every provider the simulator serves. */
-export const PROVIDERS = Object.keys(DIALECTS) as SimulatedProvider[]
+const PROVIDERS = VENDOR_IDS
 
-/** Every fault kind, for validation. */
-export const FAULT_KINDS: readonly FaultKind[] = [
-  'latency',
-  'hang',
-  'reset',
-  'rate-limit',
-  'server-error',
-  'empty-body',
-  'truncated-json',
-  'wrong-shape',
-  'progress-backwards',
-  'unknown-status',
-  'vendor-error-200',
-  'slow-body',
-  'unauthorized',
-  'forbidden',
-  'not-found',
-]
+/** A provider's dialects, the default first. */
+function dialectsOf(provider: SimulatedProvider): readonly SimulatedDialect[] {
+  return vendorOf(provider).dialects as readonly SimulatedDialect[]
+}
 
 const RETRY_AFTER_STYLES: readonly RetryAfterStyle[] = [
   'seconds',
@@ -65,6 +47,9 @@ export interface ResolvedOptions {
   seed: number
   faults: ResolvedRandomFaults | null
   dialects: SimulatorDialects
+  idempotencyHeader: string | null
+  advancePerReadMs: number
+  createScript: Partial<TaskScript>
 }
 
 /** Random faults with their kinds as specs. */
@@ -74,9 +59,18 @@ export interface ResolvedRandomFaults {
   seed: number | undefined
 }
 
+/** The prompt of a task whose script gives none. */
+const DEFAULT_PROMPT = 'A calico cat plays a grand piano on a stage'
+
 /** A validated script before the simulator fills in `id` and `videoUrl`. */
 export interface ValidatedScript
-  extends Omit<Required<TaskScript>, 'id' | 'videoUrl' | 'pollAfterMs' | 'faults'> {
+  extends Omit<
+    Required<TaskScript>,
+    'id' | 'videoUrl' | 'pollAfterMs' | 'faults' | 'seconds' | 'size' | 'download'
+  > {
+  download: ValidatedDownload
+  seconds: string | undefined
+  size: string | undefined
   id: string | undefined
   videoUrl: string | undefined
   pollAfterMs: number | undefined
@@ -260,6 +254,9 @@ export function validateOptions(options: unknown): ResolvedOptions {
       'seed',
       'faults',
       'dialects',
+      'idempotencyHeader',
+      'createScript',
+      'advancePerReadMs',
     ],
     'options',
   )
@@ -304,12 +301,9 @@ export function validateOptions(options: unknown): ResolvedOptions {
   const faults = optional<ResolvedRandomFaults | null>(o, 'faults', null, (value) =>
     validateRandomFaults(value, 'options.faults'),
   )
-  const dialects: SimulatorDialects = {
-    openai: 'official',
-    doubao: 'gateway-upper',
-    'generic-task': 'envelope',
-    'check-result': 'documented',
-  }
+  const dialects = Object.fromEntries(
+    PROVIDERS.map((provider) => [provider, dialectsOf(provider)[0]]),
+  ) as SimulatorDialects
   if (o.dialects !== undefined) {
     if (!isRecord(o.dialects)) fail('options.dialects', 'an object', o.dialects)
     checkKeys(o.dialects, PROVIDERS, 'options.dialects')
@@ -318,13 +312,46 @@ export function validateOptions(options: unknown): ResolvedOptions {
       if (value !== undefined) {
         ;(dialects as unknown as Record<string, string>)[provider] = oneOf(
           value,
-          DIALECTS[provider],
+          dialectsOf(provider),
           `options.dialects.${provider}`,
         )
       }
     }
   }
-  return { apiKey, port, host, timeScale, now, seed, faults, dialects }
+  const idempotencyHeader = optional<string | null>(o, 'idempotencyHeader', null, (value) => {
+    if (value === null) return null
+    if (typeof value !== 'string' || !/^[A-Za-z0-9-]+$/.test(value)) {
+      fail('options.idempotencyHeader', 'a header name or null', value)
+    }
+    return value.toLowerCase()
+  })
+  const advancePerReadMs = optional(o, 'advancePerReadMs', 0, (value) =>
+    nonNegative(value, 'options.advancePerReadMs'),
+  )
+  const createScript = optional<Partial<TaskScript>>(o, 'createScript', {}, (value) => {
+    if (!isRecord(value)) fail('options.createScript', 'a task script without provider', value)
+    if ('provider' in value || 'id' in value) {
+      fail('options.createScript', 'a task script without provider and id', value)
+    }
+    // Checked against every vendor now, so a wrong field fails at start, not at the first create.
+    for (const provider of PROVIDERS) {
+      validateScript({ ...value, provider, dialect: undefined }, dialects, 'options.createScript')
+    }
+    return value as Partial<TaskScript>
+  })
+  return {
+    apiKey,
+    port,
+    host,
+    timeScale,
+    now,
+    seed,
+    faults,
+    dialects,
+    idempotencyHeader,
+    createScript,
+    advancePerReadMs,
+  }
 }
 
 const SCRIPT_KEYS = [
@@ -344,13 +371,69 @@ const SCRIPT_KEYS = [
   'pollAfterMs',
   'earlyUrl',
   'model',
+  'prompt',
+  'seconds',
+  'size',
+  'download',
 ] as const
 
-const DEFAULT_MODELS: Record<SimulatedProvider, string> = {
-  openai: 'sora-2',
-  doubao: 'doubao-seedance-1-0-pro-250528',
-  'generic-task': 'MiniMax-Hailuo-02',
-  'check-result': 'sora-2',
+const DOWNLOAD_KEYS = [
+  'bytes',
+  'seed',
+  'via',
+  'expiresAfterMs',
+  'expiredStatus',
+  'ranges',
+  'faults',
+] as const
+
+/** A validated download script before the simulator fills in the seed. */
+export type ValidatedDownload = Omit<ResolvedDownloadScript, 'seed'> & { seed: number | undefined }
+
+function validateBodyFault(value: unknown, name: string): BodyFault {
+  if (!isRecord(value)) fail(name, 'a body fault like { kind: "reset", afterBytes: 1000 }', value)
+  checkKeys(value, ['kind', 'afterBytes', 'times'], name)
+  const fault: BodyFault = {
+    kind: oneOf(value.kind, ['reset', 'stall', 'short'] as const, `${name}.kind`),
+    afterBytes: count(value.afterBytes, `${name}.afterBytes`, false),
+  }
+  if (value.times !== undefined) fault.times = count(value.times, `${name}.times`, true)
+  return fault
+}
+
+function validateDownload(value: unknown, name: string): ValidatedDownload {
+  const record = value === undefined ? {} : value
+  if (!isRecord(record)) fail(name, 'an object like { bytes: 1048576 }', value)
+  checkKeys(record, DOWNLOAD_KEYS, name)
+  const download: ValidatedDownload = {
+    bytes: optional(record, 'bytes', 4096, (v) => {
+      const bytes = count(v, `${name}.bytes`, false)
+      if (!Number.isSafeInteger(bytes)) fail(`${name}.bytes`, 'a safe integer', v)
+      return bytes
+    }),
+    seed: optional<number | undefined>(record, 'seed', undefined, (v) =>
+      validateSeed(v, `${name}.seed`),
+    ),
+    via: optional(record, 'via', 'direct' as const, (v) =>
+      oneOf(v, ['direct', 'cdn'] as const, `${name}.via`),
+    ),
+    expiredStatus: optional(record, 'expiredStatus', 403 as const, (v) => {
+      if (v !== 403 && v !== 410) fail(`${name}.expiredStatus`, '403 or 410', v)
+      return v
+    }),
+    ranges: optional(record, 'ranges', true, (v) => {
+      if (typeof v !== 'boolean') fail(`${name}.ranges`, 'a boolean', v)
+      return v
+    }),
+    faults: optional<readonly BodyFault[]>(record, 'faults', [], (v) => {
+      if (!Array.isArray(v)) fail(`${name}.faults`, 'an array of body faults', v)
+      return v.map((fault: unknown, index) => validateBodyFault(fault, `${name}.faults[${index}]`))
+    }),
+  }
+  if (record.expiresAfterMs !== undefined) {
+    download.expiresAfterMs = nonNegative(record.expiresAfterMs, `${name}.expiresAfterMs`)
+  }
+  return download
 }
 
 /** Validates a {@link TaskScript} and fills in the defaults (but `id` and `videoUrl`). */
@@ -363,7 +446,7 @@ export function validateScript(
   checkKeys(script, SCRIPT_KEYS, name)
   const provider = oneOf(script.provider, PROVIDERS, `${name}.provider`)
   const dialect = optional<SimulatedDialect>(script, 'dialect', dialects[provider], (value) =>
-    oneOf(value, DIALECTS[provider] as readonly SimulatedDialect[], `${name}.dialect`),
+    oneOf(value, dialectsOf(provider), `${name}.dialect`),
   )
   const id = optional<string | undefined>(script, 'id', undefined, (value) => {
     const text = nonEmptyString(value, `${name}.id`)
@@ -372,13 +455,9 @@ export function validateScript(
     }
     return text
   })
-  const progressFormats: readonly ('integer' | 'fraction' | 'percent')[] =
-    provider === 'openai'
-      ? ['integer', 'fraction']
-      : provider === 'doubao'
-        ? ['percent', 'integer']
-        : ['integer']
-  const progressFormat = optional(script, 'progressFormat', progressFormats[0] ?? 'integer', (v) =>
+  const vendor = vendorOf(provider)
+  const progressFormats = vendor.progressFormats
+  const progressFormat = optional(script, 'progressFormat', progressFormats[0], (v) =>
     oneOf(v, progressFormats, `${name}.progressFormat`),
   )
   const faults = optional<readonly ScriptedFault[]>(script, 'faults', [], (value) => {
@@ -393,11 +472,8 @@ export function validateScript(
     id,
     queuedMs: optional(script, 'queuedMs', 2000, (v) => nonNegative(v, `${name}.queuedMs`)),
     runningMs: optional(script, 'runningMs', 10_000, (v) => nonNegative(v, `${name}.runningMs`)),
-    progress: optional<ProgressMode>(
-      script,
-      'progress',
-      provider === 'doubao' ? 'coarse' : 'fine',
-      (v) => oneOf(v, PROGRESS_MODES, `${name}.progress`),
+    progress: optional<ProgressMode>(script, 'progress', vendor.defaultProgress, (v) =>
+      oneOf(v, PROGRESS_MODES, `${name}.progress`),
     ),
     outcome: optional<TaskOutcome>(script, 'outcome', 'succeeded', (v) =>
       oneOf(v, OUTCOMES, `${name}.outcome`),
@@ -428,8 +504,16 @@ export function validateScript(
       if (typeof v !== 'boolean') fail(`${name}.earlyUrl`, 'a boolean', v)
       return v
     }),
-    model: optional(script, 'model', DEFAULT_MODELS[provider], (v) =>
+    model: optional(script, 'model', vendor.defaultModel, (v) =>
       nonEmptyString(v, `${name}.model`),
     ),
+    prompt: optional(script, 'prompt', DEFAULT_PROMPT, (v) => nonEmptyString(v, `${name}.prompt`)),
+    seconds: optional<string | undefined>(script, 'seconds', undefined, (v) =>
+      nonEmptyString(v, `${name}.seconds`),
+    ),
+    size: optional<string | undefined>(script, 'size', undefined, (v) =>
+      nonEmptyString(v, `${name}.size`),
+    ),
+    download: validateDownload(script.download, `${name}.download`),
   }
 }

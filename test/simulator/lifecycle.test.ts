@@ -120,6 +120,15 @@ describe('createTask validation', () => {
       progressFormat: 'percent',
       earlyUrl: false,
       model: 'doubao-seedance-1-0-pro-250528',
+      prompt: 'A calico cat plays a grand piano on a stage',
+      download: {
+        bytes: 4096,
+        seed: expect.any(Number),
+        via: 'direct',
+        expiredStatus: 403,
+        ranges: true,
+        faults: [],
+      },
     })
   })
 })
@@ -151,7 +160,8 @@ describe('close()', () => {
     while (sim.requests('hang') + sim.requests('late') < 2) {
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    expect(handles().TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) + 1)
+    // Two listeners: the vendor APIs and the CDN (another port, so another origin).
+    expect(handles().TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) + 2)
 
     let timer: NodeJS.Timeout | undefined
     const closed = await Promise.race([
@@ -184,5 +194,38 @@ describe('close()', () => {
     expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(before.TCPSocketWrap ?? 0)
     expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0)
     await expect(fetch(`${sim.baseURL}/v1/videos/fine`, { headers })).rejects.toThrow()
+  })
+})
+
+describe('advancePerReadMs', () => {
+  it('moves a still clock by each status read, so phases follow the read count', async () => {
+    const sim = await startSimulator({ now: () => Date.UTC(2025, 0, 1), advancePerReadMs: 1_000 })
+    try {
+      const task = sim.createTask({
+        provider: 'check-result',
+        queuedMs: 2_000,
+        runningMs: 2_000,
+        faults: [{ kind: 'server-error', afterReads: 1, times: 1 }],
+      })
+      const words: (string | number)[] = []
+      for (let index = 0; index < 6; index++) {
+        const answer = await read(sim, task)
+        words.push(answer.status === 200 ? answer.json.data.status : answer.status)
+      }
+      // At 0, 1 (502, still a read), 2, 3, 4, 5 s: queued twice, running twice, then done.
+      expect(words).toEqual(['pending', 502, 'running', 'running', 'succeeded', 'succeeded'])
+      // A read without the key is not a read the task sees: the clock stays.
+      const before = sim.task(task.id)?.elapsedMs
+      await read(sim, task, { key: 'wrong' })
+      expect(sim.task(task.id)?.elapsedMs).toBe(before)
+    } finally {
+      await sim.close()
+    }
+  })
+
+  it('rejects a negative value with a TypeError naming it', async () => {
+    await expect(startSimulator({ advancePerReadMs: -1 })).rejects.toThrow(
+      /options\.advancePerReadMs/,
+    )
   })
 })

@@ -1,0 +1,99 @@
+/*
+ * What a vendor file describes. The server knows no vendor by name: it reads these descriptions
+ * from the table in `index.ts`, so a vendor is one file here and one line there.
+ */
+import type { ErrorKind, Rendered, StatusView } from '../render.js'
+import type { FaultSpec, ProgressMode } from '../types.js'
+
+/** What a route does. */
+export type RouteKind = 'status' | 'content' | 'file' | 'create'
+
+/** One route of a vendor's API. */
+export interface VendorRoute {
+  method: 'GET' | 'POST'
+  /** Matched against the path; the first group, if any, is the task id. */
+  pattern: RegExp
+  kind: RouteKind
+}
+
+/** A create request as the server read it (JSON, or `multipart/form-data`). */
+export interface CreateRequest {
+  /** The JSON body's fields, or the multipart form's text fields. */
+  fields: Record<string, unknown>
+  /** The multipart form's file parts: field name -> size in bytes. */
+  files: Record<string, number>
+  /** The body's format. */
+  format: 'json' | 'multipart'
+}
+
+/** What a vendor takes from a create request, or why it refuses it. */
+export type CreateInput =
+  | {
+      ok: true
+      prompt: string
+      model: string | undefined
+      /** Where the simulator POSTs status callbacks (MiniMax-style `callback_url`). */
+      callbackUrl: string | undefined
+      /** What the task reports back from the request (OpenAI's `seconds` and `size`). */
+      echo?: { seconds?: string; size?: string }
+    }
+  | { ok: false; message: string }
+
+/** A vendor's create route. */
+export interface VendorCreate<D extends string> {
+  /** The dialect of tasks created here when the script names none. @default the simulator's */
+  readonly dialect?: D
+  /** Reads the fields the simulator needs; `ok: false` is the vendor's 400. */
+  parse(request: CreateRequest): CreateInput
+  /**
+   * The answer to a create that made a task. `shape` is the request's
+   * `x-simulator-create-shape` header, for vendors that answered in several shapes over time.
+   */
+  render(view: StatusView, dialect: D, shape: string | undefined): Rendered
+  /** The body of a status callback, for vendors that call back. */
+  callback?(view: StatusView): Rendered['body']
+}
+
+/**
+ * One vendor the simulator speaks, described from its docs (`/work/shared/vendor-docs` and the
+ * vendor notes), never from the SDK's adapters.
+ */
+export interface SimulatorVendor<D extends string> {
+  /** Its dialects, the default first. */
+  readonly dialects: readonly [D, ...D[]]
+  /** The model name of tasks whose script gives none. */
+  readonly defaultModel: string
+  /** How its tasks report progress unless the script says otherwise. */
+  readonly defaultProgress: ProgressMode
+  /** The progress formats a script may ask for, the default first. */
+  readonly progressFormats: readonly [
+    'integer' | 'fraction' | 'percent',
+    ...('integer' | 'fraction' | 'percent')[],
+  ]
+  /** Its routes. */
+  readonly routes: readonly VendorRoute[]
+  /** The header carrying the request id on every answer, if the vendor sends one. */
+  readonly requestIdHeader?: string
+  /** The path that reads a task, from its URL-encoded id. */
+  statusPath(encodedId: string): string
+  /** The path of the task's content download, where the vendor has one. */
+  contentPath?(encodedId: string): string
+  /** For status routes read by POST: the task id from the JSON body. */
+  statusIdFromBody?(body: unknown): string | undefined
+  /** A random id shaped like the vendor's. */
+  randomId(dialect: D): string
+  /** The status answer of a task. */
+  renderStatus(view: StatusView, dialect: D): Rendered
+  /** The vendor's error answer. */
+  renderError(dialect: D, kind: ErrorKind, requestId: string): Rendered
+  /** A 200 carrying the vendor's error (the `vendor-error-200` fault). */
+  renderVendorError200(dialect: D, fault: FaultSpec, requestId: string): Rendered
+  /** The status word the `unknown-status` fault sends by default. */
+  unknownStatusWord(dialect: D): string
+  /** The file API's answer (`file` routes): where the task's file is. */
+  renderFile?(view: StatusView, file: { bytes: number; downloadUrl: string }): Rendered
+  /** The dialect a `file` route answers in (its errors). */
+  readonly fileDialect?: D
+  /** Its create route's behaviour, when it has one in `routes`. */
+  readonly create?: VendorCreate<D>
+}
