@@ -75,6 +75,23 @@ const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 300_000
 
 const encoder = new TextEncoder()
 
+/*
+ * The slice of WebCrypto used here, typed locally: the project's `lib` has no DOM types, and
+ * importing Node's `webcrypto` types would tie the declarations to `@types/node`.
+ */
+/** An opaque, non-extractable HMAC key. */
+type HmacKey = object
+interface HmacSubtle {
+  importKey(
+    format: 'raw',
+    keyData: Uint8Array,
+    algorithm: { name: 'HMAC'; hash: 'SHA-256' },
+    extractable: false,
+    keyUsages: ['sign'],
+  ): Promise<HmacKey>
+  sign(algorithm: 'HMAC', key: HmacKey, data: Uint8Array): Promise<ArrayBuffer>
+}
+
 /** Base64url without padding (RFC 7515 section 2) of some bytes. */
 export function base64UrlEncode(bytes: Uint8Array): string {
   let binary = ''
@@ -82,8 +99,8 @@ export function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }
 
-function subtleCrypto(): SubtleCrypto {
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle
+function subtleCrypto(): HmacSubtle {
+  const subtle = (globalThis as { crypto?: { subtle?: HmacSubtle } }).crypto?.subtle
   if (subtle === undefined) {
     throw new VideoTaskError(
       'WebCrypto (globalThis.crypto.subtle) is not available: signing a token needs Node >= 20, Bun, Deno or a worker runtime',
@@ -92,7 +109,7 @@ function subtleCrypto(): SubtleCrypto {
   return subtle
 }
 
-function importSecret(secretKey: string): Promise<CryptoKey> {
+function importSecret(secretKey: string): Promise<HmacKey> {
   return subtleCrypto().importKey(
     'raw',
     encoder.encode(secretKey),
@@ -102,7 +119,7 @@ function importSecret(secretKey: string): Promise<CryptoKey> {
   )
 }
 
-async function signWithKey(key: CryptoKey, claims: Hs256Claims): Promise<string> {
+async function signWithKey(key: HmacKey, claims: Hs256Claims): Promise<string> {
   const header = base64UrlEncode(encoder.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' })))
   const payload = base64UrlEncode(encoder.encode(JSON.stringify(claims)))
   const signingInput = `${header}.${payload}`
@@ -191,14 +208,14 @@ export function createHs256TokenSource(options: Hs256TokenSourceOptions): Hs256T
   if (typeof now !== 'function')
     throw new TypeError('now must be a function returning milliseconds')
 
-  let key: Promise<CryptoKey> | undefined
+  let key: Promise<HmacKey> | undefined
   let cached: { token: string; signedAtMs: number; refreshAtMs: number } | undefined
   let pending: Promise<string> | undefined
 
   const sign = async (): Promise<string> => {
     const signedAtMs = now()
     key ??= importSecret(secretKey)
-    let cryptoKey: CryptoKey
+    let cryptoKey: HmacKey
     try {
       cryptoKey = await key
     } catch (error) {
