@@ -214,6 +214,10 @@ export function createHs256TokenSource(options: Hs256TokenSourceOptions): Hs256T
 
   const sign = async (): Promise<string> => {
     const signedAtMs = now()
+    if (!Number.isFinite(signedAtMs)) {
+      // JSON.stringify would turn NaN claims into null: a token no server accepts.
+      throw new TypeError(`now() must return finite milliseconds, got ${String(signedAtMs)}`)
+    }
     key ??= importSecret(secretKey)
     let cryptoKey: HmacKey
     try {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { inspect } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { VideoTaskError } from '../../../src/errors.js'
 import {
   base64UrlEncode,
   createHs256TokenSource,
@@ -134,20 +135,66 @@ describe('createHs256TokenSource', () => {
     expect(verifyHs256Token(second, SECRET_KEY, { nowMs: clock.nowMs }).ok).toBe(true)
   })
 
-  it('shares one signing between concurrent callers', async () => {
-    let calls = 0
+  it('shares one signing between concurrent callers and imports the key once', async () => {
+    const subtle = globalThis.crypto.subtle
+    const sign = vi.spyOn(subtle, 'sign')
+    const importKey = vi.spyOn(subtle, 'importKey')
+    try {
+      const clock = clockAt(1_700_000_000_000)
+      const source = createHs256TokenSource({
+        accessKey: ACCESS_KEY,
+        secretKey: SECRET_KEY,
+        now: clock.now,
+      })
+      const tokens = await Promise.all([source.token(), source.token(), source.token()])
+      expect(new Set(tokens).size).toBe(1)
+      expect(sign).toHaveBeenCalledTimes(1)
+      clock.nowMs += 1_500_000 // into the refresh window
+      await source.token()
+      expect(sign).toHaveBeenCalledTimes(2)
+      expect(importKey).toHaveBeenCalledTimes(1)
+    } finally {
+      sign.mockRestore()
+      importKey.mockRestore()
+    }
+  })
+
+  it('wraps a WebCrypto failure in a VideoTaskError that carries no secret, and recovers', async () => {
+    const sign = vi
+      .spyOn(globalThis.crypto.subtle, 'sign')
+      .mockRejectedValueOnce(new Error(`bad key material ${SECRET_KEY}`))
+    try {
+      const source = createHs256TokenSource({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY })
+      const error = await source.token().catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(VideoTaskError)
+      expect(`${String(error)} ${inspect(error, { depth: 5 })}`).not.toContain(SECRET_KEY)
+      expect(verifyHs256Token(await source.token(), SECRET_KEY, { nowMs: Date.now() }).ok).toBe(
+        true,
+      )
+    } finally {
+      sign.mockRestore()
+    }
+  })
+
+  it('says WebCrypto is missing instead of failing deep inside, and works once it is back', async () => {
+    const source = createHs256TokenSource({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY })
+    vi.stubGlobal('crypto', undefined)
+    try {
+      await expect(source.token()).rejects.toThrow(/WebCrypto/)
+      await expect(source.token()).rejects.toBeInstanceOf(VideoTaskError)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect((await source.token()).split('.')).toHaveLength(3)
+  })
+
+  it('refuses a clock that returns NaN with a TypeError, not a token with null claims', async () => {
     const source = createHs256TokenSource({
       accessKey: ACCESS_KEY,
       secretKey: SECRET_KEY,
-      now: () => {
-        calls += 1
-        return 1_700_000_000_000
-      },
+      now: () => Number.NaN,
     })
-    const tokens = await Promise.all([source.token(), source.token(), source.token()])
-    expect(new Set(tokens).size).toBe(1)
-    // Each token() call reads the clock once; the one signing reads it once more.
-    expect(calls).toBe(4)
+    await expect(source.token()).rejects.toThrow(TypeError)
   })
 
   it('keeps the secret out of tokens, inspect output and option errors', async () => {
