@@ -94,7 +94,9 @@ describe('defineProvider', () => {
     expectTypeOf<Provider<AcmeDetails>['parseResponse']>().returns.toEqualTypeOf<
       VideoTask<AcmeDetails>
     >()
-    expectTypeOf<Provider['buildRequest']>().toEqualTypeOf<(taskId: string) => ProviderRequest>()
+    expectTypeOf<Provider['buildRequest']>().toEqualTypeOf<
+      (taskId: string, route?: string) => ProviderRequest
+    >()
     expectTypeOf<Provider['id']>().toEqualTypeOf<string>()
     expectTypeOf<ProviderResponse['headers']>().toEqualTypeOf<Readonly<Record<string, string>>>()
   })

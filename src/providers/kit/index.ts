@@ -22,6 +22,15 @@ export {
 } from './envelope.js'
 export { type ErrorKind, kindFromStatus, kindFromText } from './error-kind.js'
 export { requestIdOf, retryAfterMs } from './headers.js'
+export type {
+  CreatedTask,
+  CreateRequestInput,
+  ImageInput,
+  OutputLocation,
+  ProviderLifecycle,
+  ResolvedImage,
+  VideoInput,
+} from './lifecycle.js'
 export {
   collectUrls,
   isHttpUrl,

@@ -1,4 +1,5 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
+import type { ProviderLifecycle } from './lifecycle.js'
 
 /** The request a provider builds for one task id. The transport sends it as is. */
 export interface ProviderRequest {
@@ -47,15 +48,21 @@ export interface ProviderPollDefaults {
  * A vendor adapter: pure functions from a task id to a request, and from a response to a
  * {@link VideoTask} or a typed error. It never sleeps, loops or does I/O.
  */
-export interface Provider<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+export interface Provider<
+  TDetails extends VideoTaskDetails = VideoTaskDetails,
+  TProviderInput extends object = Record<string, unknown>,
+> extends ProviderLifecycle<TDetails, TProviderInput> {
   /** The provider id, as it appears in `task.provider` and errors. */
   readonly id: string
   /** The base URL; credentials are only ever sent to its origin. */
   readonly baseURL: string
   /** Suggested poll timing. */
   readonly pollDefaults: ProviderPollDefaults
-  /** Builds the request that reads task `taskId`. */
-  buildRequest(taskId: string): ProviderRequest
+  /**
+   * Builds the request that reads task `taskId`; `route` is the route family the task was
+   * created on, for vendors with several (see `CreatedTask.route`).
+   */
+  buildRequest(taskId: string, route?: string): ProviderRequest
   /**
    * Turns a response into a task. Throws a {@link VideoTaskError} (an `ApiError` subclass or
    * `ResponseValidationError`) when the response is an error or not the vendor's shape.
