@@ -1,17 +1,17 @@
 /*
  * The simulator's state and its HTTP server. What a vendor answers lives in `vendors/`, what a
- * fault does in `faults.ts`, the control endpoint in `control.ts`, delivery in `delivery.ts`.
+ * fault does in `faults.ts`, the control endpoint in `control.ts`, delivery in `delivery.ts`,
+ * videos and the CDN in `video.ts` and `downloads.ts`, callbacks in `callbacks.ts`.
  */
 
-import { createHmac } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fakeAsset, isVariant } from './assets.js'
 import { seedOf } from './body.js'
+import { watchCallbacks } from './callbacks.js'
 import { handleControl } from './control.js'
 import { MAX_CREATE_BYTES, readCreateRequest } from './create-request.js'
 import { controlError, Delivery, jsonWire, parseJson, readBody, type Wire } from './delivery.js'
-import { expiredWire, noSuchKeyWire, serveBody } from './downloads.js'
 import { FAULT_HANDLERS } from './faults.js'
 import { digits, hex } from './ids.js'
 import { mulberry32 } from './prng.js'
@@ -19,8 +19,6 @@ import { type ErrorKind, type Json, type Rendered, renderWrongShape } from './re
 import { decode, type MatchedRoute, matchRoute } from './routing.js'
 import { backwardsProgress, type Snapshot, snapshot, type TaskRecord } from './timeline.js'
 import type {
-  BodyFault,
-  CdnRequest,
   FaultSpec,
   ResolvedTaskScript,
   SimulatedProvider,
@@ -28,7 +26,6 @@ import type {
   SimulatedTaskInfo,
   Simulator,
   SimulatorStats,
-  TaskPhase,
   TaskScript,
 } from './types.js'
 import {
@@ -39,12 +36,7 @@ import {
   validateScript,
 } from './validate.js'
 import { VENDOR_IDS, vendorOf } from './vendors/index.js'
-
-/** How often (real ms) the simulator checks tasks with a callback URL for a new phase. */
-const CALLBACK_CHECK_MS = 10
-
-/** How long (real ms) a callback receiver has to answer, like MiniMax's 3 s handshake. */
-const CALLBACK_TIMEOUT_MS = 3_000
+import { VideoServer } from './video.js'
 
 function emptyStats(): SimulatorStats {
   return {
@@ -73,8 +65,16 @@ class SimulatorCore {
   private rng: () => number
   private randomFaults: ResolvedRandomFaults | null
   baseURL = ''
+  readonly videos: VideoServer
 
   constructor(private readonly options: ResolvedOptions) {
+    this.videos = new VideoServer({
+      task: (id) => this.tasks.get(id),
+      snap: (record) => this.snap(record),
+      now: () => this.now(),
+      send: (res, wire) => this.send(res, wire),
+      secret: options.apiKey,
+    })
     this.randomFaults = options.faults
     this.rng = mulberry32(options.faults?.seed ?? options.seed)
   }
@@ -123,7 +123,7 @@ class SimulatorCore {
     return { total: this.billed.total, byKey: Object.fromEntries(this.billed.byKey) }
   }
 
-  private snap(record: TaskRecord): Snapshot {
+  snap(record: TaskRecord): Snapshot {
     return snapshot(record, this.now(), this.options.timeScale)
   }
 
@@ -252,7 +252,7 @@ class SimulatorCore {
     const fileMatch = /^\/files\/([^/]+)\.mp4$/.exec(url.pathname)
     if (fileMatch !== null && (method === 'GET' || method === 'HEAD')) {
       req.resume()
-      await this.video(req, res, decode(fileMatch[1] ?? ''), 'origin')
+      await this.videos.video(req, res, decode(fileMatch[1] ?? ''), 'origin')
       return
     }
     const route = matchRoute(method, url)
@@ -392,7 +392,7 @@ class SimulatorCore {
     const found = record
     if (fault === undefined && found !== undefined && route.kind === 'content') {
       const answer = this.contentAnswer(found, url, error)
-      if (answer === 'video') await this.video(req, res, found.script.id, 'content')
+      if (answer === 'video') await this.videos.video(req, res, found.script.id, 'content')
       else this.send(res, answer)
       return
     }
@@ -458,87 +458,6 @@ class SimulatorCore {
     // The video itself streams, with Range and body faults (see `video`).
     if (variant === 'video') return 'video'
     return fakeAsset(record.script.id, variant)
-  }
-
-  /** The body fault for the next download of a task, if one is left. */
-  private takeBodyFault(record: TaskRecord): BodyFault | undefined {
-    const { faults } = record.script.download
-    for (let index = 0; index < faults.length; index++) {
-      const left = record.bodyFaultsLeft[index] ?? 0
-      if (left <= 0) continue
-      record.bodyFaultsLeft[index] = left - 1
-      return faults[index]
-    }
-    return undefined
-  }
-
-  /** The signature of a CDN link: only links the simulator handed out are served. */
-  private sign(id: string, expires: string): string {
-    return createHmac('sha256', this.options.apiKey).update(`${id}\n${expires}`).digest('hex')
-  }
-
-  /**
-   * A task's video: from the simulator's own `/files/` URL (`origin`, which redirects to the CDN
-   * with `via: 'cdn'`), the CDN listener (`cdn`), or the content route (`content`, already
-   * authorized).
-   */
-  async video(
-    req: IncomingMessage,
-    res: ServerResponse,
-    id: string,
-    from: 'origin' | 'cdn' | 'content',
-    url?: URL,
-  ): Promise<void> {
-    const record = this.tasks.get(id)
-    const snap = record === undefined ? undefined : this.snap(record)
-    if (record === undefined || snap?.phase !== 'succeeded') {
-      this.send(res, from === 'cdn' ? noSuchKeyWire() : controlError(404, 'No such file'))
-      return
-    }
-    const { download } = record.script
-    if (snap.expiresAt !== undefined && this.now() >= snap.expiresAt) {
-      this.send(res, expiredWire(download.expiredStatus))
-      return
-    }
-    if (from === 'cdn') {
-      const expires = url?.searchParams.get('expires') ?? ''
-      if (url?.searchParams.get('signature') !== this.sign(id, expires)) {
-        this.send(res, expiredWire(403))
-        return
-      }
-    }
-    if (from === 'origin' && download.via === 'cdn') {
-      const expires = String(snap.expiresAt === undefined ? 0 : Math.floor(snap.expiresAt / 1000))
-      const location = `${this.cdnURL}/blobs/${encodeURIComponent(id)}.mp4?expires=${expires}&signature=${this.sign(id, expires)}`
-      this.send(res, {
-        status: 302,
-        headers: { location, 'content-type': 'text/plain' },
-        body: Buffer.from(`Found. Redirecting to ${location}`),
-      })
-      return
-    }
-    await serveBody({ req, res, download, fault: this.takeBodyFault(record) })
-  }
-
-  /** The CDN listener's requests. */
-  readonly cdnLog: CdnRequest[] = []
-  cdnURL = ''
-
-  /** A request to the CDN listener: `/blobs/{id}.mp4?expires=...&signature=...`, no key. */
-  async handleCdn(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    req.resume()
-    const url = new URL(req.url ?? '/', 'http://cdn.invalid')
-    this.cdnLog.push({
-      path: `${url.pathname}${url.search}`,
-      range: req.headers.range,
-      authorization: req.headers.authorization !== undefined,
-    })
-    const match = /^\/blobs\/([^/]+)\.mp4$/.exec(url.pathname)
-    if (match === null || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      this.send(res, noSuchKeyWire())
-      return
-    }
-    await this.video(req, res, decode(match[1] ?? ''), 'cdn', url)
   }
 
   private fileAnswer(record: TaskRecord, requestId: string): Rendered {
@@ -648,7 +567,7 @@ class SimulatorCore {
       }
       if (key !== undefined) this.idempotent.set(key, record.script.id)
       if (input.callbackUrl !== undefined && create.callback !== undefined) {
-        this.watchCallbacks(record, input.callbackUrl)
+        watchCallbacks(record, input.callbackUrl, this)
       }
     }
     const created = record
@@ -673,54 +592,6 @@ class SimulatorCore {
       wrongShape: () => jsonWire(renderWrongShape(created.script.id), extraHeaders),
       extraHeaders,
     })
-  }
-
-  /**
-   * MiniMax-style callbacks (vendor-docs/native/minimax.md): a verification POST with a
-   * `challenge` the receiver must echo within 3 s, then a POST on every status change. A receiver
-   * that fails the handshake gets no callbacks.
-   */
-  private watchCallbacks(record: TaskRecord, callbackUrl: string): void {
-    const callback = vendorOf(record.script.provider).create?.callback
-    if (callback === undefined) return
-    const post = async (body: Json): Promise<unknown> => {
-      const response = await fetch(callbackUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
-      })
-      const text = await response.text()
-      return response.ok ? parseJson(text) : { ok: false }
-    }
-    let lastPhase: TaskPhase | undefined
-    const check = () => {
-      const snap = this.snap(record)
-      if (snap.phase !== lastPhase && snap.phase !== 'queued') {
-        lastPhase = snap.phase
-        const view = { task: record, snap, statusWord: undefined, requestId: '' }
-        post(callback(view)).then(
-          () => {
-            record.callbacks++
-          },
-          () => {},
-        )
-      }
-      const finished = snap.phase !== 'queued' && snap.phase !== 'running'
-      if (!finished) this.delivery.later(CALLBACK_CHECK_MS, check)
-    }
-    const challenge = hex(16)
-    post({ challenge }).then(
-      (answer) => {
-        const echoed =
-          typeof answer === 'object' &&
-          answer !== null &&
-          'value' in answer &&
-          (answer.value as { challenge?: unknown } | undefined)?.challenge === challenge
-        if (echoed) check()
-      },
-      () => {},
-    )
   }
 
   shutdown(): void {
@@ -755,7 +626,7 @@ export async function startServer(options: ResolvedOptions): Promise<Simulator> 
   core.baseURL = `http://${hostPart}:${address.port}`
   // The CDN: a second listener on another port, so another origin than the API's.
   const cdn: Server = createServer((req, res) => {
-    core.handleCdn(req, res).catch(() => res.destroy())
+    core.videos.handleCdn(req, res).catch(() => res.destroy())
   })
   try {
     await listen(cdn, 0, options.host)
@@ -763,7 +634,7 @@ export async function startServer(options: ResolvedOptions): Promise<Simulator> 
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw error
   }
-  core.cdnURL = `http://${hostPart}:${(cdn.address() as AddressInfo).port}`
+  core.videos.cdnURL = `http://${hostPart}:${(cdn.address() as AddressInfo).port}`
   let closing: Promise<void> | undefined
 
   const simulator: Simulator = {
@@ -776,8 +647,8 @@ export async function startServer(options: ResolvedOptions): Promise<Simulator> 
     totalRequests: () => core.totalRequests(),
     stats: () => core.stats(),
     billed: (key) => core.billedCount(key),
-    cdnURL: core.cdnURL,
-    cdnRequests: () => [...core.cdnLog],
+    cdnURL: core.videos.cdnURL,
+    cdnRequests: () => [...core.videos.cdnLog],
     setFaults: (faults) => {
       core.setFaults(faults)
     },
