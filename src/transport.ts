@@ -711,7 +711,11 @@ function undiciHops(): { hop: (request: HopRequest) => Promise<Hop>; close: () =
         status: response.statusCode,
         headers: undiciHeaders(response.headers),
         body: nodeBody(body, request),
-        cancel: () => body.destroy(),
+        // Reads a little (a redirect's or an error's short body) so the connection can be
+        // reused, then destroys the rest; never an unhandled 'error' event.
+        cancel: () => {
+          body.dump({ limit: 65_536 }).catch(() => {})
+        },
       }
     },
     async close() {
@@ -732,7 +736,10 @@ async function* nodeBody(
     if (request.signal?.aborted) throw request.signal.reason
     throw streamError(error, request.url, false)
   } finally {
-    if (!body.readableEnded) body.destroy()
+    if (!body.readableEnded) {
+      body.on('error', () => {})
+      body.destroy()
+    }
   }
 }
 

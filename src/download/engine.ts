@@ -84,7 +84,7 @@ export async function runDownload(
     meter.reset()
   }
 
-  const expired = (status: number | null) => {
+  const expired = (status: number | null, url = state.url) => {
     const when =
       state.urlExpiresAtMs === undefined ? null : new Date(state.urlExpiresAtMs).toISOString()
     const reason =
@@ -96,8 +96,8 @@ export async function runDownload(
       : options.refreshUrl
         ? ''
         : '; read the task again for a fresh link, or pass refreshUrl'
-    return new DownloadExpiredError(`The download link ${shown()} ${reason}${hint}`, {
-      url: state.url,
+    return new DownloadExpiredError(`The download link ${publicUrl(url)} ${reason}${hint}`, {
+      url,
       status,
       expiresAt: status === null ? when : null,
       refreshed: state.refreshed,
@@ -149,14 +149,17 @@ export async function runDownload(
       })
     } else if (status === 410 || (status === 403 && !response.credentialsSent)) {
       // A 403 to a request that carried no key is a signed link the storage no longer honours.
-      throw expired(status)
+      throw expired(status, response.url)
     } else {
-      throw new DownloadError(`Download of ${shown()} failed: the server answered ${status}`, {
-        url: state.url,
-        status,
-        retryable: isRetryableStatus(status),
-        receivedBytes: state.position,
-      })
+      throw new DownloadError(
+        `Download of ${publicUrl(response.url)} failed: the server answered ${status}`,
+        {
+          url: response.url,
+          status,
+          retryable: isRetryableStatus(status),
+          receivedBytes: state.position,
+        },
+      )
     }
     state.contentType = headers['content-type'] ?? state.contentType
     if (state.total !== null && state.total > options.maxBytes) throw tooLarge(state.total)
