@@ -105,7 +105,9 @@ export function sendBody(
   const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '')
   const ifRange = request.headers['if-range']
   const honoured =
-    (options.ranges ?? true) && match && (ifRange === undefined || validators.includes(ifRange))
+    (options.ranges ?? true) &&
+    match &&
+    (ifRange === undefined || validators.includes(String(ifRange)))
   const start = honoured ? Number(match?.[1]) : 0
   const headers: Record<string, string | number> = { 'content-type': 'video/mp4' }
   if (etag) headers.etag = etag
