@@ -1,4 +1,3 @@
-import { publicUrl } from './internal/public-url.js'
 import type { VideoTask } from './model.js'
 
 /*
@@ -324,6 +323,21 @@ export class UnknownStatusError extends VideoTaskError {
       `Task ${task.id} (${task.provider}) reported the unknown status "${task.vendorStatus}" ${count} times in a row`,
     )
     this.task = task
+  }
+}
+
+/**
+ * A URL as the package shows it in download messages and error properties: origin and path only.
+ * A pre-signed link carries its signature in the query string (sometimes credentials as user
+ * info), so both go. Kept here, not imported, so this module stays self-contained (a copy of it
+ * must load alone; see test/errors.test.ts). Not exported from the package.
+ */
+export function publicUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return '(invalid URL)'
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Agent, Dispatcher } from 'undici'
-import { ConnectionError, DownloadError, ResponseValidationError } from './errors.js'
-import { publicUrl } from './internal/public-url.js'
+import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } from './errors.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {

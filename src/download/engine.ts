@@ -6,8 +6,8 @@ import {
   DownloadIntegrityError,
   DownloadTooLargeError,
   isRetryableStatus,
+  publicUrl,
 } from '../errors.js'
-import { publicUrl } from '../internal/public-url.js'
 import { createDownloadTransport, type StreamResponse } from '../transport.js'
 import { announcedLength, parseContentRange, rangeValidator } from './content-range.js'
 import type { DownloadResult, ResolvedDownloadOptions } from './options.js'

@@ -176,11 +176,14 @@ describe('redirects and credentials', () => {
       response.writeHead(403)
       response.end('AccessDenied: Request has expired')
     })
-    const provider = await startServer((request, response) =>
-      request.url === '/denied'
-        ? (response.writeHead(403), response.end())
-        : redirect(response, `${cdn.origin}/v.mp4?X-Amz-Signature=topsecret`),
-    )
+    const provider = await startServer((request, response) => {
+      if (request.url !== '/denied') {
+        redirect(response, `${cdn.origin}/v.mp4?X-Amz-Signature=topsecret`)
+        return
+      }
+      response.writeHead(403)
+      response.end()
+    })
     const dir = await tempDirectory()
     const expired = await downloadToFile({
       url: `${provider.origin}/c`,
