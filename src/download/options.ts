@@ -207,6 +207,26 @@ export function resolveDownloadOptions(options: DownloadOptions): ResolvedDownlo
     }
     checksum = hex.toLowerCase()
   }
+  if (options.credentialOrigin !== undefined) {
+    let origin: URL | undefined
+    try {
+      origin = new URL(options.credentialOrigin)
+    } catch {}
+    if (!origin || (origin.protocol !== 'http:' && origin.protocol !== 'https:')) {
+      fail('Expected `credentialOrigin` to be an http(s) origin such as https://api.openai.com')
+    }
+  }
+  for (const name of ['idleTimeoutMs', 'headersTimeoutMs'] as const) {
+    optionalNumber(
+      name,
+      options[name],
+      (value) => positive(value) && value <= 2_147_483_647,
+      'a positive number of milliseconds (at most 2_147_483_647)',
+    )
+  }
+  if (options.transport !== undefined && typeof options.transport?.open !== 'function') {
+    fail('Expected `transport` to be a DownloadTransport')
+  }
   const minRetryDelayMs =
     optionalNumber('minRetryDelayMs', options.minRetryDelayMs, nonNegative, 'a number ≥ 0') ??
     DOWNLOAD_DEFAULTS.minRetryDelayMs

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { downloadToFile } from '../../src/download/index.js'
 import {
@@ -131,6 +132,28 @@ describe('limits, verification and cleanup', () => {
     expect(await listDirectory(dir)).toEqual(['v'])
   })
 
+  it('no message, property or cause holds the key or the signed query string', async () => {
+    const key = 'sk-never-leak-0123456789abcdef'
+    const cdn = await startServer((request, response) =>
+      sendBody(request, response, BODY, { cutAt: 100_000 }),
+    )
+    const provider = await startServer((_request, response) => {
+      response.writeHead(302, { location: `${cdn.origin}/v.mp4?X-Amz-Signature=sig-never-leak` })
+      response.end()
+    })
+    const dir = await tempDirectory()
+    const error = await downloadToFile({
+      url: `${provider.origin}/content?token=query-never-leak`,
+      headers: { authorization: `Bearer ${key}` },
+      to: join(dir, 'v'),
+      retries: 0,
+    }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(DownloadError)
+    const shown = `${inspect(error, { depth: 10 })} ${JSON.stringify(error)} ${String(error)}`
+    expect(shown).not.toContain(key)
+    expect(shown).not.toContain('never-leak')
+  })
+
   it('retries a 503 and then succeeds', async () => {
     const server = await startServer((request, response, index) => {
       if (index === 0) {
@@ -227,6 +250,9 @@ describe('limits, verification and cleanup', () => {
       [{ url, to, checksum: { algorithm: 'sha256', hex: 'xyz' } }, /checksum.hex/],
       [{ url, to, expiresAt: 'not a date' }, /`expiresAt`/],
       [{ url, to, headers: { authorization: 1 } }, /`headers`/],
+      [{ url, to, credentialOrigin: 'api.openai.com' }, /`credentialOrigin`/],
+      [{ url, to, idleTimeoutMs: -1 }, /`idleTimeoutMs`/],
+      [{ url, to, headersTimeoutMs: 2 ** 31 }, /`headersTimeoutMs`/],
     ]
     for (const [options, message] of cases) {
       const error = await downloadToFile(options as never).catch((caught: unknown) => caught)
