@@ -240,7 +240,20 @@ export async function runDownload(
         state.position = next
         meter.update(state.position, state.total)
       }
+      await sink.flush()
     } catch (error) {
+      // Bytes taken are stored before a resume counts on them; a storage error ends it all.
+      const stored = await sink.flush().then(
+        () => undefined,
+        (storageError: unknown) => storageError,
+      )
+      if (stored !== undefined) {
+        throw new DownloadError(`Download of ${shown()} could not be stored: ${String(stored)}`, {
+          url: state.url,
+          cause: stored,
+          receivedBytes: state.position,
+        })
+      }
       if (error instanceof DownloadError || signal.aborted) throw error
       if (error instanceof ConnectionError) {
         throw new DownloadError(

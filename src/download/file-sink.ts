@@ -28,44 +28,89 @@ export async function createFileSink(path: string): Promise<FileSink> {
   const temporaryPath = temporaryPathFor(finalPath)
   // `wx`: never reuse (or follow a link planted at) an existing name.
   const handle: FileHandle = await open(temporaryPath, 'wx')
+  // Writes overlap the network: chunks queue while one `writev` runs, and the next takes them
+  // all at once; `write` waits only above WRITE_HIGH_WATER_MARK bytes queued (memory stays flat).
   let position = 0
+  let queue: Uint8Array[] = []
+  let queued = 0
+  let running: Promise<void> | undefined
+  let failure: { error: unknown } | undefined
   let closed = false
   const close = async () => {
     if (closed) return
     closed = true
     await handle.close()
   }
+  const pump = async () => {
+    try {
+      while (queue.length > 0) {
+        const batch = queue
+        const bytes = queued
+        queue = []
+        queued = 0
+        await writeAll(handle, batch, bytes, position)
+        position += bytes
+      }
+    } catch (error) {
+      failure = { error }
+      queue = []
+      queued = 0
+    } finally {
+      running = undefined
+    }
+  }
+  const flush = async () => {
+    while (running) await running
+    if (failure) throw failure.error
+  }
   return {
     path: finalPath,
     temporaryPath,
     restartable: true,
     async write(chunk) {
-      let offset = 0
-      while (offset < chunk.byteLength) {
-        const { bytesWritten } = await handle.write(
-          chunk,
-          offset,
-          chunk.byteLength - offset,
-          position + offset,
-        )
-        offset += bytesWritten
-      }
-      position += chunk.byteLength
+      if (failure) throw failure.error
+      queue.push(chunk)
+      queued += chunk.byteLength
+      running ??= pump()
+      if (queued >= WRITE_HIGH_WATER_MARK) await flush()
     },
+    flush,
     async reset() {
+      await flush()
       await handle.truncate(0)
       position = 0
     },
     async commit() {
-      await handle.sync()
+      await flush()
+      // datasync: the data and what is needed to read it back (the size), not the timestamps.
+      await handle.datasync()
       await close()
       await rename(temporaryPath, finalPath)
       await syncDirectory(dirname(finalPath))
     },
     async discard() {
+      await flush().catch(() => {})
       await close().catch(() => {})
       await unlink(temporaryPath).catch(() => {})
     },
+  }
+}
+
+/** How many bytes may wait for the disk before `write` waits. */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024
+
+/** Writes `chunks` (`bytes` in all) at `position`, continuing after a partial write. */
+async function writeAll(
+  handle: FileHandle,
+  chunks: Uint8Array[],
+  bytes: number,
+  position: number,
+): Promise<void> {
+  let { bytesWritten } = await handle.writev(chunks, position)
+  while (bytesWritten < bytes) {
+    const rest = Buffer.concat(chunks).subarray(bytesWritten)
+    bytesWritten += (await handle.write(rest, 0, rest.byteLength, position + bytesWritten))
+      .bytesWritten
   }
 }
 

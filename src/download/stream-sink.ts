@@ -16,6 +16,7 @@ export function createStreamSink(stream: WritableStream<Uint8Array>): DownloadSi
       await writer.write(chunk)
       written += chunk.byteLength
     },
+    async flush() {},
     async reset() {},
     async commit() {
       await writer.close()
