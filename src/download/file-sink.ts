@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import type { FileHandle } from 'node:fs/promises'
 import type { DownloadSink } from './sink.js'
+
+/*
+ * `node:fs` and `node:path` are imported when a file download starts, never by importing the
+ * package: edge runtimes without them still load it (test/runtimes/worker-smoke.mjs).
+ */
 
 /** A file sink, and where its bytes wait until they are verified. */
 export interface FileSink extends DownloadSink {
@@ -15,8 +18,12 @@ export interface FileSink extends DownloadSink {
  * A hidden name beside the final one: the same directory (so the rename is atomic, never a copy
  * across file systems), random (so two downloads to one path never share a temporary file).
  */
-export function temporaryPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`)
+export async function temporaryPathFor(path: string): Promise<string> {
+  const { basename, dirname, join } = await import('node:path')
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('')
+  return join(dirname(path), `.${basename(path)}.${random}.part`)
 }
 
 /**
@@ -24,8 +31,10 @@ export function temporaryPathFor(path: string): string {
  * flushes the file to disk before the rename, so a crash cannot leave a renamed file with holes.
  */
 export async function createFileSink(path: string): Promise<FileSink> {
+  const { open, rename, unlink } = await import('node:fs/promises')
+  const { dirname, resolve } = await import('node:path')
   const finalPath = resolve(path)
-  const temporaryPath = temporaryPathFor(finalPath)
+  const temporaryPath = await temporaryPathFor(finalPath)
   // `wx`: never reuse (or follow a link planted at) an existing name.
   const handle: FileHandle = await open(temporaryPath, 'wx')
   // Writes overlap the network: chunks queue while one `writev` runs, and the next takes them
@@ -86,7 +95,7 @@ export async function createFileSink(path: string): Promise<FileSink> {
       await handle.datasync()
       await close()
       await rename(temporaryPath, finalPath)
-      await syncDirectory(dirname(finalPath))
+      await syncDirectory(open, dirname(finalPath))
     },
     async discard() {
       await flush().catch(() => {})
@@ -115,7 +124,10 @@ async function writeAll(
 }
 
 /** Makes the rename itself durable; best effort (Windows cannot open a directory). */
-async function syncDirectory(directory: string): Promise<void> {
+async function syncDirectory(
+  open: typeof import('node:fs/promises').open,
+  directory: string,
+): Promise<void> {
   try {
     const handle = await open(directory, 'r')
     try {
