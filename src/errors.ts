@@ -345,3 +345,123 @@ export class UnknownStatusError extends VideoTaskError {
     this.task = task
   }
 }
+
+/**
+ * A URL as the package shows it in download messages and error properties: origin and path only.
+ * A pre-signed link carries its signature in the query string (sometimes credentials as user
+ * info), so both go. Kept here, not imported, so this module stays self-contained (a copy of it
+ * must load alone; see test/errors.test.ts). Not exported from the package.
+ */
+export function publicUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return '(invalid URL)'
+  }
+}
+
+/** What every {@link DownloadError} knows. */
+export interface DownloadErrorOptions {
+  /** The URL being downloaded; kept without its query string (a signed link's signature). */
+  url: string
+  /** The HTTP status that ended the download, or `null` when none did (a connection failure, a time limit). */
+  status?: number | null | undefined
+  /** The bytes received so far (kept in the temporary file until it is removed). */
+  receivedBytes?: number | undefined
+  /** Whether another attempt may succeed. */
+  retryable?: boolean | undefined
+  /** Whether a time limit ended the download. */
+  timedOut?: boolean | undefined
+  /** The underlying error, if any. */
+  cause?: unknown
+}
+
+/**
+ * A download failed. Subclasses name the cases an app handles differently: an expired link, an
+ * integrity mismatch, a body over `maxBytes`. The message and properties never hold the key or
+ * a signed link's query string.
+ */
+export class DownloadError extends VideoTaskError {
+  static override readonly [KIND]: string = 'DownloadError'
+  /** The URL, as origin and path only. */
+  readonly url: string
+  /** The HTTP status that ended the download, or `null`. */
+  readonly status: number | null
+  /** The bytes received before it failed. */
+  readonly receivedBytes: number
+  /** Whether another attempt may succeed. */
+  readonly retryable: boolean
+  /** Whether a time limit (idle, headers, or the whole download's `timeoutMs`) ended it. */
+  readonly timedOut: boolean
+  constructor(message: string, options: DownloadErrorOptions) {
+    super(message, { cause: options.cause })
+    this.url = publicUrl(options.url)
+    this.status = options.status ?? null
+    this.receivedBytes = options.receivedBytes ?? 0
+    this.retryable = options.retryable ?? false
+    this.timedOut = options.timedOut ?? false
+  }
+}
+
+/**
+ * The link has expired: its `expiresAt` has passed, or the storage answered 403 (to a request
+ * without credentials) or 410. Thrown when no fresh link could be had, or the fresh one expired
+ * too.
+ */
+export class DownloadExpiredError extends DownloadError {
+  static override readonly [KIND]: string = 'DownloadExpiredError'
+  /** When the link expired, as an ISO 8601 string, when that is known. */
+  readonly expiresAt: string | null
+  /** Whether a fresh link was fetched (and expired as well) before this error. */
+  readonly refreshed: boolean
+  constructor(
+    message: string,
+    options: DownloadErrorOptions & { expiresAt?: string | null; refreshed?: boolean },
+  ) {
+    super(message, { ...options, retryable: false })
+    this.expiresAt = options.expiresAt ?? null
+    this.refreshed = options.refreshed ?? false
+  }
+}
+
+/** The downloaded bytes do not match the announced length or the expected checksum. */
+export class DownloadIntegrityError extends DownloadError {
+  static override readonly [KIND]: string = 'DownloadIntegrityError'
+  /** What did not match. */
+  readonly check: 'length' | 'sha256'
+  /** The expected value (a byte count, or a lower-case hex digest). */
+  readonly expected: string
+  /** The value found. */
+  readonly actual: string
+  constructor(
+    message: string,
+    options: DownloadErrorOptions & {
+      check: 'length' | 'sha256'
+      expected: string
+      actual: string
+    },
+  ) {
+    super(message, { ...options, retryable: false })
+    this.check = options.check
+    this.expected = options.expected
+    this.actual = options.actual
+  }
+}
+
+/** The body is larger than `maxBytes`: announced so, or found so while streaming. */
+export class DownloadTooLargeError extends DownloadError {
+  static override readonly [KIND]: string = 'DownloadTooLargeError'
+  /** The limit. */
+  readonly maxBytes: number
+  /** The size the server announced, or `null` when it was found while streaming. */
+  readonly announcedBytes: number | null
+  constructor(
+    message: string,
+    options: DownloadErrorOptions & { maxBytes: number; announcedBytes?: number | null },
+  ) {
+    super(message, { ...options, retryable: false })
+    this.maxBytes = options.maxBytes
+    this.announcedBytes = options.announcedBytes ?? null
+  }
+}

@@ -14,10 +14,27 @@ export {
   type WaitOptions,
 } from './client.js'
 export {
+  DOWNLOAD_DEFAULTS,
+  type DownloadChecksum,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  type DownloadToFileOptions,
+  type DownloadToFileResult,
+  type DownloadToStreamOptions,
+  downloadToFile,
+  downloadToStream,
+} from './download/index.js'
+export {
   ApiError,
   type ApiErrorOptions,
   AuthenticationError,
   ConnectionError,
+  DownloadError,
+  type DownloadErrorOptions,
+  DownloadExpiredError,
+  DownloadIntegrityError,
+  DownloadTooLargeError,
   PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
@@ -90,8 +107,14 @@ export {
   retryAfterDelayMs,
 } from './retry-policy.js'
 export {
+  createDownloadTransport,
   createTransport,
+  type DownloadTransport,
+  type DownloadTransportOptions,
   type FetchFunction,
+  STREAM_DEFAULTS,
+  type StreamRequest,
+  type StreamResponse,
   type Transport,
   type TransportOptions,
   type TransportRequest,

@@ -1,5 +1,5 @@
 import type { Agent, Dispatcher } from 'undici'
-import { ConnectionError, ResponseValidationError } from './errors.js'
+import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } from './errors.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
@@ -417,4 +417,399 @@ function fetchError(error: unknown, url: string, timedOut: boolean): ConnectionE
     `${timedOut ? 'Timed out' : 'Connection failed'} requesting ${redactUrl(url)}: ${detail}${reason}`,
     { url: redactUrl(url), timedOut, cause: error },
   )
+}
+
+/*
+ * Downloads: a streaming GET, separate from the read path above. Unlike reads, downloads follow
+ * redirects, because CDNs answer with them (vendor-notes.md, "Creating tasks and fetching
+ * outputs"); the key still goes to the provider's origin only.
+ */
+
+/**
+ * Headers that may travel to any origin: what describes the range wanted, never who asks. Every
+ * other header (`Authorization`, `X-Api-Key`, a gateway's own token header, a cookie) is sent to
+ * the credential origin only.
+ */
+const PORTABLE_HEADERS = new Set([
+  'range',
+  'if-range',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'user-agent',
+])
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+/** The defaults of {@link StreamRequest}. */
+export const STREAM_DEFAULTS = {
+  headersTimeoutMs: 30_000,
+  idleTimeoutMs: 30_000,
+  maxRedirects: 10,
+} as const
+
+/** A download request: one `GET`, redirects followed, the body streamed. */
+export interface StreamRequest {
+  /** The absolute `http:` or `https:` URL. */
+  url: string
+  /** Request headers, credentials included; see `credentialOrigin` for where they go. */
+  headers?: Readonly<Record<string, string>> | undefined
+  /**
+   * The only origin that receives credential headers (every header but `Range`, `If-Range`,
+   * `Accept*` and `User-Agent`). Once a redirect leads elsewhere, or from `https:` down to
+   * `http:`, the rest of the chain goes without them, as `fetch` does: a foreign server cannot
+   * steer the key to a URL of its choosing.
+   * @default the origin of `url`
+   */
+  credentialOrigin?: string | undefined
+  /** Cancels the request and the body at any moment; they then reject with `signal.reason`. */
+  signal?: AbortSignal | undefined
+  /**
+   * How long to wait for each response's headers, in milliseconds.
+   * @default 30_000
+   */
+  headersTimeoutMs?: number | undefined
+  /**
+   * How long the body may pause between chunks, in milliseconds.
+   * @default 30_000
+   */
+  idleTimeoutMs?: number | undefined
+  /**
+   * How many redirects to follow.
+   * @default 10
+   */
+  maxRedirects?: number | undefined
+}
+
+/** The response at the end of the redirect chain, body unread. */
+export interface StreamResponse {
+  /** The HTTP status. */
+  status: number
+  /** Response headers with lower-cased names. */
+  headers: Readonly<Record<string, string>>
+  /** The URL that answered (after redirects). */
+  url: string
+  /** How many redirects were followed. */
+  redirects: number
+  /** Whether this last request carried credential headers. */
+  credentialsSent: boolean
+  /**
+   * The body. Rejects with {@link ConnectionError} (`timedOut` for the idle limit) or
+   * `signal.reason`; leaving the loop early releases the connection.
+   */
+  body: AsyncIterable<Uint8Array>
+  /** Releases the connection without reading the body. */
+  cancel(): void
+}
+
+/** Opens download streams. The only HTTP code for downloads. */
+export interface DownloadTransport {
+  /**
+   * Sends a `GET`, following redirects. Rejects with {@link ConnectionError},
+   * {@link DownloadError} (too many redirects, a redirect to another scheme) or `signal.reason`.
+   */
+  open(request: StreamRequest): Promise<StreamResponse>
+  /** Closes idle connections. */
+  close(): Promise<void>
+}
+
+/** Options of {@link createDownloadTransport}. */
+export interface DownloadTransportOptions {
+  /**
+   * A `fetch` to use instead of the default (it is called with `redirect: 'manual'`).
+   * @default undefined: undici over a keep-alive agent on Node.js, the global `fetch` elsewhere
+   */
+  fetch?: FetchFunction | undefined
+}
+
+interface Hop {
+  status: number
+  headers: Record<string, string>
+  body: AsyncIterable<Uint8Array>
+  cancel(): void
+}
+
+interface HopRequest {
+  url: string
+  headers: Record<string, string>
+  signal: AbortSignal | undefined
+  headersTimeoutMs: number
+  idleTimeoutMs: number
+}
+
+function streamError(error: unknown, url: string, timedOut: boolean): ConnectionError {
+  const code = (error as { code?: unknown } | null)?.code
+  const timeout = timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code))
+  const detail = error instanceof Error ? error.message : String(error)
+  const shown = publicUrl(url)
+  return new ConnectionError(
+    `${timeout ? 'Timed out' : 'Connection failed'} downloading ${shown}: ${detail}${typeof code === 'string' ? ` (${code})` : ''}`,
+    { url: shown, timedOut: timeout, cause: error },
+  )
+}
+
+function nonNegativeInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`Expected \`${name}\` to be a non-negative integer, got ${String(value)}`)
+  }
+  return value
+}
+
+/**
+ * Creates the download transport.
+ *
+ * @example
+ * ```ts
+ * const downloads = createDownloadTransport()
+ * const response = await downloads.open({ url, headers: { authorization: `Bearer ${key}` } })
+ * for await (const chunk of response.body) process(chunk)
+ * await downloads.close()
+ * ```
+ */
+export function createDownloadTransport(options: DownloadTransportOptions = {}): DownloadTransport {
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new TypeError('Expected `fetch` to be a function')
+  }
+  let hop: (request: HopRequest) => Promise<Hop>
+  let close = async () => {}
+  if (options.fetch) {
+    hop = fetchHop(options.fetch)
+  } else if (isNode()) {
+    loadUndici().catch(() => {})
+    const undici = undiciHops()
+    hop = undici.hop
+    close = undici.close
+  } else {
+    hop = fetchHop((input, init) => globalThis.fetch(input, init))
+  }
+  return {
+    async open(request) {
+      const headersTimeoutMs = timeoutOption(
+        'headersTimeoutMs',
+        request.headersTimeoutMs,
+        STREAM_DEFAULTS.headersTimeoutMs,
+      )
+      const idleTimeoutMs = timeoutOption(
+        'idleTimeoutMs',
+        request.idleTimeoutMs,
+        STREAM_DEFAULTS.idleTimeoutMs,
+      )
+      const maxRedirects = nonNegativeInteger(
+        'maxRedirects',
+        request.maxRedirects,
+        STREAM_DEFAULTS.maxRedirects,
+      )
+      let url = httpUrl(request.url, 'url')
+      const credentialOrigin =
+        request.credentialOrigin === undefined
+          ? url.origin
+          : httpUrl(request.credentialOrigin, 'credentialOrigin').origin
+      const all: Record<string, string> = {}
+      const portable: Record<string, string> = {}
+      for (const [name, value] of Object.entries(request.headers ?? {})) {
+        const key = name.toLowerCase()
+        all[key] = value
+        if (PORTABLE_HEADERS.has(key)) portable[key] = value
+      }
+      const hasCredentials = Object.keys(all).length > Object.keys(portable).length
+      let leftCredentialOrigin = false
+      for (let redirects = 0; ; redirects++) {
+        request.signal?.throwIfAborted()
+        const trusted = !leftCredentialOrigin && url.origin === credentialOrigin
+        const response = await hop({
+          url: url.href,
+          headers: trusted ? all : portable,
+          signal: request.signal,
+          headersTimeoutMs,
+          idleTimeoutMs,
+        })
+        const location = response.headers.location
+        if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
+          return {
+            ...response,
+            url: url.href,
+            redirects,
+            credentialsSent: trusted && hasCredentials,
+          }
+        }
+        response.cancel()
+        if (redirects >= maxRedirects) {
+          throw new DownloadError(
+            `Download of ${publicUrl(request.url)} was redirected more than ${maxRedirects} times`,
+            { url: request.url, status: response.status },
+          )
+        }
+        let next: URL
+        try {
+          next = new URL(location, url)
+        } catch {
+          next = new URL('about:blank')
+        }
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          throw new DownloadError(
+            `Download of ${publicUrl(request.url)} was redirected to a URL that is not http(s)`,
+            { url: request.url, status: response.status },
+          )
+        }
+        // Sticky: after a foreign origin or a downgrade to http, credentials never come back.
+        if (
+          next.origin !== credentialOrigin ||
+          (url.protocol === 'https:' && next.protocol === 'http:')
+        ) {
+          leftCredentialOrigin = true
+        }
+        url = next
+      }
+    },
+    close: () => close(),
+  }
+}
+
+function httpUrl(value: unknown, name: string): URL {
+  let url: URL | undefined
+  try {
+    if (typeof value === 'string') url = new URL(value)
+  } catch {}
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new TypeError(`Expected \`${name}\` to be an absolute http(s) URL`)
+  }
+  return url
+}
+
+function undiciHops(): { hop: (request: HopRequest) => Promise<Hop>; close: () => Promise<void> } {
+  let agent: Promise<Agent> | undefined
+  const getAgent = () => {
+    agent ??= loadUndici().then(
+      (undici) => new undici.Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 10_000 }),
+    )
+    return agent
+  }
+  return {
+    async hop(request) {
+      request.signal?.throwIfAborted()
+      const current = await getAgent()
+      request.signal?.throwIfAborted()
+      let response: Dispatcher.ResponseData
+      try {
+        response = await current.request({
+          origin: new URL(request.url).origin,
+          path: pathOf(request.url),
+          method: 'GET',
+          headers: request.headers,
+          signal: request.signal,
+          headersTimeout: request.headersTimeoutMs,
+          bodyTimeout: request.idleTimeoutMs,
+        })
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason
+        throw streamError(error, request.url, false)
+      }
+      const body = response.body
+      return {
+        status: response.statusCode,
+        headers: undiciHeaders(response.headers),
+        body: nodeBody(body, request),
+        // Reads a little (a redirect's or an error's short body) so the connection can be
+        // reused, then destroys the rest; never an unhandled 'error' event.
+        cancel: () => {
+          body.dump({ limit: 65_536 }).catch(() => {})
+        },
+      }
+    },
+    async close() {
+      const current = await agent?.catch(() => undefined)
+      agent = undefined
+      await current?.close()
+    },
+  }
+}
+
+async function* nodeBody(
+  body: Dispatcher.ResponseData['body'],
+  request: HopRequest,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk as Uint8Array
+  } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason
+    throw streamError(error, request.url, false)
+  } finally {
+    if (!body.readableEnded) {
+      body.on('error', () => {})
+      body.destroy()
+    }
+  }
+}
+
+function fetchHop(fetchFunction: FetchFunction): (request: HopRequest) => Promise<Hop> {
+  return async (request) => {
+    request.signal?.throwIfAborted()
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(request.signal?.reason)
+    request.signal?.addEventListener('abort', onAbort, { once: true })
+    let timedOut = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const arm = (ms: number) => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        timedOut = true
+        controller.abort(new Error(`time limit of ${ms} ms reached`))
+      }, ms)
+    }
+    const release = () => {
+      clearTimeout(timer)
+      request.signal?.removeEventListener('abort', onAbort)
+    }
+    arm(request.headersTimeoutMs)
+    let response: Response
+    try {
+      response = await fetchFunction(request.url, {
+        method: 'GET',
+        // Bytes as stored: a decoded body would not match the announced length or a `Range`.
+        headers: { 'accept-encoding': 'identity', ...request.headers },
+        signal: controller.signal,
+        redirect: 'manual',
+      })
+    } catch (error) {
+      release()
+      if (request.signal?.aborted) throw request.signal.reason
+      throw streamError(error, request.url, timedOut)
+    }
+    clearTimeout(timer)
+    const stream = response.body
+    async function* body(): AsyncGenerator<Uint8Array> {
+      if (!stream) return release()
+      const reader = stream.getReader()
+      let done = false
+      try {
+        for (;;) {
+          // The idle limit runs while waiting for the network, not while the consumer writes.
+          arm(request.idleTimeoutMs)
+          const result = await reader.read()
+          clearTimeout(timer)
+          if (result.done) {
+            done = true
+            return
+          }
+          yield result.value
+        }
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason
+        throw streamError(error, request.url, timedOut)
+      } finally {
+        release()
+        if (!done) reader.cancel().catch(() => {})
+      }
+    }
+    return {
+      status: response.status,
+      headers: headerRecord(response.headers.entries()),
+      body: body(),
+      cancel: () => {
+        release()
+        stream?.cancel().catch(() => {})
+      },
+    }
+  }
 }

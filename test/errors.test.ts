@@ -12,6 +12,10 @@ import {
   AuthenticationError,
   BODY_EXCERPT_LENGTH,
   ConnectionError,
+  DownloadError,
+  DownloadExpiredError,
+  DownloadIntegrityError,
+  DownloadTooLargeError,
   PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
@@ -133,6 +137,32 @@ const CASES: Array<{
         timeoutMs: 10,
       }),
     chain: ['VideoTaskError'],
+  },
+  {
+    Class: DownloadError,
+    make: () => new DownloadError('cut off', { url: 'https://cdn.test/v.mp4?sig=secret' }),
+    chain: ['VideoTaskError'],
+  },
+  {
+    Class: DownloadExpiredError,
+    make: () => new DownloadExpiredError('expired', { url: 'https://cdn.test/v.mp4', status: 403 }),
+    chain: ['DownloadError', 'VideoTaskError'],
+  },
+  {
+    Class: DownloadIntegrityError,
+    make: () =>
+      new DownloadIntegrityError('mismatch', {
+        url: 'https://cdn.test/v.mp4',
+        check: 'sha256',
+        expected: 'a',
+        actual: 'b',
+      }),
+    chain: ['DownloadError', 'VideoTaskError'],
+  },
+  {
+    Class: DownloadTooLargeError,
+    make: () => new DownloadTooLargeError('too large', { url: 'https://cdn.test/v', maxBytes: 1 }),
+    chain: ['DownloadError', 'VideoTaskError'],
   },
   {
     Class: UnknownStatusError,

@@ -1,0 +1,139 @@
+import type { FileHandle } from 'node:fs/promises'
+import type { DownloadSink } from './sink.js'
+
+/*
+ * `node:fs` and `node:path` are imported when a file download starts, never by importing the
+ * package: edge runtimes without them still load it (test/runtimes/worker-smoke.mjs).
+ */
+
+/** A file sink, and where its bytes wait until they are verified. */
+export interface FileSink extends DownloadSink {
+  /** The absolute final path. */
+  readonly path: string
+  /** The temporary file beside it. */
+  readonly temporaryPath: string
+}
+
+/**
+ * A hidden name beside the final one: the same directory (so the rename is atomic, never a copy
+ * across file systems), random (so two downloads to one path never share a temporary file).
+ */
+export async function temporaryPathFor(path: string): Promise<string> {
+  const { basename, dirname, join } = await import('node:path')
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('')
+  return join(dirname(path), `.${basename(path)}.${random}.part`)
+}
+
+/**
+ * Opens a temporary file beside `path`. Nothing appears under `path` until `commit`, which
+ * flushes the file to disk before the rename, so a crash cannot leave a renamed file with holes.
+ */
+export async function createFileSink(path: string): Promise<FileSink> {
+  const { open, rename, unlink } = await import('node:fs/promises')
+  const { dirname, resolve } = await import('node:path')
+  const finalPath = resolve(path)
+  const temporaryPath = await temporaryPathFor(finalPath)
+  // `wx`: never reuse (or follow a link planted at) an existing name.
+  const handle: FileHandle = await open(temporaryPath, 'wx')
+  // Writes overlap the network: chunks queue while one `writev` runs, and the next takes them
+  // all at once; `write` waits only above WRITE_HIGH_WATER_MARK bytes queued (memory stays flat).
+  let position = 0
+  let queue: Uint8Array[] = []
+  let queued = 0
+  let running: Promise<void> | undefined
+  let failure: { error: unknown } | undefined
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await handle.close()
+  }
+  const pump = async () => {
+    try {
+      while (queue.length > 0) {
+        const batch = queue
+        const bytes = queued
+        queue = []
+        queued = 0
+        await writeAll(handle, batch, bytes, position)
+        position += bytes
+      }
+    } catch (error) {
+      failure = { error }
+      queue = []
+      queued = 0
+    } finally {
+      running = undefined
+    }
+  }
+  const flush = async () => {
+    while (running) await running
+    if (failure) throw failure.error
+  }
+  return {
+    path: finalPath,
+    temporaryPath,
+    restartable: true,
+    async write(chunk) {
+      if (failure) throw failure.error
+      queue.push(chunk)
+      queued += chunk.byteLength
+      running ??= pump()
+      if (queued >= WRITE_HIGH_WATER_MARK) await flush()
+    },
+    flush,
+    async reset() {
+      await flush()
+      await handle.truncate(0)
+      position = 0
+    },
+    async commit() {
+      await flush()
+      // datasync: the data and what is needed to read it back (the size), not the timestamps.
+      await handle.datasync()
+      await close()
+      await rename(temporaryPath, finalPath)
+      await syncDirectory(open, dirname(finalPath))
+    },
+    async discard() {
+      await flush().catch(() => {})
+      await close().catch(() => {})
+      await unlink(temporaryPath).catch(() => {})
+    },
+  }
+}
+
+/** How many bytes may wait for the disk before `write` waits. */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024
+
+/** Writes `chunks` (`bytes` in all) at `position`, continuing after a partial write. */
+async function writeAll(
+  handle: FileHandle,
+  chunks: Uint8Array[],
+  bytes: number,
+  position: number,
+): Promise<void> {
+  let { bytesWritten } = await handle.writev(chunks, position)
+  while (bytesWritten < bytes) {
+    const rest = Buffer.concat(chunks).subarray(bytesWritten)
+    bytesWritten += (await handle.write(rest, 0, rest.byteLength, position + bytesWritten))
+      .bytesWritten
+  }
+}
+
+/** Makes the rename itself durable; best effort (Windows cannot open a directory). */
+async function syncDirectory(
+  open: typeof import('node:fs/promises').open,
+  directory: string,
+): Promise<void> {
+  try {
+    const handle = await open(directory, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {}
+}
