@@ -4,6 +4,7 @@ import { createQueueEngine, type QueueEngine } from './engine.js'
 import {
   type AnyQueue,
   checkConnection,
+  checkProvider,
   defaultQueueName,
   JOB_NAME,
   jobIdOf,
@@ -99,6 +100,7 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
     throw new TypeError('Expected createTaskQueue() to receive an options object')
   }
   const { provider } = options
+  checkProvider(provider)
   checkConnection(options.connection)
   const engine: QueueEngine = createQueueEngine()
   const now = options.now ?? Date.now

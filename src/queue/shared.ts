@@ -8,6 +8,7 @@ import {
   Worker,
   type WorkerOptions,
 } from 'bullmq'
+import type { Provider } from '../providers/define-provider.js'
 import type { PollState } from '../schedule.js'
 import type { QueueOutcome, StoredTask } from './engine.js'
 
@@ -88,6 +89,21 @@ export type AnyWorker = Worker<
   number | object,
   unknown
 >
+
+/** Checks the provider option: a provider object, as `createClient` takes. */
+export function checkProvider(provider: unknown): asserts provider is Provider {
+  if (
+    typeof provider !== 'object' ||
+    provider === null ||
+    typeof (provider as Provider).id !== 'string' ||
+    typeof (provider as Provider).buildRequest !== 'function' ||
+    typeof (provider as Provider).parseResponse !== 'function'
+  ) {
+    throw new TypeError(
+      'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
+    )
+  }
+}
 
 /** Checks a connection option and names what is wrong. */
 export function checkConnection(connection: unknown): asserts connection is QueueConnection {

@@ -1,12 +1,14 @@
-import { DelayedError, type Job } from 'bullmq'
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
 import type { ScheduleOptions } from '../internal/options.js'
 import type { Provider } from '../providers/define-provider.js'
+import type { PollState } from '../schedule.js'
 import type { Transport } from '../transport.js'
 import { createQueueEngine, type QueueEngine, type QueueOutcome } from './engine.js'
 import {
   type AnyQueue,
   type AnyWorker,
   checkConnection,
+  checkProvider,
   defaultQueueName,
   openQueue,
   openWorker,
@@ -128,6 +130,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     throw new TypeError('Expected createTaskWorker() to receive an options object')
   }
   const { provider, onOutcome } = options
+  checkProvider(provider)
   checkConnection(options.connection)
   if (typeof onOutcome !== 'function') {
     throw new TypeError('Expected `onOutcome` to be a function')
@@ -172,10 +175,17 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
 
   async function processJob(job: Job<TrackedJobData>, token?: string, signal?: AbortSignal) {
     const data = job.data
-    if (data?.version !== 1 || data.provider !== provider.id) {
-      throw new TypeError(`Job ${job.id} is not a ${provider.id} tracking job`)
+    // A job this worker cannot read is failed at once (UnrecoverableError skips BullMQ's
+    // retries): retrying a corrupt job never makes it readable.
+    if (data?.version !== 1 || data.provider !== provider.id || typeof data.taskId !== 'string') {
+      throw new UnrecoverableError(`Job ${job.id} is not a ${provider.id} tracking job`)
     }
-    const state = engine.parseState(data.state, provider, data.taskId)
+    let state: PollState
+    try {
+      state = engine.parseState(data.state, provider, data.taskId)
+    } catch (error) {
+      throw new UnrecoverableError((error as Error).message)
+    }
     // Recorded before: a re-run after a crash delivers it again and reads nothing.
     if (data.outcome) return deliver(job, data, data.outcome)
     const started = now()
