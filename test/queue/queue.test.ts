@@ -110,11 +110,15 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
     'delivers a succeeded outcome once, with the reads the vendor saw',
     async () => {
       const queueName = uniqueQueueName('success')
+      const tasks = producer(queueName)
+      const outcomes = outcomeCollector()
+      // The worker first: the tasks' timelines start when created, and must span several reads.
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
       const ok = sim.createTask({
         provider: 'openai',
         dialect: 'gateway',
-        queuedMs: 150,
-        runningMs: 300,
+        queuedMs: 300,
+        runningMs: 600,
       })
       const bad = sim.createTask({
         provider: 'openai',
@@ -122,11 +126,8 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
         runningMs: 100,
         outcome: 'failed',
       })
-      const tasks = producer(queueName)
       await tasks.enqueue(ok.id)
       await tasks.enqueue(bad.id)
-      const outcomes = outcomeCollector()
-      await worker(queueName, { onOutcome: outcomes.onOutcome })
       await outcomes.waitFor(2)
       await new Promise((resolve) => setTimeout(resolve, 300))
       expect(outcomes.calls).toHaveLength(2)

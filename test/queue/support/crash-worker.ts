@@ -1,7 +1,7 @@
 /*
  * A worker process that dies (SIGKILL) inside its first onOutcome: after the outcome is recorded
  * in the job and before the job completes, the crash window of issue 14. It prints the outcome
- * it was given as one JSON line first. Run with `node --import tsx crash-worker.ts '<json>'`.
+ * it was given as one JSON line first. Bundled by crash.test.ts and run as `node .crash-worker.mjs '<json>'`.
  */
 import { openai } from '../../../src/index.js'
 import { createTaskWorker, type QueueConnection } from '../../../src/queue/index.js'

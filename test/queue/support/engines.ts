@@ -1,3 +1,5 @@
+import { runMigrations } from 'bullmq'
+import pg from 'pg'
 import type { QueueConnection } from 'video-tasks/queue'
 import { type PostgresServer, startPostgresServer } from './postgres-server.js'
 import { hasRedisServer, type RedisServer, startRedisServer } from './redis-server.js'
@@ -29,10 +31,18 @@ export async function startEngine(name: TestEngine['name']): Promise<TestEngine>
     }
   }
   const server: PostgresServer = await startPostgresServer()
+  // BullMQ's schema, created once up front (its documented deployment step), so no test pays
+  // for the migrations inside its own time.
+  const client = new pg.Client(server.config)
+  await client.connect()
+  try {
+    await runMigrations(client)
+  } finally {
+    await client.end()
+  }
   return {
     name,
-    // `migrate: true`: BullMQ creates its schema on connect (once, under an advisory lock).
-    connection: () => ({ postgres: { ...server.config, migrate: true, max: 4 } }),
+    connection: () => ({ postgres: { ...server.config, max: 4 } }),
     stop: () => server.stop(),
   }
 }
