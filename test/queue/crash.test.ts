@@ -121,15 +121,15 @@ describe.each(ENGINES)('the crash window on $name', ({ name, available }) => {
         provider: openai({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
         connection: engine.connection(),
         name: queueName,
-        lockDurationMs: 1_000,
-        stalledIntervalMs: 500,
+        lockDurationMs: 600,
+        stalledIntervalMs: 300,
         onOutcome: outcomes.onOutcome,
       })
       try {
         const killedAt = Date.now()
         // Recovery within the lock, two stall checks and slack.
-        await outcomes.waitFor(1, 1_000 + 2 * 500 + 3_000)
-        expect(Date.now() - killedAt).toBeLessThan(1_000 + 2 * 500 + 3_000)
+        await outcomes.waitFor(1, 600 + 2 * 300 + 3_000)
+        expect(Date.now() - killedAt).toBeLessThan(600 + 2 * 300 + 3_000)
         expect(outcomes.calls).toHaveLength(1)
         expect(outcomes.calls[0]?.outcome).toEqual(crashed.delivered.outcome)
         expect(outcomes.calls[0]?.context).toEqual(crashed.delivered.context)

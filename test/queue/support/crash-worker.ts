@@ -21,8 +21,8 @@ const worker = createTaskWorker({
   maxIntervalMs: 200,
   jitter: 0,
   maxRequestsPerSecond: 1_000,
-  lockDurationMs: 1_000,
-  stalledIntervalMs: 500,
+  lockDurationMs: 600,
+  stalledIntervalMs: 300,
   onOutcome: (outcome, context) =>
     new Promise<void>(() => {
       process.stdout.write(`${JSON.stringify({ outcome, context })}\n`, () => {
