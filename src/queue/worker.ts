@@ -232,7 +232,8 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     // (default 1) would fail it. Stalls are recovered, never counted against a wait.
     maxStalledCount: 1_000_000,
   })
-  // BullMQ emits 'error' for connection trouble; without a listener Node throws it.
+  // BullMQ emits 'error' for connection trouble (it reconnects by itself); without a listener
+  // Node would throw it and end the process. Users who log it listen on `worker.worker`.
   worker.on('error', () => {})
 
   return {
