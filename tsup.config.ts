@@ -17,7 +17,11 @@ const src = resolve('src')
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'src/index.ts', simulator: 'src/simulator/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      simulator: 'src/simulator/index.ts',
+      queue: 'src/queue/index.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     clean: ['!cli.js', '!cli.js.map'],

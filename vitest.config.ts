@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^video-tasks\/simulator$/, replacement: source('simulator/index.ts') },
+      { find: /^video-tasks\/queue$/, replacement: source('queue/index.ts') },
       { find: /^video-tasks$/, replacement: source('index.ts') },
     ],
   },

@@ -1,0 +1,156 @@
+import {
+  type ConnectionOptions,
+  createPostgresBackend,
+  type IQueueBackend,
+  type PostgresConnectionOptions,
+  Queue,
+  type QueueOptions,
+  Worker,
+  type WorkerOptions,
+} from 'bullmq'
+import type { Provider } from '../providers/define-provider.js'
+import type { PollState } from '../schedule.js'
+import type { QueueOutcome, StoredTask } from './engine.js'
+
+/**
+ * Where the jobs live: Redis (through ioredis) or PostgreSQL (BullMQ 6's PostgreSQL backend,
+ * through `pg`). Every producer and worker of one queue uses the same.
+ *
+ * @example
+ * ```ts
+ * const redis: QueueConnection = { redis: { host: '127.0.0.1', port: 6379 } }
+ * const postgres: QueueConnection = { postgres: { connectionString: process.env.DATABASE_URL, migrate: true } }
+ * ```
+ */
+export type QueueConnection =
+  | {
+      /** BullMQ's Redis connection options or an ioredis instance. */
+      redis: ConnectionOptions
+    }
+  | {
+      /**
+       * A connection string, a `pg` pool config (with BullMQ's `schema`, and `migrate: true` to
+       * create BullMQ's tables on connect) or a `pg.Pool`.
+       */
+      postgres: PostgresConnectionOptions
+    }
+
+/** What a tracking job holds: the wait's state, then its outcome. Plain JSON. */
+export interface TrackedJobData {
+  /** The format version. */
+  version: 1
+  /** The provider id. */
+  provider: string
+  /** The vendor's task id. */
+  taskId: string
+  /** The idempotency key handed to `onOutcome`: the same on every delivery of one outcome. */
+  key: string
+  /** Where the wait stands. */
+  state: PollState
+  /** The last task read (for a timed-out outcome), or `null`. */
+  lastTask: StoredTask | null
+  /** The outcome, recorded before `onOutcome` runs; `null` while waiting. */
+  outcome: QueueOutcome | null
+}
+
+/** The job name every tracking job carries. */
+export const JOB_NAME = 'video-task'
+
+/**
+ * The job id of a task: provider and task id, each URI-encoded and joined by `/`, so two tasks
+ * never share one and BullMQ's rules hold (no `:`, never an integer).
+ */
+export function jobIdOf(provider: string, taskId: string): string {
+  return `${encodeURIComponent(provider)}/${encodeURIComponent(taskId)}`
+}
+
+/** The default queue name of a provider: one queue per vendor and key carries one rate cap. */
+export function defaultQueueName(provider: string): string {
+  return `video-tasks.${provider}`
+}
+
+// BullMQ's classes are generic over the backend; the driver needs none of the backend's own
+// methods, so it holds them as the base interface.
+export type AnyQueue = Queue<
+  TrackedJobData,
+  void,
+  string,
+  TrackedJobData,
+  void,
+  string,
+  IQueueBackend,
+  unknown
+>
+export type AnyWorker = Worker<
+  TrackedJobData,
+  void,
+  string,
+  IQueueBackend,
+  number | object,
+  unknown
+>
+
+/** Checks the provider option: a provider object, as `createClient` takes. */
+export function checkProvider(provider: unknown): asserts provider is Provider {
+  if (
+    typeof provider !== 'object' ||
+    provider === null ||
+    typeof (provider as Provider).id !== 'string' ||
+    typeof (provider as Provider).buildRequest !== 'function' ||
+    typeof (provider as Provider).parseResponse !== 'function'
+  ) {
+    throw new TypeError(
+      'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
+    )
+  }
+}
+
+/** Checks a connection option and names what is wrong. */
+export function checkConnection(connection: unknown): asserts connection is QueueConnection {
+  if (typeof connection !== 'object' || connection === null) {
+    throw new TypeError('Expected `connection` to be { redis: ... } or { postgres: ... }')
+  }
+  const hasRedis = 'redis' in connection && (connection as { redis: unknown }).redis !== undefined
+  const hasPostgres =
+    'postgres' in connection && (connection as { postgres: unknown }).postgres !== undefined
+  if (hasRedis === hasPostgres) {
+    throw new TypeError('Expected `connection` to have exactly one of `redis` and `postgres`')
+  }
+}
+
+/** A BullMQ queue on the chosen backend. */
+export function openQueue(
+  name: string,
+  connection: QueueConnection,
+  options: Omit<QueueOptions, 'connection'> = {},
+): AnyQueue {
+  if ('postgres' in connection) {
+    return new Queue(
+      name,
+      { ...options, connection: connection.postgres },
+      createPostgresBackend,
+    ) as unknown as AnyQueue
+  }
+  return new Queue(name, { ...options, connection: connection.redis }) as unknown as AnyQueue
+}
+
+/** A BullMQ worker on the chosen backend. */
+export function openWorker(
+  name: string,
+  processor: ConstructorParameters<typeof Worker<TrackedJobData, void>>[1],
+  connection: QueueConnection,
+  options: Omit<WorkerOptions, 'connection'>,
+): AnyWorker {
+  if ('postgres' in connection) {
+    return new Worker(
+      name,
+      processor,
+      { ...options, connection: connection.postgres },
+      createPostgresBackend,
+    ) as unknown as AnyWorker
+  }
+  return new Worker(name, processor, {
+    ...options,
+    connection: connection.redis,
+  }) as unknown as AnyWorker
+}

@@ -1,0 +1,250 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
+import type { ScheduleOptions } from '../internal/options.js'
+import type { Provider } from '../providers/define-provider.js'
+import type { PollState } from '../schedule.js'
+import type { Transport } from '../transport.js'
+import { createQueueEngine, type QueueEngine, type QueueOutcome } from './engine.js'
+import {
+  type AnyQueue,
+  type AnyWorker,
+  checkConnection,
+  checkProvider,
+  defaultQueueName,
+  openQueue,
+  openWorker,
+  type QueueConnection,
+  type TrackedJobData,
+} from './shared.js'
+
+/** What `onOutcome` receives beside the outcome. */
+export interface OutcomeContext {
+  /** The provider id. */
+  provider: string
+  /** The vendor's task id. */
+  taskId: string
+  /** The BullMQ job id. */
+  jobId: string
+  /**
+   * The same on every delivery of this outcome (a re-run after a crash included): use it to
+   * make the handler's effects idempotent.
+   */
+  key: string
+}
+
+/** Options of {@link createTaskWorker}. */
+export interface TaskWorkerOptions extends Omit<ScheduleOptions, 'timeoutMs' | 'retries'> {
+  /** The provider whose tasks the queue tracks. */
+  provider: Provider
+  /** Redis or PostgreSQL: the same as the producer's. */
+  connection: QueueConnection
+  /**
+   * Called once a task's outcome is recorded in its job. Delivered at least once: a worker that
+   * dies before the job completes leaves it to another worker, which calls this again with the
+   * same outcome and `key` and makes no vendor read. A throw is retried after 5 s.
+   */
+  onOutcome: (outcome: QueueOutcome, context: OutcomeContext) => void | Promise<void>
+  /** The BullMQ queue name. @default `video-tasks.${provider.id}` */
+  name?: string | undefined
+  /**
+   * The cap on reads per second across EVERY worker of this queue (each must set the same).
+   * @default 10
+   */
+  maxRequestsPerSecond?: number | undefined
+  /** Jobs one worker processes at once. @default 10 */
+  concurrency?: number | undefined
+  /**
+   * How long a job's lock lasts: a killed worker's jobs go to others after about this plus
+   * `stalledIntervalMs`.
+   * @default 30_000
+   */
+  lockDurationMs?: number | undefined
+  /** How often workers look for jobs whose lock expired. @default 30_000 */
+  stalledIntervalMs?: number | undefined
+  /** The transport the reads go through. @default createTransport() */
+  transport?: Transport | undefined
+  /** The clock. @default Date.now */
+  now?: (() => number) | undefined
+  /** A random number in [0, 1) for jitter. @default Math.random */
+  random?: (() => number) | undefined
+}
+
+/** A running worker. */
+export interface TaskWorker {
+  /** The underlying BullMQ worker, for events and monitoring. */
+  readonly worker: AnyWorker
+  /** Resolves once connected and taking jobs. */
+  ready(): Promise<void>
+  /**
+   * Stops taking jobs and waits for the ones in hand: each is one read, bounded by the
+   * transport's time limits, then re-delayed or finished. Nothing is lost either way.
+   */
+  close(): Promise<void>
+}
+
+// A job that starts this much before its read is due (clock skew, promotion granularity) reads.
+const EARLY_TOLERANCE_MS = 50
+
+/**
+ * BullMQ limiter settings that keep a cap in EVERY one-second window. BullMQ's limiter counts
+ * job starts in fixed windows, so two full windows back to back could put twice the cap in one
+ * second. With `max: 1` any `cap + 1` starts span `cap` windows, so windows of
+ * `(1000 + RATE_MARGIN_MS) / cap` ms keep the cap; with `max` above 1 a one-second span (plus
+ * the margin) overlaps at most `ceil((1000 + RATE_MARGIN_MS) / duration) + 1` windows. Of these,
+ * the settings that let the most through (whole milliseconds get coarse past ~100/s). The margin
+ * allows for the delay between a job's start and its request leaving (an event-loop delay), so
+ * the cap holds where the vendor counts.
+ */
+export function limiterFor(maxRequestsPerSecond: number): { max: number; duration: number } {
+  const span = 1000 + RATE_MARGIN_MS
+  let best = { max: 1, duration: Math.ceil(span / maxRequestsPerSecond) }
+  for (let duration = 1; duration <= span; duration++) {
+    const max = Math.floor(maxRequestsPerSecond / (Math.ceil(span / duration) + 1))
+    if (max > 1 && max / duration > best.max / best.duration) best = { max, duration }
+  }
+  return best
+}
+
+// About 5 % of the cap's throughput at 50/s.
+const RATE_MARGIN_MS = 50
+
+/**
+ * Creates a worker that polls the queue's tasks: each job makes one read, runs one schedule
+ * step, and is either re-delayed to the next read or finished with its outcome.
+ *
+ * @example
+ * ```ts
+ * import { openai } from 'video-tasks'
+ * import { createTaskWorker } from 'video-tasks/queue'
+ *
+ * const worker = createTaskWorker({
+ *   provider: openai({ apiKey: process.env.OPENAI_API_KEY }),
+ *   connection: { redis: { host: '127.0.0.1', port: 6379 } },
+ *   maxRequestsPerSecond: 50,
+ *   onOutcome: async (outcome, { key }) => saveOnce(key, outcome),
+ * })
+ * process.on('SIGTERM', () => void worker.close())
+ * ```
+ */
+export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected createTaskWorker() to receive an options object')
+  }
+  const { provider, onOutcome } = options
+  checkProvider(provider)
+  checkConnection(options.connection)
+  if (typeof onOutcome !== 'function') {
+    throw new TypeError('Expected `onOutcome` to be a function')
+  }
+  const cap = options.maxRequestsPerSecond ?? 10
+  if (!(typeof cap === 'number' && cap > 0 && Number.isFinite(cap))) {
+    throw new TypeError(`Expected \`maxRequestsPerSecond\` to be a finite number > 0, got ${cap}`)
+  }
+  const now = options.now ?? Date.now
+  const random = options.random ?? Math.random
+  const engine: QueueEngine = createQueueEngine({ transport: options.transport, now })
+  const {
+    provider: _provider,
+    connection: _connection,
+    onOutcome: _onOutcome,
+    ...scheduleOptions
+  } = options
+  // The deadline is the producer's (in the job's state); the schedule is the worker's.
+  const settings = engine.settings(provider, { ...scheduleOptions, timeoutMs: undefined })
+  const name = options.name ?? defaultQueueName(provider.id)
+  const lockDuration = options.lockDurationMs ?? 30_000
+  // The worker's own handle on the queue: a vendor 429 pauses it for every worker.
+  const queue: AnyQueue = openQueue(name, options.connection)
+
+  async function deliver(job: Job<TrackedJobData>, data: TrackedJobData, outcome: QueueOutcome) {
+    await onOutcome(outcome, {
+      provider: data.provider,
+      taskId: data.taskId,
+      jobId: job.id ?? '',
+      key: data.key,
+    })
+  }
+
+  async function redelay(
+    job: Job<TrackedJobData>,
+    at: number,
+    token: string | undefined,
+  ): Promise<never> {
+    await job.moveToDelayed(at, token)
+    throw new DelayedError()
+  }
+
+  async function processJob(job: Job<TrackedJobData>, token?: string, signal?: AbortSignal) {
+    const data = job.data
+    // A job this worker cannot read is failed at once (UnrecoverableError skips BullMQ's
+    // retries): retrying a corrupt job never makes it readable.
+    if (data?.version !== 1 || data.provider !== provider.id || typeof data.taskId !== 'string') {
+      throw new UnrecoverableError(`Job ${job.id} is not a ${provider.id} tracking job`)
+    }
+    let state: PollState
+    try {
+      state = engine.parseState(data.state, provider, data.taskId)
+    } catch (error) {
+      throw new UnrecoverableError((error as Error).message)
+    }
+    // Recorded before: a re-run after a crash delivers it again and reads nothing.
+    if (data.outcome) return deliver(job, data, data.outcome)
+    const started = now()
+    // The state was saved but the re-delay was lost in a crash: delay again, read nothing.
+    if (state.nextReadAt > started + EARLY_TOLERANCE_MS)
+      return redelay(job, state.nextReadAt, token)
+    if (state.deadlineAt !== null && started >= state.deadlineAt) {
+      return finish(job, data, { ...data, outcome: engine.timedOut(data.lastTask) })
+    }
+    const controller = new AbortController()
+    const abort = () => controller.abort(signal?.reason)
+    signal?.addEventListener('abort', abort, { once: true })
+    let read: Awaited<ReturnType<QueueEngine['readOnce']>>
+    try {
+      read = await engine.readOnce(provider, data.taskId, controller.signal)
+    } catch (error) {
+      // Shutting down mid-read: hand the job back as it was, due now.
+      if (controller.signal.aborted) return redelay(job, now(), token)
+      throw error
+    } finally {
+      signal?.removeEventListener('abort', abort)
+    }
+    if (read.rateLimitedForMs !== null) await queue.rateLimit(read.rateLimitedForMs)
+    const step = engine.step(state, read, data.lastTask, settings, now(), random())
+    if (step.action === 'finish') {
+      return finish(job, data, { ...data, state: step.state, outcome: step.outcome })
+    }
+    await job.updateData({ ...data, state: step.state, lastTask: step.lastTask })
+    return redelay(job, step.at, token)
+  }
+
+  async function finish(job: Job<TrackedJobData>, data: TrackedJobData, next: TrackedJobData) {
+    // Outcome first, handler second: "delivered at least once, recorded once".
+    await job.updateData(next)
+    await deliver(job, data, next.outcome as QueueOutcome)
+  }
+
+  const worker = openWorker(name, processJob, options.connection, {
+    concurrency: options.concurrency ?? 10,
+    limiter: limiterFor(cap),
+    lockDuration,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // A wait spans many reads and may outlive many crashed workers: BullMQ's stalled limit
+    // (default 1) would fail it. Stalls are recovered, never counted against a wait.
+    maxStalledCount: 1_000_000,
+  })
+  // BullMQ emits 'error' for connection trouble (it reconnects by itself); without a listener
+  // Node would throw it and end the process. Users who log it listen on `worker.worker`.
+  worker.on('error', () => {})
+
+  return {
+    worker,
+    ready: async () => {
+      await worker.waitUntilReady()
+      await queue.waitUntilReady()
+    },
+    close: async () => {
+      await worker.close()
+      await queue.close()
+    },
+  }
+}

@@ -1,0 +1,296 @@
+import { openai } from 'video-tasks'
+import {
+  createTaskQueue,
+  createTaskWorker,
+  jobIdOf,
+  type TaskQueue,
+  type TaskWorker,
+  type TaskWorkerOptions,
+} from 'video-tasks/queue'
+import { type Simulator, startSimulator } from 'video-tasks/simulator'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type CountingProxy, maxPerSecond, startCountingProxy } from './support/counting-proxy.js'
+import { ENGINES, startEngine, type TestEngine, uniqueQueueName } from './support/engines.js'
+import { outcomeCollector } from './support/outcomes.js'
+
+/*
+ * The durable driver against real engines (a redis-server child, an embedded PostgreSQL) and
+ * the simulator over real sockets. Short real intervals; assertions are on outcomes and counts.
+ */
+
+describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
+  let engine: TestEngine
+  let sim: Simulator
+  let proxy: CountingProxy
+  const closers: (() => Promise<void>)[] = []
+
+  beforeAll(async () => {
+    if (!available) return
+    engine = await startEngine(name)
+  }, 60_000)
+  afterAll(async () => {
+    await engine?.stop()
+  })
+  beforeEach(async () => {
+    sim = await startSimulator()
+    proxy = await startCountingProxy(sim.baseURL)
+  })
+  afterEach(async () => {
+    // Workers first (they may be mid-read), then producers, then the servers they talk to.
+    for (const close of closers.splice(0).reverse()) await close()
+    await proxy.close()
+    await sim.close()
+  })
+
+  const provider = () => openai({ baseURL: proxy.baseURL, apiKey: sim.apiKey })
+
+  function producer(queueName: string, timeoutMs?: number): TaskQueue {
+    const tasks = createTaskQueue({
+      provider: provider(),
+      connection: engine.connection(),
+      name: queueName,
+      timeoutMs,
+    })
+    closers.push(() => tasks.close())
+    return tasks
+  }
+
+  async function worker(
+    queueName: string,
+    options: Partial<TaskWorkerOptions> & Pick<TaskWorkerOptions, 'onOutcome'>,
+  ): Promise<TaskWorker> {
+    const started = createTaskWorker({
+      provider: provider(),
+      connection: engine.connection(),
+      name: queueName,
+      intervalMs: 100,
+      maxIntervalMs: 200,
+      jitter: 0,
+      maxRequestsPerSecond: 1_000,
+      lockDurationMs: 2_000,
+      stalledIntervalMs: 1_000,
+      ...options,
+    })
+    closers.push(() => started.close())
+    await started.ready()
+    return started
+  }
+
+  it.skipIf(!available)(
+    'tracks a task enqueued twice as one job, also after it finished',
+    async () => {
+      const queueName = uniqueQueueName('twice')
+      const task = sim.createTask({ provider: 'openai', queuedMs: 100, runningMs: 200 })
+      const tasks = producer(queueName)
+      const first = await tasks.enqueue(task.id)
+      const second = await tasks.enqueue(task.id)
+      expect(second.jobId).toBe(first.jobId)
+      expect(first.jobId).toBe(jobIdOf('openai', task.id))
+      const counts = await tasks.queue.getJobCounts('waiting', 'delayed', 'active', 'completed')
+      expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(1)
+
+      const outcomes = outcomeCollector()
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
+      await outcomes.waitFor(1)
+      const readsWhenDone = sim.requests(task.id)
+      // Finished and kept: a third enqueue neither adds a job nor reads again.
+      await tasks.enqueue(task.id)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(outcomes.calls).toHaveLength(1)
+      expect(sim.requests(task.id)).toBe(readsWhenDone)
+      expect(await tasks.queue.getJobCounts('waiting', 'delayed', 'active')).toEqual({
+        waiting: 0,
+        delayed: 0,
+        active: 0,
+      })
+    },
+  )
+
+  it.skipIf(!available)(
+    'delivers a succeeded outcome once, with the reads the vendor saw',
+    async () => {
+      const queueName = uniqueQueueName('success')
+      const tasks = producer(queueName)
+      const outcomes = outcomeCollector()
+      // The worker first: the tasks' timelines start when created, and must span several reads.
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
+      const ok = sim.createTask({
+        provider: 'openai',
+        dialect: 'gateway',
+        queuedMs: 300,
+        runningMs: 600,
+      })
+      const bad = sim.createTask({
+        provider: 'openai',
+        queuedMs: 50,
+        runningMs: 100,
+        outcome: 'failed',
+      })
+      await tasks.enqueue(ok.id)
+      await tasks.enqueue(bad.id)
+      await outcomes.waitFor(2)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(outcomes.calls).toHaveLength(2)
+      const byTask = new Map(outcomes.calls.map((call) => [call.context.taskId, call]))
+      const succeeded = byTask.get(ok.id)
+      expect(succeeded?.outcome).toMatchObject({
+        kind: 'succeeded',
+        task: { id: ok.id, status: 'succeeded' },
+      })
+      expect(succeeded?.outcome.kind === 'succeeded' && succeeded.outcome.task.videoUrl).toBe(
+        ok.videoUrl,
+      )
+      expect(byTask.get(bad.id)?.outcome).toMatchObject({
+        kind: 'failed',
+        task: { status: 'failed' },
+      })
+      // Polled, not read once: queued, running, then succeeded.
+      expect(sim.requests(ok.id)).toBeGreaterThanOrEqual(3)
+      const job = await tasks.queue.getJob(jobIdOf('openai', ok.id))
+      expect(job?.data.state.reads).toBe(sim.requests(ok.id))
+      expect(job?.data.outcome).toEqual(succeeded?.outcome)
+      expect(await job?.getState()).toBe('completed')
+    },
+  )
+
+  it.skipIf(!available)(
+    'ends a wait past its deadline with a timed-out outcome and the last task',
+    async () => {
+      const queueName = uniqueQueueName('deadline')
+      const slow = sim.createTask({ provider: 'openai', queuedMs: 50, runningMs: 60_000 })
+      const tasks = producer(queueName)
+      const enqueuedAt = Date.now()
+      await tasks.enqueue(slow.id, { timeoutMs: 600 })
+      const outcomes = outcomeCollector()
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
+      await outcomes.waitFor(1)
+      const elapsed = Date.now() - enqueuedAt
+      expect(outcomes.calls[0]?.outcome).toMatchObject({
+        kind: 'timed-out',
+        task: { id: slow.id, status: 'running' },
+      })
+      expect(elapsed).toBeGreaterThanOrEqual(600)
+      const readsAtOutcome = sim.requests(slow.id)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect(sim.requests(slow.id)).toBe(readsAtOutcome)
+    },
+  )
+
+  it.skipIf(!available)(
+    'holds one rate cap across two workers in every one-second window',
+    async () => {
+      const queueName = uniqueQueueName('cap')
+      const cap = 20
+      const tasks = producer(queueName)
+      const ids = Array.from(
+        { length: 40 },
+        () => sim.createTask({ provider: 'openai', queuedMs: 60_000 }).id,
+      )
+      for (const id of ids) await tasks.enqueue(id)
+      // Demand: 40 tasks every 100 ms is 400 reads/s, twenty times the cap.
+      const options = { onOutcome: () => {}, maxRequestsPerSecond: cap, concurrency: 10 }
+      const started = performance.now()
+      await Promise.all([worker(queueName, options), worker(queueName, options)])
+      await new Promise((resolve) => setTimeout(resolve, 2_600))
+      const seen = proxy.arrivals.filter((at) => at >= started)
+      expect(maxPerSecond(seen)).toBeLessThanOrEqual(cap)
+      // The cap is a ceiling, not a stall: both workers kept reading near it.
+      expect(seen.length).toBeGreaterThanOrEqual(cap * 1.5)
+    },
+  )
+
+  it.skipIf(!available)("pauses every worker for a vendor 429's Retry-After", async () => {
+    const queueName = uniqueQueueName('retry-after')
+    const limited = sim.createTask({
+      provider: 'openai',
+      queuedMs: 60_000,
+      faults: [{ kind: 'rate-limit', times: 1, retryAfter: 'ms', retryAfterMs: 1_000 }],
+    })
+    const tasks = producer(queueName)
+    await tasks.enqueue(limited.id)
+    const options = { onOutcome: () => {}, maxRequestsPerSecond: 1_000, concurrency: 5 }
+    await Promise.all([worker(queueName, options), worker(queueName, options)])
+    // Wait until the 429 has paused the queue, then give the other tasks to both workers.
+    const deadline = Date.now() + 5_000
+    let pausedForMs = 0
+    // (The cap's own limiter windows last 15 ms: a pause is far longer.)
+    while (pausedForMs <= 100 && Date.now() < deadline) {
+      pausedForMs = await tasks.queue.getRateLimitTtl()
+      if (pausedForMs <= 100) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    const limitedAt = performance.now()
+    expect(pausedForMs).toBeGreaterThan(700)
+    const others = Array.from(
+      { length: 6 },
+      () => sim.createTask({ provider: 'openai', queuedMs: 60_000 }).id,
+    )
+    for (const id of others) await tasks.enqueue(id)
+    await new Promise((resolve) => setTimeout(resolve, 1_400))
+    const othersFirstRead = proxy.arrivals.filter((at) => at > limitedAt)
+    // Nothing reached the vendor while the queue was paused, then reads resumed.
+    expect(othersFirstRead.length).toBeGreaterThan(0)
+    expect(Math.min(...othersFirstRead) - limitedAt).toBeGreaterThanOrEqual(pausedForMs - 50)
+  })
+
+  it.skipIf(!available)(
+    'close() finishes the read in hand and hands the job back, losing none',
+    async () => {
+      const queueName = uniqueQueueName('shutdown')
+      const slow = sim.createTask({
+        provider: 'openai',
+        queuedMs: 100,
+        runningMs: 200,
+        faults: [{ kind: 'latency', delayMs: 600, times: 1 }],
+      })
+      const others = Array.from({ length: 4 }, () =>
+        sim.createTask({ provider: 'openai', queuedMs: 100, runningMs: 200 }),
+      )
+      const tasks = producer(queueName)
+      for (const task of [slow, ...others]) await tasks.enqueue(task.id)
+      const outcomes = outcomeCollector()
+      const first = await worker(queueName, { onOutcome: outcomes.onOutcome })
+      // The slow read is in flight: close must wait for it, not abandon it.
+      const deadline = Date.now() + 5_000
+      while (sim.requests(slow.id) === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      await first.close()
+      const slowJob = await tasks.queue.getJob(jobIdOf('openai', slow.id))
+      expect(['delayed', 'waiting', 'completed']).toContain(await slowJob?.getState())
+      expect(await tasks.queue.getJobCounts('active', 'failed')).toEqual({ active: 0, failed: 0 })
+
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
+      await outcomes.waitFor(5)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const delivered = outcomes.calls.map((call) => call.context.taskId).sort()
+      expect(delivered).toEqual([slow, ...others].map((task) => task.id).sort())
+      expect(outcomes.calls.every((call) => call.outcome.kind === 'succeeded')).toBe(true)
+    },
+  )
+
+  it.skipIf(!available)(
+    'fails a job it cannot read at once, without calling onOutcome',
+    async () => {
+      const queueName = uniqueQueueName('corrupt')
+      const tasks = producer(queueName)
+      await tasks.queue.add(
+        'video-task',
+        { version: 1, provider: 'openai', taskId: 'x', key: 'k', state: { version: 9 } } as never,
+        { jobId: 'corrupt' },
+      )
+      const outcomes = outcomeCollector()
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
+      const job = await tasks.queue.getJob('corrupt')
+      let state = await job?.getState()
+      for (let tries = 0; state !== 'failed' && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        state = await job?.getState()
+      }
+      expect(state).toBe('failed')
+      const failed = await tasks.queue.getJob('corrupt')
+      expect(failed?.failedReason).toMatch(/stored PollState/)
+      expect(failed?.attemptsMade).toBeLessThanOrEqual(1)
+      expect(outcomes.calls).toHaveLength(0)
+    },
+  )
+})
