@@ -390,16 +390,13 @@ export class DownloadError extends VideoTaskError {
   readonly status: number | null
   /** The bytes received before it failed. */
   readonly receivedBytes: number
-  /** Whether another attempt may succeed. */
-  readonly retryable: boolean
   /** Whether a time limit (idle, headers, or the whole download's `timeoutMs`) ended it. */
   readonly timedOut: boolean
   constructor(message: string, options: DownloadErrorOptions) {
-    super(message, { cause: options.cause })
+    super(message, { cause: options.cause, retryable: options.retryable ?? false })
     this.url = publicUrl(options.url)
     this.status = options.status ?? null
     this.receivedBytes = options.receivedBytes ?? 0
-    this.retryable = options.retryable ?? false
     this.timedOut = options.timedOut ?? false
   }
 }

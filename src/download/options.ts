@@ -1,4 +1,4 @@
-import type { Clock } from '../internal/timer-queue.js'
+import type { Clock } from '../wait/timer-queue.js'
 import type { DownloadTransport } from '../transport.js'
 import type { DownloadProgress } from './progress.js'
 
