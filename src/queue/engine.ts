@@ -1,18 +1,18 @@
+import { readTask } from '../client/read-task.js'
 import { VideoTaskError } from '../errors.js'
-import type { ScheduleOptions } from '../internal/options.js'
-import { checkScheduleOptions, resolveScheduleOptions } from '../internal/options.js'
-import { readTask } from '../internal/read-task.js'
 import type { VideoTask } from '../model.js'
-import { classifyError } from '../poller.js'
+import type { ScheduleOptions } from '../options/schedule-options.js'
+import { checkScheduleOptions, resolveScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
+import { classifyFailure } from '../retry-policy.js'
+import { createTransport, type Transport } from '../transport.js'
 import {
   decideNext,
   initialPollState,
   type Observation,
   type PollState,
   type ScheduleSettings,
-} from '../schedule.js'
-import { createTransport, type Transport } from '../transport.js'
+} from '../wait/schedule.js'
 
 /*
  * The ONLY file of the queue driver that calls into the SDK core. Everything else in
@@ -153,7 +153,7 @@ export function createQueueEngine(
         }
       } catch (error) {
         if (signal.aborted) throw error
-        const { transient, retryAfterMs } = classifyError(error)
+        const { transient, retryAfterMs } = classifyFailure(error)
         const status = (error as { status?: unknown }).status
         return {
           observation: { kind: 'error', error, transient, retryAfterMs },

@@ -1,4 +1,4 @@
-import type { ScheduleOptions } from '../internal/options.js'
+import type { ScheduleOptions } from '../options/schedule-options.js'
 import { assertTaskId, type Provider } from '../providers/define-provider.js'
 import { createQueueEngine, type QueueEngine } from './engine.js'
 import {

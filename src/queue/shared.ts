@@ -9,7 +9,7 @@ import {
   type WorkerOptions,
 } from 'bullmq'
 import type { Provider } from '../providers/define-provider.js'
-import type { PollState } from '../schedule.js'
+import type { PollState } from '../wait/schedule.js'
 import type { QueueOutcome, StoredTask } from './engine.js'
 
 /**

@@ -1,8 +1,8 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
-import type { ScheduleOptions } from '../internal/options.js'
+import type { ScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
-import type { PollState } from '../schedule.js'
 import type { Transport } from '../transport.js'
+import type { PollState } from '../wait/schedule.js'
 import { createQueueEngine, type QueueEngine, type QueueOutcome } from './engine.js'
 import {
   type AnyQueue,
