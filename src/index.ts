@@ -73,11 +73,6 @@ export {
   resolveScheduleOptions as resolvePollSettings,
 } from './options/schedule-options.js'
 export {
-  type CheckResultOptions,
-  type CheckResultVideoDetails,
-  checkResult,
-} from './providers/check-result.js'
-export {
   defineProvider,
   encodeTaskId,
   type Provider,
@@ -86,18 +81,9 @@ export {
   type ProviderRequest,
   type ProviderResponse,
 } from './providers/define-provider.js'
-export { type DoubaoVideoDetails, doubao } from './providers/doubao.js'
-export { type GenericTaskVideoDetails, genericTask } from './providers/generic-task.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
-export { type OpenAIVideoDetails, openai } from './providers/openai.js'
-export {
-  BUILT_IN_PROVIDER_IDS,
-  BUILT_IN_PROVIDERS,
-  type BuiltInProviderEntry,
-  type BuiltInProviderId,
-  builtInProviderEntry,
-  type SimulatorDialectFacts,
-} from './providers/registry.js'
+// The built-in providers (each factory, its details and options types) and their registry.
+export * from './providers/registry.js'
 export {
   backoffDelayMs,
   type ClassifiedFailure,

@@ -2,6 +2,7 @@
  * `video-tasks simulate`: the simulator of the four vendor APIs as a standalone server, for
  * trying the CLI or an app without keys, and for benchmarks in another process.
  */
+import { BUILT_IN_PROVIDER_IDS } from '../providers/registry.js'
 import { startSimulator } from '../simulator/index.js'
 import type { Simulator } from '../simulator/types.js'
 import { type CliIO, describeError, EXIT, parse, parsePositive, UsageError } from './common.js'
@@ -9,8 +10,8 @@ import { type CliIO, describeError, EXIT, parse, parsePositive, UsageError } fro
 /** `video-tasks simulate --help`. */
 export const SIMULATE_HELP = `Usage: video-tasks simulate [--port N] [--time-scale X]
 
-Starts a local simulator of the four vendor APIs (OpenAI videos, Doubao gateways, generic /task,
-check-result) on 127.0.0.1, prints its URL, key and how to create a task, and runs until Ctrl-C
+Starts a local simulator of the built-in providers' APIs (${BUILT_IN_PROVIDER_IDS.join(', ')})
+on 127.0.0.1, prints its URL, key and how to create a task, and runs until Ctrl-C
 or SIGTERM. Tasks are created through its control endpoint: POST /__simulator/tasks.
 
 Options:
@@ -30,7 +31,7 @@ export function simulatorBanner(sim: Simulator, timeScale: number): string {
   return `video-tasks simulator listening on ${sim.baseURL}
 API key: ${sim.apiKey}   time scale: ${timeScale}x
 
-Create a task (provider: openai, doubao, generic-task or check-result; see docs/simulator.md):
+Create a task (provider: ${BUILT_IN_PROVIDER_IDS.join(', ')}; see docs/simulator.md):
   curl -s ${sim.baseURL}/__simulator/tasks -H 'authorization: Bearer ${sim.apiKey}' \\
     -H 'content-type: application/json' -d '${script}'
 

@@ -96,11 +96,19 @@ const miniMaxSchema = z
  * reading again with the same id will not help.
  */
 const MINIMAX_REQUEST_ERRORS: ReadonlyMap<number, ErrorKind | undefined> = new Map([
+  // vendor-notes.md "What the open-source gateways send": "retry later" codes, transient, so a
+  // retryable ServerError (the wait goes on): 1000 unknown error, 1001 request timeout, 1024
+  // internal error, 1033 system error.
+  [1000, 'server'],
+  [1001, 'server'],
+  [1024, 'server'],
+  [1033, 'server'],
   [1002, 'rate-limit'],
   [1004, 'authentication'],
   [1008, 'permission'], // insufficient balance
   [2013, undefined],
   [2049, 'authentication'], // invalid API key
+  [2038, 'permission'], // real-name verification required
 ])
 
 /*

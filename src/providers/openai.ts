@@ -27,7 +27,8 @@ import {
 /**
  * What the `openai` provider puts in `task.details`.
  *
- * - `contentUrl`: on a succeeded task without a public URL (the official API),
+ * - `contentUrl`: on a succeeded task without a public URL (the retired official API; gateways
+ *   serve the same route),
  *   `GET {baseURL}/v1/videos/{id}/content` serves the video with the same `Authorization` header.
  *   Add `?variant=thumbnail` or `?variant=spritesheet` for the other assets. It answers 404 until
  *   the video is ready and the link expires at `expiresAt` (about an hour on the official API).
@@ -52,21 +53,31 @@ const videoObjectSchema = z.looseObject({
     .nullish(),
 })
 
-// `{error: {message, type, code}}`; a 400 says in its code whether the task is unknown.
+// OpenAI's `{error: {message, type, code}}`, and the open-source gateway's `{code, message, data}`
+// at the HTTP status (vendor-notes.md "What the open-source gateways send"): a 400 says in its
+// code whether the task is unknown (`task_not_exist`).
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
- * OpenAI Sora (`GET {baseURL}/v1/videos/{id}`) and OpenAI-compatible gateways.
+ * The provider for OpenAI-compatible `/v1/videos` routes (`GET {baseURL}/v1/videos/{id}`), which
+ * gateways serve for many models (Seedance, Kling, Veo, Wan, ...).
+ *
+ * The official OpenAI Videos API (`sora-2`, `sora-2-pro`) was retired on 2026-09-24 with no
+ * replacement (vendor-notes.md "What the open-source gateways send"); its shape lives on at the
+ * gateways, and this provider still reads it. `baseURL` is the gateway's root; one ending in
+ * `/v1`, as openai-node users write it, works too.
  *
  * Polls every 4 s at first (the docs recommend 3-5 s), then aims at the finish predicted from
- * the progress rate, at most 15 s apart. Honours the `openai-poll-after-ms` header.
+ * the progress rate, at most 15 s apart. Honours the `openai-poll-after-ms` header. Errors in
+ * OpenAI's `{error: {...}}` and in the gateways' `{code, message, data}` are both read (a 400
+ * `task_not_exist` is a `TaskNotFoundError`).
  *
  * @example
  * ```ts
  * const client = createClient({
- *   provider: openai({ baseURL: 'https://api.openai.com', apiKey: process.env.OPENAI_API_KEY }),
+ *   provider: openai({ baseURL: 'https://gateway.example.com/v1', apiKey: process.env.GATEWAY_KEY }),
  * })
- * const task = await client.waitFor('video_123')
+ * const task = await client.waitFor('task_8Hq2mZpT4vXc9LrN3bKd7WfY1sGa6JeU')
  * const url = task.videoUrl ?? task.details.contentUrl // contentUrl needs the same bearer token
  * ```
  */

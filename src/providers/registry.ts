@@ -7,6 +7,19 @@ import type { Provider } from './kit/types.js'
 import { OPENAI, openai } from './openai.js'
 
 /*
+ * What the package exports of each built-in provider: its factory, its details type and its
+ * options type if it has its own. `src/index.ts` re-exports this file.
+ */
+export {
+  type CheckResultOptions,
+  type CheckResultVideoDetails,
+  checkResult,
+} from './check-result.js'
+export { type DoubaoVideoDetails, doubao } from './doubao.js'
+export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
+export { type OpenAIVideoDetails, openai } from './openai.js'
+
+/*
  * The one list of built-in providers. The CLI (`--provider`), the demo, the smoke scripts and the
  * shared tests (end-to-end outcomes, fault matrix, fuzzing, secrets, boundaries) read it, so a
  * new vendor is one adapter file, one simulator vendor file, its fixtures and one entry here.

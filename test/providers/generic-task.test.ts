@@ -138,6 +138,12 @@ describe('generic-task adapter: MiniMax errors in HTTP 200 (vendor-notes.md)', (
     ['minimax-error-1008.json', PermissionDeniedError, '1008', 'insufficient balance', false],
     ['minimax-error-2013.json', ApiError, '2013', 'invalid params, task_id', false],
     ['minimax-error-2049.json', AuthenticationError, '2049', 'invalid api key', false],
+    // vendor-notes.md "What the open-source gateways send": "retry later" codes are transient.
+    ['minimax-error-1000.json', ServerError, '1000', 'unknown error', true],
+    ['minimax-error-1001.json', ServerError, '1001', 'request timeout', true],
+    ['minimax-error-1024.json', ServerError, '1024', 'internal error', true],
+    ['minimax-error-1033.json', ServerError, '1033', 'system error', true],
+    ['minimax-error-2038.json', PermissionDeniedError, '2038', 'real-name verification', false],
   ] as const)('%s is %s', async (fixture, errorClass, code, message, retryable) => {
     const error = await readError(fixtureText('generic-task', fixture))
     expect(error).toBeInstanceOf(errorClass)
@@ -145,6 +151,24 @@ describe('generic-task adapter: MiniMax errors in HTTP 200 (vendor-notes.md)', (
     expect(error).toMatchObject({ status: 200, code, retryable, provider: 'generic-task' })
     expect((error as Error).message).toMatch(message)
   })
+})
+
+describe('generic-task adapter: MiniMax retry-later codes next to a task', () => {
+  it.each([1000, 1001, 1024, 1033])(
+    '%i next to a running status is a retryable ServerError, not a task',
+    async (code) => {
+      const error = await readError(
+        JSON.stringify({
+          task_id: ID,
+          status: 'Processing',
+          base_resp: { status_code: code, status_msg: 'please retry' },
+        }),
+        { headers: { 'trace-id': 'trace-0123' } },
+      )
+      expect(error).toBeInstanceOf(ServerError)
+      expect(error).toMatchObject({ code: String(code), retryable: true, requestId: 'trace-0123' })
+    },
+  )
 })
 
 describe('generic-task adapter: the {code, data} envelope', () => {

@@ -219,3 +219,55 @@ describe('openai adapter: requests', () => {
     expect(() => openai({ baseURL: BASE, apiKey: '' })).toThrow(/apiKey/)
   })
 })
+
+/*
+ * vendor-notes.md "What the open-source gateways send": the widely deployed gateway answers
+ * `GET /v1/videos/{id}` errors as `{code, message, data}` at the HTTP status, and fills
+ * `completed_at` on every read.
+ */
+describe('openai adapter: the open-source gateway (vendor-notes.md)', () => {
+  it('reads 400 task_not_exist as TaskNotFoundError', async () => {
+    const error = await readError(fixtureText('openai', 'gateway-error-task-not-exist.json'), {
+      status: 400,
+    })
+    expect(error).toBeInstanceOf(TaskNotFoundError)
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'task_not_exist',
+      message: 'task_not_exist',
+      retryable: false,
+    })
+  })
+
+  it("reads 500 get_task_failed as a retryable ServerError keeping the gateway's code and message", async () => {
+    const error = await readError(fixtureText('openai', 'gateway-error-get-task-failed.json'), {
+      status: 500,
+      headers: { 'x-oneapi-request-id': '20261201113000123456789' },
+    })
+    expect(error).toBeInstanceOf(ServerError)
+    expect(error).toMatchObject({
+      status: 500,
+      code: 'get_task_failed',
+      message: 'sql: database is closed',
+      requestId: '20261201113000123456789',
+      retryable: true,
+    })
+  })
+
+  it('a 400 with another code stays a plain ApiError (the wait ends, no retry)', async () => {
+    const error = await readError(JSON.stringify({ code: 'invalid_request', message: 'bad id' }), {
+      status: 400,
+    })
+    expect((error as Error).constructor).toBe(ApiError)
+    expect(error).toMatchObject({ code: 'invalid_request', message: 'bad id', retryable: false })
+  })
+
+  it('ignores completed_at until the task is final', async () => {
+    const running = await read('gateway-in-progress-completed-at.json')
+    expect(running.task).toMatchObject({ status: 'running', progress: 30, completedAt: null })
+    expect(running.task.createdAt).toEqual(new Date(1_764_578_400_000))
+    const done = await read('gateway-completed-completed-at.json')
+    expect(done.task).toMatchObject({ status: 'succeeded' })
+    expect(done.task.completedAt).toEqual(new Date(1_764_578_520_000))
+  })
+})

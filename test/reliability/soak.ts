@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util'
 import { createClient, type VideoTaskClient } from '../../src/client.js'
 import { TaskCancelledError, TaskFailedError } from '../../src/errors.js'
 import type { VideoTask } from '../../src/model.js'
+import { BUILT_IN_PROVIDERS } from '../../src/providers/registry.js'
 import type {
   FaultSpec,
   SimulatedDialect,
@@ -81,12 +82,13 @@ export interface SoakReport {
   serverConnectionsAfterClose: number
 }
 
-const DIALECTS: Record<SimulatedProvider, SimulatedDialect[]> = {
-  openai: ['official', 'gateway'],
-  doubao: ['gateway-upper', 'legacy', 'second-shape'],
-  'generic-task': ['envelope', 'envelope-doc', 'minimax'],
-  'check-result': ['documented'],
-}
+/** Every registered provider's simulator dialects (the registry's). */
+const DIALECTS = Object.fromEntries(
+  BUILT_IN_PROVIDERS.map((entry) => [
+    entry.id,
+    entry.dialects.map((facts) => facts.name as SimulatedDialect),
+  ]),
+) as unknown as Record<SimulatedProvider, SimulatedDialect[]>
 
 /** The faults drawn at random: everything a wait must ride out (transient or harmless). */
 const RANDOM_FAULTS: FaultSpec[] = [

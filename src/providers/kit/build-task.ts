@@ -19,7 +19,7 @@ export interface TaskFields<TDetails extends VideoTaskDetails> {
 /**
  * Builds a task from an adapter's fields so that the status union holds: a succeeded task has
  * progress 100 and no error; a failed one always has an error (a generic one if the vendor gave
- * no reason); queued and running have none.
+ * no reason); queued and running have none, and only a final task has a `completedAt`.
  */
 export function buildTask<TDetails extends VideoTaskDetails>(
   fields: TaskFields<TDetails>,
@@ -35,7 +35,13 @@ export function buildTask<TDetails extends VideoTaskDetails>(
     videoUrl: fields.videoUrls[0] ?? null,
     videoUrls: fields.videoUrls,
     createdAt: fields.createdAt,
-    completedAt: fields.completedAt,
+    // vendor-notes.md "What the open-source gateways send": the widely deployed gateway fills
+    // `completed_at` on every read with the row's update time; it is a completion time only
+    // once the status is final.
+    completedAt:
+      status === 'succeeded' || status === 'failed' || status === 'cancelled'
+        ? fields.completedAt
+        : null,
     expiresAt: fields.expiresAt,
     details: fields.details,
     raw: fields.raw,

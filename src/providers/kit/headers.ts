@@ -28,6 +28,8 @@ export function requestIdOf(headers: Readonly<Record<string, string>>): string |
     headers['request-id'] ??
     // one-api / new-api relay gateways (Doubao and OpenAI-compatible routes).
     headers['x-oneapi-request-id'] ??
+    // MiniMax's support id (vendor-notes.md "What the open-source gateways send").
+    headers['trace-id'] ??
     null
   )
 }
