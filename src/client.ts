@@ -285,7 +285,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
     async observe(taskId, observeOptions = {}) {
       if (closed) throw closedError()
       assertTaskId(taskId)
-      checkGetTaskOptions(observeOptions)
+      checkGetTaskOptions(observeOptions, 'observe')
       return reader.observe(taskId, observeOptions.signal)
     },
     waitFor: (taskId, waitOptions) => wait(taskId, waitOptions),

@@ -62,7 +62,11 @@ function harness(options: Partial<LoopSettings> = {}) {
     random: () => 0,
     onIdle: (loop) => idle.push(loop),
   }
-  const { startedAt: _s, deadlineAt: _d, ...state } = initialPollState({
+  const {
+    startedAt: _s,
+    deadlineAt: _d,
+    ...state
+  } = initialPollState({
     taskId: 't1',
     provider: 'test',
     now: clock.now(),
@@ -118,7 +122,9 @@ describe('PollLoop', () => {
       { status: 'running', reads: 2 },
       { status: 'succeeded', reads: 3 },
     ])
-    expect(a.settled).toEqual([{ ok: true, task: expect.objectContaining({ status: 'succeeded' }) }])
+    expect(a.settled).toEqual([
+      { ok: true, task: expect.objectContaining({ status: 'succeeded' }) },
+    ])
     expect(idle).toEqual([loop])
     await clock.advance(60_000)
     expect(reads).toHaveLength(3)
@@ -210,7 +216,12 @@ describe('PollLoop', () => {
     loop.add(a.waiter)
     loop.add(b.waiter)
     loop.start()
-    const error = new AuthenticationError({ status: 401, message: 'bad key', provider: 'p', url: 'u' })
+    const error = new AuthenticationError({
+      status: 401,
+      message: 'bad key',
+      provider: 'p',
+      url: 'u',
+    })
     last().reject(error)
     await flush()
     expect(a.settled).toEqual([{ ok: false, error }])
@@ -333,7 +344,11 @@ describe('PollLoop', () => {
     const clock = new VirtualClock()
     const queue = new TimerQueue(clock)
     let reads = 0
-    const { startedAt: _s, deadlineAt: _d, ...state } = initialPollState({
+    const {
+      startedAt: _s,
+      deadlineAt: _d,
+      ...state
+    } = initialPollState({
       taskId: 't1',
       provider: 'test',
       now: clock.now(),
