@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   AuthenticationError,
   ConnectionError,
+  RateLimitError,
   TaskFailedError,
   UnknownStatusError,
 } from '../../src/errors.js'
@@ -269,8 +270,13 @@ describe('PollLoop', () => {
     const a = recorder()
     loop.add(a.waiter)
     loop.start()
-    const limited = new ConnectionError('x', { url: 'u' })
-    Object.defineProperty(limited, 'retryAfterMs', { value: 5_000 })
+    const limited = new RateLimitError({
+      status: 429,
+      message: 'slow down',
+      provider: 'p',
+      url: 'u',
+      retryAfterMs: 5_000,
+    })
     last().reject(limited)
     await flush()
     await clock.advance(4_999)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AuthenticationError, TaskFailedError, WaitTimeoutError } from '../../src/errors.js'
 import { outcomeOf } from '../../src/wait/outcome.js'
 import { type PollState, parsePollState } from '../../src/wait/poll-state.js'
-import { pollStep } from '../../src/wait/poll-step.js'
+import { pollStep, stepOutcome } from '../../src/wait/poll-step.js'
 import {
   initialPollState,
   type Observation,
@@ -72,6 +72,64 @@ describe('pollStep (one step of a durable driver)', () => {
     expect(pollStep(loaded, running, settings, T0 + 1_000, 0)).toEqual(
       pollStep(first.state, running, settings, T0 + 1_000, 0),
     )
+  })
+})
+
+describe('pollStep: failures and outcomes', () => {
+  const denied = new AuthenticationError({
+    status: 401,
+    message: 'bad key',
+    provider: 'p',
+    url: 'u',
+  })
+
+  it('a permanent failure ends at once with its error; a transient one backs off', () => {
+    const permanent: Observation = {
+      kind: 'error',
+      error: denied,
+      transient: false,
+      retryAfterMs: null,
+    }
+    const ended = pollStep(fresh(), permanent, settings, T0, 0)
+    expect(ended.decision).toEqual({ action: 'error', error: denied })
+    expect(ended.state.reads).toBe(1)
+    expect(stepOutcome(ended.decision, permanent, ended.state, null)).toEqual({
+      status: 'error',
+      error: { name: 'AuthenticationError', message: 'bad key', httpStatus: 401 },
+    })
+    const transient: Observation = { ...permanent, transient: true }
+    const later = pollStep(fresh(), transient, settings, T0, 0)
+    expect(later.decision).toEqual({ action: 'read', delayMs: 1_000, reason: 'failure-backoff' })
+    expect(stepOutcome(later.decision, transient, later.state, null)).toBeNull()
+  })
+
+  it('too many transient failures give up with the last error', () => {
+    let state = fresh(Number.POSITIVE_INFINITY)
+    const observation: Observation = {
+      kind: 'error',
+      error: denied,
+      transient: true,
+      retryAfterMs: null,
+    }
+    let result = pollStep(state, observation, settings, T0, 0)
+    for (let step = 0; step < 3; step++) {
+      state = result.state
+      result = pollStep(state, observation, settings, state.nextReadAt, 0)
+    }
+    expect(result.decision).toEqual({ action: 'give-up', reason: 'failures' })
+    expect(stepOutcome(result.decision, observation, result.state, null)).toMatchObject({
+      status: 'error',
+      error: { name: 'AuthenticationError' },
+    })
+  })
+
+  it('a time-out outcome carries the last task read', () => {
+    const result = pollStep(fresh(500), running, settings, T0, 0)
+    expect(result.decision.action).toBe('time-out')
+    expect(stepOutcome(result.decision, running, result.state, null)).toMatchObject({
+      status: 'timed-out',
+      lastTask: { status: 'running', progress: 5 },
+    })
   })
 })
 
