@@ -1,26 +1,16 @@
 import { createReader } from './client/read.js'
+import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
-import {
-  checkGetTaskOptions,
-  checkWaitOptions,
-  resolveClientOptions,
-  resolveWaitSettings,
-} from './options/resolve-options.js'
+import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
 import { assertTaskId, type Provider } from './providers/define-provider.js'
 import { createTransport, type Transport, type TransportOptions } from './transport.js'
-import { groupWaits } from './wait/group-waits.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
 import { RateLimiter } from './wait/rate-limiter.js'
 import type { Observation } from './wait/schedule.js'
-import {
-  type Subscription,
-  type SubscriptionOptions,
-  subscribe,
-  type WaitHost,
-} from './wait/subscription.js'
+import type { SubscriptionOptions, WaitHost } from './wait/subscription.js'
 import { type Clock, TimerQueue } from './wait/timer-queue.js'
 import { watchIterator } from './wait/watch.js'
 
@@ -212,62 +202,13 @@ export function createClient<TDetails extends VideoTaskDetails>(
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
 
-  function start(
-    taskId: string,
-    waitOptions: WaitOptions<TDetails>,
-    where: string,
-    resumed: PollState | null,
-    sink?: (task: VideoTask<TDetails>) => void,
-  ): Subscription<TDetails> {
-    if (closed) throw closedError()
-    assertTaskId(taskId)
-    checkWaitOptions(waitOptions, where)
-    const settings = resolveWaitSettings(provider.pollDefaults, options, defaults, waitOptions)
-    waitOptions.signal?.throwIfAborted()
-    const timeoutGiven = waitOptions.timeoutMs !== undefined
-    return subscribe(host, taskId, waitOptions, settings, resumed, timeoutGiven, sink)
-  }
-
-  function wait(
-    taskId: string,
-    waitOptions: WaitOptions<TDetails> = {},
-    where = 'waitFor',
-    resumed: PollState | null = null,
-  ): Promise<VideoTaskOf<'succeeded', TDetails>> {
-    try {
-      return start(taskId, waitOptions, where, resumed).promise as Promise<
-        VideoTaskOf<'succeeded', TDetails>
-      >
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-
-  function group<T>(
-    taskIds: readonly string[],
-    waitOptions: WaitOptions<TDetails>,
-    where: string,
-    combine: (waits: Promise<VideoTaskOf<'succeeded', TDetails>>[]) => Promise<T>,
-  ): Promise<T> {
-    try {
-      if (!Array.isArray(taskIds)) throw new TypeError('Expected `taskIds` to be an array')
-      // Everything a single wait would refuse, refused once for the group (not as an
-      // AggregateError of one refusal per id from waitForAny).
-      if (closed) throw closedError()
-      checkWaitOptions(waitOptions, where)
-      resolveScheduleOptions(provider.pollDefaults, options, waitOptions)
-      for (const taskId of taskIds) assertTaskId(taskId)
-      waitOptions.signal?.throwIfAborted()
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    return groupWaits(
-      taskIds,
-      waitOptions.signal,
-      (id, signal) => wait(id, { ...waitOptions, signal }, where),
-      combine,
-    )
-  }
+  const { start, wait, group } = createWaits<TDetails>({
+    host,
+    provider,
+    clientOptions: options,
+    defaults,
+    closedError: () => (closed ? closedError() : null),
+  })
 
   const client: VideoTaskClient<TDetails> = {
     provider,
@@ -285,7 +226,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
     async observe(taskId, observeOptions = {}) {
       if (closed) throw closedError()
       assertTaskId(taskId)
-      checkGetTaskOptions(observeOptions)
+      checkGetTaskOptions(observeOptions, 'observe')
       return reader.observe(taskId, observeOptions.signal)
     },
     waitFor: (taskId, waitOptions) => wait(taskId, waitOptions),

@@ -114,7 +114,7 @@ export {
   pollStateSchema,
   type ScheduleState,
 } from './wait/poll-state.js'
-export { pollStep, type StepDecision } from './wait/poll-step.js'
+export { pollStep, type StepDecision, stepOutcome } from './wait/poll-step.js'
 export {
   type Decision,
   type DelayReason,

@@ -59,6 +59,16 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
   }
 }
 
+/**
+ * The one decision between retrying inside a read and ending the read so the schedule backs
+ * off: a transient failure with retries left is retried inside; anything else ends the read
+ * (a permanent failure then ends the wait; a transient one counts toward
+ * `maxConsecutiveFailures`).
+ */
+export function retryInsideRead(failure: ClassifiedFailure, retriesLeft: number): boolean {
+  return failure.transient && retriesLeft > 0
+}
+
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value))
 }
@@ -129,7 +139,7 @@ export function retryTransient<T>(
   return attempt().catch((error: unknown) => {
     if (signal?.aborted) throw signal.reason
     const failure = classifyFailure(error)
-    if (!failure.transient || retries === 0) throw error
+    if (!retryInsideRead(failure, retries)) throw error
     return runtime.sleep(inReadDelayMs(1, failure, settings, runtime), signal).then(() =>
       pRetry(attempt, {
         retries: retries - 1,
@@ -138,7 +148,7 @@ export function retryTransient<T>(
         shouldRetry: ({ error: next }) => isTransient(next),
         onFailedAttempt: async ({ error: next, attemptNumber, retriesLeft }) => {
           const classified = classifyFailure(next)
-          if (!classified.transient || retriesLeft === 0) return
+          if (!retryInsideRead(classified, retriesLeft)) return
           await runtime.sleep(
             inReadDelayMs(attemptNumber + 1, classified, settings, runtime),
             signal,

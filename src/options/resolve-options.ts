@@ -47,6 +47,7 @@ const waitKeysListed: Exhaustive<
 > = true
 
 const GET_TASK_KEYS = ['signal', 'retries'] as const
+const OBSERVE_KEYS = ['signal'] as const
 
 const CLIENT_KEYS = [
   'provider',
@@ -190,14 +191,15 @@ function hasScheduleOptions(options: ScheduleOptions): boolean {
   return false
 }
 
-/** Checks `getTask`'s options. */
+/** Checks `getTask`'s options, or `observe`'s (`signal` only: one request, no retries). */
 export function checkGetTaskOptions(
   options: unknown,
+  where: 'getTask' | 'observe' = 'getTask',
 ): asserts options is { signal?: AbortSignal | undefined; retries?: number | undefined } {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('Expected the options to be an object')
   }
-  checkKnownKeys(options, GET_TASK_KEYS, 'getTask options')
+  checkKnownKeys(options, where === 'getTask' ? GET_TASK_KEYS : OBSERVE_KEYS, `${where} options`)
   const { signal, retries } = options as { signal?: unknown; retries?: unknown }
   checkSignal(signal)
   checkScheduleOptions({ retries: retries as number | undefined })

@@ -66,18 +66,17 @@ export const outcomeOf = {
   succeeded(task: VideoTask): WaitOutcome {
     return { status: 'succeeded', task: taskToJson(task) }
   },
+  /** A wait whose deadline passed, with the last task read (or `null`). */
+  timedOut(lastTask: VideoTask | null): WaitOutcome {
+    return { status: 'timed-out', lastTask: lastTask === null ? null : taskToJson(lastTask) }
+  },
   /** A wait that rejected with `error`. */
   rejected(error: unknown): WaitOutcome {
     if (error instanceof TaskFailedError) return { status: 'failed', task: taskToJson(error.task) }
     if (error instanceof TaskCancelledError) {
       return { status: 'cancelled', task: taskToJson(error.task) }
     }
-    if (error instanceof WaitTimeoutError) {
-      return {
-        status: 'timed-out',
-        lastTask: error.lastTask === null ? null : taskToJson(error.lastTask),
-      }
-    }
+    if (error instanceof WaitTimeoutError) return outcomeOf.timedOut(error.lastTask)
     const isError = error instanceof Error
     return {
       status: 'error',

@@ -1,3 +1,6 @@
+import { TaskCancelledError, TaskFailedError, UnknownStatusError } from '../errors.js'
+import type { VideoTask } from '../model.js'
+import { outcomeOf, type WaitOutcome } from './outcome.js'
 import type { PollState } from './poll-state.js'
 import { type Decision, decideNext, type Observation, type ScheduleSettings } from './schedule.js'
 
@@ -7,6 +10,12 @@ export type StepDecision =
   | {
       /** The deadline passes before the next read would be due: the wait times out. */
       action: 'time-out'
+    }
+  | {
+      /** The read failed permanently (`transient: false`): the wait ends with its error. */
+      action: 'error'
+      /** The typed error of the read. */
+      error: unknown
     }
 
 /**
@@ -38,6 +47,9 @@ export function pollStep(
   decision: StepDecision
 } {
   const counted: PollState = { ...state, reads: state.reads + 1 }
+  if (observation.kind === 'error' && !observation.transient) {
+    return { state: counted, decision: { action: 'error', error: observation.error } }
+  }
   const step = decideNext(counted, observation, settings, now, random)
   if (
     step.decision.action === 'read' &&
@@ -47,4 +59,41 @@ export function pollStep(
     return { state: step.state, decision: { action: 'time-out' } }
   }
   return step
+}
+
+/**
+ * The outcome a step's decision ends the wait with, or `null` when it reads again. `lastTask`
+ * is the last task read before this step (for a time-out or an `unknown` give-up).
+ *
+ * @example
+ * ```ts
+ * const outcome = stepOutcome(decision, observation, job.data.lastTask)
+ * if (outcome) await recordAndNotify(outcome)
+ * ```
+ */
+export function stepOutcome(
+  decision: StepDecision,
+  observation: Observation,
+  state: PollState,
+  lastTask: VideoTask | null,
+): WaitOutcome | null {
+  const latest = observation.kind === 'task' ? observation.task : lastTask
+  switch (decision.action) {
+    case 'read':
+      return null
+    case 'succeed':
+      return outcomeOf.succeeded(decision.task)
+    case 'fail':
+      return outcomeOf.rejected(new TaskFailedError(decision.task))
+    case 'cancel':
+      return outcomeOf.rejected(new TaskCancelledError(decision.task))
+    case 'time-out':
+      return outcomeOf.timedOut(latest)
+    case 'error':
+      return outcomeOf.rejected(decision.error)
+    case 'give-up':
+      return decision.reason === 'unknown' && latest
+        ? outcomeOf.rejected(new UnknownStatusError(latest, state.consecutiveUnknown))
+        : outcomeOf.rejected(observation.kind === 'error' ? observation.error : undefined)
+  }
 }
