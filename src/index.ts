@@ -34,11 +34,18 @@ export type { ScheduleOptions } from './internal/options.js'
 export type { ProviderOptions } from './internal/provider-options.js'
 export type { Clock } from './internal/timer-queue.js'
 export {
+  type CancelledVideoTask,
+  type FailedVideoTask,
   type FinalVideoTaskStatus,
   isFinalStatus,
+  type QueuedVideoTask,
+  type RunningVideoTask,
+  type SucceededVideoTask,
+  type UnknownVideoTask,
   type VideoTask,
   type VideoTaskDetails,
   type VideoTaskFailure,
+  type VideoTaskFields,
   type VideoTaskOf,
   VideoTaskSchema,
   type VideoTaskStatus,

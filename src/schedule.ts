@@ -1,4 +1,4 @@
-import type { VideoTask, VideoTaskStatus } from './model.js'
+import type { VideoTask, VideoTaskOf, VideoTaskStatus } from './model.js'
 
 /**
  * The schedule's settings, resolved (every value present). See `WaitOptions` for what each means
@@ -105,7 +105,7 @@ export type Decision =
       /** The task failed: the wait rejects with `TaskFailedError`. */
       action: 'fail'
       /** The failed task. */
-      task: VideoTask
+      task: VideoTaskOf<'failed'>
     }
   | {
       /** The task was cancelled: the wait rejects with `TaskCancelledError`. */
