@@ -1,7 +1,7 @@
 /**
  * video-tasks: one model and one polling loop for video-generation tasks across vendors.
  *
- * @packageDocumentation
+ * @module video-tasks
  */
 
 export {
