@@ -235,9 +235,15 @@ async function ensure(runtime) {
   return { bin, dir, version: found, installed: `installed in ${seconds} s` }
 }
 
+/** npm's reason for a failure (its error code and message), not the pointer to its log file. */
 function lastLine(text) {
-  const lines = text.trim().split('\n').filter(Boolean)
-  return (lines.at(-1) ?? 'no output').slice(0, 200)
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.includes('A complete log of this run'))
+  const code = lines.find((line) => /^npm error code /.test(line))?.replace(/^npm error /, '')
+  const last = (lines.at(-1) ?? 'no output').replace(/^npm error /, '')
+  return (code && !last.includes(code.slice(5)) ? `${code}: ${last}` : last).slice(0, 240)
 }
 
 async function startExternalSimulator() {
