@@ -10,25 +10,43 @@ const shared: Options = {
   // Keep `node:events`, `node:http`: the form Deno, Bun and edge runtimes' Node.js compatibility
   // resolve without a bare-name fallback.
   removeNodeProtocol: false,
+  // dist/ is emptied by `npm run build` before tsup runs: the configs below build in parallel,
+  // and one config's clean would delete another's output.
+  clean: false,
 }
 
-const src = resolve('src')
+const entries = {
+  index: 'src/index.ts',
+  simulator: 'src/simulator/index.ts',
+  queue: 'src/queue/index.ts',
+  // `#undici-loader` (package.json `imports`): undici on Node.js, nothing for browsers, workers
+  // and edge runtimes. Left as an import in the entries, so each consumer's resolver picks one.
+  'undici-loader': 'src/internal/undici-loader.ts',
+  'undici-loader-node': 'src/internal/undici-loader-node.ts',
+}
+const external = ['#undici-loader']
 
 export default defineConfig([
   {
     ...shared,
-    entry: {
-      index: 'src/index.ts',
-      simulator: 'src/simulator/index.ts',
-      queue: 'src/queue/index.ts',
-    },
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: ['!cli.js', '!cli.js.map'],
-    esbuildOptions(options, { format }) {
+    entry: entries,
+    format: ['esm'],
+    external,
+    dts: { entry: { index: entries.index, simulator: entries.simulator, queue: entries.queue } },
+  },
+  {
+    ...shared,
+    entry: entries,
+    format: ['cjs'],
+    external,
+    dts: { entry: { index: entries.index, simulator: entries.simulator, queue: entries.queue } },
+    // ESM-only dependencies go inside the CommonJS build: Node.js before 20.19 and Jest cannot
+    // `require()` an ES module (p-retry, and its is-network-error, are ESM-only).
+    noExternal: [/^p-retry$/, /^is-network-error$/],
+    esbuildOptions(options) {
       // CommonJS loads undici with require(), not import(): import() in CommonJS fails where a
       // loader runs modules in a vm without ESM support (Jest without --experimental-vm-modules).
-      if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false }
+      options.supported = { ...options.supported, 'dynamic-import': false }
     },
   },
   {
@@ -37,7 +55,6 @@ export default defineConfig([
     entry: { cli: 'src/cli/index.ts' },
     format: ['esm'],
     dts: false,
-    clean: false,
     esbuildPlugins: [
       {
         // The CLI imports the SDK and the simulator through the package's own entry points
@@ -59,3 +76,5 @@ export default defineConfig([
     ],
   },
 ])
+
+const src = resolve('src')

@@ -7,8 +7,13 @@
  * counted, module resolution, loading, compiling and evaluating are. The contenders run in a
  * rotated order, `spawns` times each; the figure is the median.
  *
- * Bundle size: esbuild bundles dist/index.js (or $BENCH_DIST/index.js) with every package left external (what the package
- * adds on top of zod and undici), minified, then gzip (zlib, level 9).
+ * Bundle size, all minified with esbuild then gzip (zlib, level 9):
+ * - entry: dist/index.js (or $BENCH_DIST/index.js) with every package left external (what the
+ *   package adds on top of its dependencies);
+ * - withDependencies: the same for Node.js with its dependencies bundled in;
+ * - browser: the entry with its dependencies as a bundler for browsers builds it with default
+ *   settings (`platform: 'browser'`, no externals): what a web app ships;
+ * - zodBrowser: `zod` alone (`export * from 'zod'`) the same way, for comparison.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -32,6 +37,7 @@ export const IMPORT_CONTENDERS = {
   'video-tasks (CJS)': { type: 'commonjs', code: CJS(distPath('index.cjs')) },
   'undici (ESM)': { type: 'module', code: ESM('undici') },
   'zod (ESM)': { type: 'module', code: ESM('zod') },
+  'zod (CJS)': { type: 'commonjs', code: CJS('zod') },
 }
 
 function sample(contender) {
@@ -70,16 +76,18 @@ export async function runImports(config) {
 
 async function bundleSize() {
   const esbuild = await import('esbuild')
-  const build = (external) =>
+  const build = (external, platform = 'node', entry = { entryPoints: [distPath('index.js')] }) =>
     esbuild.build({
-      entryPoints: [distPath('index.js')],
+      ...entry,
       bundle: true,
       minify: true,
       format: 'esm',
-      platform: 'node',
-      target: 'node20',
+      platform,
+      ...(platform === 'node' ? { target: 'node20' } : {}),
       write: false,
       logLevel: 'silent',
+      // As a user's bundler sees the package: the repository's tsconfig `paths` left out.
+      tsconfigRaw: '{}',
       ...(external ? { packages: 'external' } : {}),
     })
   const size = (output) => ({
@@ -88,9 +96,26 @@ async function bundleSize() {
   })
   const entry = (await build(true)).outputFiles[0].contents
   const whole = (await build(false)).outputFiles[0].contents
+  // A failed browser build is a figure too (it failed on undici before the browser build existed).
+  let browser
+  try {
+    browser = size((await build(false, 'browser')).outputFiles[0].contents)
+  } catch (error) {
+    const first = error.errors?.[0]
+    browser = {
+      error: `${error.errors?.length ?? 1} errors, first: ${first ? `${first.location?.file ?? ''} ${first.text}` : error.message}`,
+    }
+  }
+  const zodBrowser = (
+    await build(false, 'browser', {
+      stdin: { contents: "export * from 'zod'", resolveDir: root, loader: 'js' },
+    })
+  ).outputFiles[0].contents
   return {
     distBytes: readFileSync(distPath('index.js')).length,
     entry: size(entry),
     withDependencies: size(whole),
+    browser,
+    zodBrowser: size(zodBrowser),
   }
 }

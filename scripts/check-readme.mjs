@@ -28,6 +28,7 @@ writeFileSync(
       paths: {
         'video-tasks': ['../src/index.ts'],
         'video-tasks/simulator': ['../src/simulator/index.ts'],
+        '#undici-loader': ['../src/internal/undici-loader-node.ts'],
       },
     },
     include: ['*.mts'],

@@ -61,9 +61,74 @@ const done = await client.waitFor(task.id, { timeoutMs: 10_000 })
 assert.equal(done.status, 'succeeded')
 await client.close()
 await simulator.close()
+// Bundlers with their default settings, no externals: a browser bundle and a neutral one (what
+// workers and edge runtimes get) hold neither undici nor a `node:` import, and run on the
+// platform's `fetch` (here Node.js's, counted) against the simulator.
+const { build } = await import('esbuild')
+const { mkdtempSync, readFileSync, rmSync } = await import('node:fs')
+const { tmpdir } = await import('node:os')
+const { join } = await import('node:path')
+const { pathToFileURL } = await import('node:url')
+const bundleDir = mkdtempSync(join(tmpdir(), 'video-tasks-bundles-'))
+const bundleSimulator = await simulatorEsm.startSimulator()
+const platformFetch = globalThis.fetch
+let fetchCalls = 0
+globalThis.fetch = (...fetchArgs) => {
+  fetchCalls += 1
+  return platformFetch(...fetchArgs)
+}
+try {
+  for (const platform of ['browser', 'neutral']) {
+    const outfile = join(bundleDir, `${platform}.mjs`)
+    const result = await build({
+      stdin: {
+        contents:
+          "export { createClient, openai, VideoTaskSchema, TaskFailedError } from 'video-tasks'",
+        resolveDir: new URL('..', import.meta.url).pathname,
+        loader: 'js',
+      },
+      // As in a user's project: the repository's tsconfig `paths` (video-tasks -> src/) unused.
+      tsconfigRaw: '{}',
+      bundle: true,
+      format: 'esm',
+      platform,
+      outfile,
+      metafile: true,
+      logLevel: 'silent',
+    })
+    const inputs = Object.keys(result.metafile.inputs)
+    assert.deepEqual(
+      inputs.filter((input) => /node_modules\/undici\/|^node:|undici-loader-node/.test(input)),
+      [],
+      `${platform} bundle inputs`,
+    )
+    const code = readFileSync(outfile, 'utf8')
+    assert.doesNotMatch(code, /from ["']node:|require\(["']node:|import\(["']node:/, platform)
+    const bundled = await import(pathToFileURL(outfile).href)
+    const before = fetchCalls
+    const bundledTask = bundleSimulator.createTask({
+      provider: 'openai',
+      queuedMs: 0,
+      runningMs: 0,
+    })
+    const bundledClient = bundled.createClient({
+      provider: bundled.openai({
+        baseURL: bundleSimulator.baseURL,
+        apiKey: bundleSimulator.apiKey,
+      }),
+    })
+    const bundledDone = await bundledClient.waitFor(bundledTask.id, { timeoutMs: 10_000 })
+    assert.equal(bundledDone.status, 'succeeded', platform)
+    assert.ok(fetchCalls > before, `${platform} bundle reads through the platform's fetch`)
+    await bundledClient.close()
+  }
+} finally {
+  globalThis.fetch = platformFetch
+  await bundleSimulator.close()
+  rmSync(bundleDir, { recursive: true, force: true })
+}
 // The bin, built: it imports the SDK through the package's own entry points.
 const { execFileSync } = await import('node:child_process')
-const { readFileSync } = await import('node:fs')
 const version = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ).version
@@ -76,4 +141,7 @@ assert.equal(printed.trim(), version)
 console.log(`smoke: ${names.length} exports from ESM and CJS; errors recognised across copies;`)
 console.log(
   'smoke: video-tasks/simulator imports both ways; a wait against it succeeded; the bin runs',
+)
+console.log(
+  'smoke: esbuild browser and neutral bundles (no externals) hold no undici or node: and wait through fetch',
 )

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /*
- * The runtime matrix: runs test/runtimes/smoke.mjs against the built package on Node.js 20, 22
- * and 24, Bun and Deno, and test/runtimes/worker-smoke.mjs as a Cloudflare Worker in workerd
- * (through Miniflare), and prints a table.
+ * The runtime matrix: runs test/runtimes/smoke.mjs against the built package on Node.js 20
+ * (and 20.18.1, the engines floor), 22 and 24, Bun and Deno, test/runtimes/worker-smoke.mjs as a
+ * Cloudflare Worker in workerd (through Miniflare), and test/runtimes/jest/ in Jest 30, which
+ * loads the package with `require`; and prints a table.
  *
- *   node scripts/test-runtimes.mjs [--only node20,node22,node24,bun,deno,workerd] [--strict]
- *                                  [--external-simulator] [--refresh] [--json]
+ *   node scripts/test-runtimes.mjs [--only node20,node20.18,node22,node24,bun,deno,workerd,jest30]
+ *                                  [--strict] [--external-simulator] [--refresh] [--json]
  *
  * - Builds first when dist/ is missing or older than src/.
- * - Installs each runtime from the npm registry (`node@22`, `node@24`, `bun`, `deno`,
- *   `miniflare` for workerd; `node@20` unless this is Node 20 already) into a cache outside the
- *   repository:
+ * - Installs each runtime from the npm registry (`node@20.18.1`, `node@22`, `node@24`, `bun`,
+ *   `deno`, `miniflare` for workerd, `jest@30`; `node@20` unless this is Node 20 already) into a
+ *   cache outside the repository, saying what it fetches first (about 950 MB on a first run):
  *   $VIDEO_TASKS_RUNTIMES_DIR, default <tmpdir>/video-tasks-runtimes. A runtime already there is
  *   reused (--refresh reinstalls). Nothing is added to the project's dependencies.
  * - A runtime that cannot be installed is reported as skipped, with the reason; with --strict
@@ -30,6 +31,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const smoke = join(root, 'test/runtimes/smoke.mjs')
 const simulatorServer = join(root, 'test/runtimes/simulator-server.mjs')
 const workerdHost = join(root, 'test/runtimes/workerd-host.mjs')
+const jestHost = join(root, 'test/runtimes/jest-host.mjs')
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const option = (name) => {
@@ -43,16 +45,45 @@ const RUN_TIMEOUT_MS = 60_000
 
 /**
  * Each runtime: the npm package that ships it, where its binary lands, how to run the smoke
- * suite (`run`: arguments for the binary; `host`: a Node.js script that drives the runtime).
+ * suite (`run`: arguments for the binary; `host`: a Node.js script that drives the runtime), and
+ * about how many MB its install takes (printed before fetching it).
  */
 const RUNTIMES = [
-  { id: 'node20', spec: 'node@20', bin: 'node_modules/node/bin/node', run: (file) => [file] },
-  { id: 'node22', spec: 'node@22', bin: 'node_modules/node/bin/node', run: (file) => [file] },
-  { id: 'node24', spec: 'node@24', bin: 'node_modules/node/bin/node', run: (file) => [file] },
-  { id: 'bun', spec: 'bun', bin: 'node_modules/.bin/bun', run: (file) => [file] },
+  {
+    id: 'node20',
+    spec: 'node@20',
+    sizeMb: 180,
+    bin: 'node_modules/node/bin/node',
+    run: (file) => [file],
+  },
+  {
+    // The `engines` floor: the oldest Node.js the package supports, where `require()` of an ES
+    // module is not available (the CommonJS build must not need it).
+    id: 'node20.18',
+    spec: 'node@20.18.1',
+    sizeMb: 180,
+    bin: 'node_modules/node/bin/node',
+    run: (file) => [file],
+  },
+  {
+    id: 'node22',
+    spec: 'node@22',
+    sizeMb: 185,
+    bin: 'node_modules/node/bin/node',
+    run: (file) => [file],
+  },
+  {
+    id: 'node24',
+    spec: 'node@24',
+    sizeMb: 190,
+    bin: 'node_modules/node/bin/node',
+    run: (file) => [file],
+  },
+  { id: 'bun', spec: 'bun', sizeMb: 105, bin: 'node_modules/.bin/bun', run: (file) => [file] },
   {
     id: 'deno',
     spec: 'deno',
+    sizeMb: 95,
     bin: 'node_modules/.bin/deno',
     // -A: the smoke suite listens, connects, reads dist/ and the environment. --no-lock: no
     // deno.lock in the repository. Packages come from the repository's node_modules.
@@ -62,8 +93,18 @@ const RUNTIMES = [
     // Cloudflare's Workers runtime, driven by Miniflare from Node.js; the simulator runs there.
     id: 'workerd',
     spec: 'miniflare',
+    sizeMb: 165,
     bin: 'node_modules/.bin/workerd',
     host: (dir) => [workerdHost, join(dir, 'node_modules/miniflare')],
+  },
+  {
+    // Jest 30 on this Node.js: a CommonJS test file that `require`s the package (Jest runs
+    // modules in a vm, where `import()` of an ES module fails without a flag).
+    id: 'jest30',
+    spec: 'jest@30',
+    sizeMb: 45,
+    bin: 'node_modules/.bin/jest',
+    host: (dir) => [jestHost, dir],
   },
 ]
 
@@ -141,7 +182,10 @@ async function version(bin, runtime) {
 
 /** Finds or installs a runtime. Resolves with `{ bin, version, installed }` or `{ skipped }`. */
 async function ensure(runtime) {
-  if (runtime.id === 'node20' && process.versions.node.startsWith('20.')) {
+  if (
+    (runtime.id === 'node20' && process.versions.node.startsWith('20.')) ||
+    (runtime.id === 'node20.18' && process.versions.node === '20.18.1')
+  ) {
     return { bin: process.execPath, version: process.versions.node, installed: 'this Node.js' }
   }
   const dir = join(cacheDir, runtime.id)
@@ -150,6 +194,9 @@ async function ensure(runtime) {
     const found = await version(bin, runtime)
     if (found) return { bin, dir, version: found, installed: 'cached' }
   }
+  console.log(
+    `test-runtimes: fetching ${runtime.spec} (${runtime.id}, about ${runtime.sizeMb} MB) from the npm registry into ${dir}; later runs reuse it`,
+  )
   // Install beside the cache entry, then move it in: two runs at once never see half an install.
   mkdirSync(cacheDir, { recursive: true })
   const staging = `${dir}.installing-${process.pid}`
@@ -188,9 +235,15 @@ async function ensure(runtime) {
   return { bin, dir, version: found, installed: `installed in ${seconds} s` }
 }
 
+/** npm's reason for a failure (its error code and message), not the pointer to its log file. */
 function lastLine(text) {
-  const lines = text.trim().split('\n').filter(Boolean)
-  return (lines.at(-1) ?? 'no output').slice(0, 200)
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.includes('A complete log of this run'))
+  const code = lines.find((line) => /^npm error code /.test(line))?.replace(/^npm error /, '')
+  const last = (lines.at(-1) ?? 'no output').replace(/^npm error /, '')
+  return (code && !last.includes(code.slice(5)) ? `${code}: ${last}` : last).slice(0, 240)
 }
 
 async function startExternalSimulator() {
@@ -268,8 +321,16 @@ async function test(runtime, ensured) {
 const build = buildIfNeeded()
 console.log(`test-runtimes: ${build}; runtimes cached in ${cacheDir}${strict ? '; strict' : ''}`)
 
-// Install in parallel (network-bound), test one after another (timing checks stay honest).
-const ensured = await Promise.all(selected.map((runtime) => ensure(runtime)))
+// Install in parallel (network-bound), test one after another (timing checks stay honest). A
+// runtime that cannot be fetched (offline, no space, a registry error) is a clear line in the
+// table, never a stack trace.
+const ensured = await Promise.all(
+  selected.map((runtime) =>
+    ensure(runtime).catch((error) => ({
+      skipped: `could not fetch ${runtime.spec} into ${join(cacheDir, runtime.id)}: ${error instanceof Error ? error.message : String(error)}`,
+    })),
+  ),
+)
 const rows = []
 for (const [index, runtime] of selected.entries()) {
   const found = ensured[index]
@@ -324,7 +385,14 @@ const passed = rows.length - failed - skipped
 const seconds = ((performance.now() - started) / 1000).toFixed(1)
 console.log(`\ntest-runtimes: done in ${seconds} s`)
 console.log(`runtimes: ${passed} passed, ${failed} failed, ${skipped} skipped`)
-if (skipped > 0 && strict) {
-  console.error('test-runtimes: strict: a runtime could not be installed (see note above)')
+if (skipped > 0) {
+  for (const row of rows.filter((each) => each.state === 'skipped')) {
+    console.error(`test-runtimes: ${row.runtime.id} not run: ${row.note}`)
+  }
+  console.error(
+    strict
+      ? 'test-runtimes: strict: a runtime could not be fetched; check the network and the npm registry, or set VIDEO_TASKS_RUNTIMES_DIR to a disk with room (about 950 MB)'
+      : 'test-runtimes: some runtimes were skipped (--strict, or $CI, makes that a failure)',
+  )
 }
 process.exit(failed > 0 || (strict && skipped > 0) ? 1 : 0)

@@ -1,4 +1,4 @@
-import type { VideoTask } from './model.js'
+import type { FailedVideoTask, VideoTask, VideoTaskDetails } from './model.js'
 
 /*
  * Every error class marks its instances with the names of its class chain under a global symbol,
@@ -275,12 +275,26 @@ export class ResponseValidationError extends VideoTaskError {
   }
 }
 
-/** The task reached `failed`. `task.error` holds the vendor's reason. */
-export class TaskFailedError extends VideoTaskError {
+/**
+ * The task reached `failed`. `task.error` holds the vendor's reason.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.waitFor(id)
+ * } catch (error) {
+ *   if (TaskFailedError.is(error)) console.error(error.task.error.message)
+ * }
+ * ```
+ */
+export class TaskFailedError<
+  TDetails extends VideoTaskDetails = VideoTaskDetails,
+> extends VideoTaskError {
   static override readonly [KIND]: string = 'TaskFailedError'
-  /** The failed task. */
-  readonly task: VideoTask
-  constructor(task: VideoTask) {
+  /** The failed task: its `error` is always set. */
+  readonly task: FailedVideoTask<TDetails>
+  constructor(task: FailedVideoTask<TDetails>) {
+    // `?.`: a JavaScript caller may pass a task without an error; the message still reads.
     super(`Task ${task.id} (${task.provider}) failed: ${task.error?.message ?? 'no reason given'}`)
     this.task = task
   }

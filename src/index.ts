@@ -1,7 +1,7 @@
 /**
  * video-tasks: one model and one polling loop for video-generation tasks across vendors.
  *
- * @packageDocumentation
+ * @module video-tasks
  */
 
 export {
@@ -48,11 +48,18 @@ export {
   WaitTimeoutError,
 } from './errors.js'
 export {
+  type CancelledVideoTask,
+  type FailedVideoTask,
   type FinalVideoTaskStatus,
   isFinalStatus,
+  type QueuedVideoTask,
+  type RunningVideoTask,
+  type SucceededVideoTask,
+  type UnknownVideoTask,
   type VideoTask,
   type VideoTaskDetails,
   type VideoTaskFailure,
+  type VideoTaskFields,
   type VideoTaskOf,
   VideoTaskSchema,
   type VideoTaskStatus,

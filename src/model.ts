@@ -1,4 +1,21 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
+
+/*
+ * The task model: documented interfaces (what an editor shows on hover), and the zod schemas that
+ * validate them. The schemas are built with `zod/mini`, the same package as zod classic with
+ * functions instead of methods, so a bundler keeps only what they use: zod classic's methods
+ * would pull in all of zod. They are zod schemas all the same (`parse`, `safeParse`, `z.infer`,
+ * usable inside zod classic schemas) and Standard Schemas (`~standard`).
+ */
+
+/** One of the six normalised task states. See {@link videoTaskStatusSchema}. */
+export type VideoTaskStatus =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'unknown'
 
 /**
  * The six states every vendor's status words are mapped to.
@@ -17,9 +34,6 @@ export const videoTaskStatusSchema = z.enum([
   'unknown',
 ])
 
-/** One of the six normalised task states. See {@link videoTaskStatusSchema}. */
-export type VideoTaskStatus = z.infer<typeof videoTaskStatusSchema>
-
 /** The statuses after which a task never changes again. */
 export const FINAL_STATUSES: ReadonlySet<VideoTaskStatus> = new Set([
   'succeeded',
@@ -36,159 +50,177 @@ export function isFinalStatus(status: VideoTaskStatus): status is FinalVideoTask
 export type FinalVideoTaskStatus = 'succeeded' | 'failed' | 'cancelled'
 
 /** Why a task failed (or was cancelled), as the vendor said it. */
-export const videoTaskFailureSchema = z.object({
+export interface VideoTaskFailure {
   /** The vendor's error code, as a string, when it sent one. */
-  code: z.string().nullable(),
+  code: string | null
   /** The vendor's message. Never empty: adapters fill in a generic text when the vendor sends none. */
-  message: z.string().min(1),
-})
+  message: string
+}
 
-/** Why a task failed, as the vendor said it. */
-export type VideoTaskFailure = z.infer<typeof videoTaskFailureSchema>
+/** Validates a {@link VideoTaskFailure}. */
+export const videoTaskFailureSchema: z.ZodMiniType<VideoTaskFailure, unknown> = z.object({
+  code: z.nullable(z.string()),
+  message: z.string().check(z.minLength(1)),
+})
 
 /**
  * Vendor-specific facts that are useful but not common to every vendor. Every key is optional;
  * each provider documents which ones it fills. Anything else the vendor sent stays in `raw`.
  */
-export const videoTaskDetailsSchema = z.looseObject({
+export interface VideoTaskDetails {
   /** Model name (`sora-2`, `doubao-seedance-1-0-pro`). */
-  model: z.string().optional(),
+  model?: string | undefined
   /** Video width in pixels. */
-  width: z.number().optional(),
+  width?: number | undefined
   /** Video height in pixels. */
-  height: z.number().optional(),
+  height?: number | undefined
   /** Video duration in seconds. */
-  durationSeconds: z.number().optional(),
+  durationSeconds?: number | undefined
   /** A thumbnail or cover image URL. */
-  thumbnailUrl: z.string().optional(),
+  thumbnailUrl?: string | undefined
   /**
    * A URL that serves the video only with the provider's credentials (OpenAI's
    * `GET /v1/videos/{id}/content`). Set when the vendor gives no public URL.
    */
-  contentUrl: z.string().optional(),
+  contentUrl?: string | undefined
   /** A vendor file id to resolve into a URL through the vendor's file API (MiniMax `file_id`). */
-  fileId: z.string().optional(),
+  fileId?: string | undefined
   /** Whether the vendor refunded the credits of a failed task (check-result). */
-  creditsRefunded: z.boolean().optional(),
+  creditsRefunded?: boolean | undefined
   /** The refund transaction number, when refunded (check-result). */
-  refundTransactionNumber: z.string().optional(),
+  refundTransactionNumber?: string | undefined
   /** The request id the server gave this read (`x-request-id` or a body field), for support. */
-  requestId: z.string().optional(),
+  requestId?: string | undefined
   /** When the vendor started working on the task. */
-  startedAt: z.date().optional(),
-})
-
-/** Vendor-specific facts. See {@link videoTaskDetailsSchema}. */
-export type VideoTaskDetails = z.infer<typeof videoTaskDetailsSchema>
-
-const nullableDateSchema = z.date().nullable()
-
-const commonShape = {
-  /** The task id, as the vendor knows it. */
-  id: z.string().min(1),
-  /** The provider id: `openai`, `doubao`, `generic-task`, `check-result` or a custom provider's id. */
-  provider: z.string().min(1),
-  /** The vendor's own status word, exactly as sent (empty when the vendor sent none). */
-  vendorStatus: z.string(),
-  /** Progress from 0 to 100, or `null` when the vendor does not report it. */
-  progress: z.number().min(0).max(100).nullable(),
-  /** The first video URL, when the vendor gave a public one. */
-  videoUrl: z.string().nullable(),
-  /** Every video URL the vendor gave (the first is `videoUrl`). */
-  videoUrls: z.array(z.string()),
-  /** Why the task failed; `null` unless failed (or cancelled with a reason). */
-  error: videoTaskFailureSchema.nullable(),
-  /** When the task was created. */
-  createdAt: nullableDateSchema,
-  /** When the task reached a final state. */
-  completedAt: nullableDateSchema,
-  /** When the video URL stops working. */
-  expiresAt: nullableDateSchema,
-  /** Vendor-specific facts. */
-  details: videoTaskDetailsSchema,
-  /** The payload as received (after JSON parsing). */
-  raw: z.unknown(),
+  startedAt?: Date | undefined
+  /** A provider's own facts (a custom provider's details type adds its keys). */
+  [key: string]: unknown
 }
 
-const queuedTaskSchema = z.object({
-  ...commonShape,
-  /** Waiting for the vendor to start it. */
-  status: z.literal('queued'),
-  /** Always `null` while queued. */
-  error: z.null(),
-})
-const runningTaskSchema = z.object({
-  ...commonShape,
-  /** Being generated. */
-  status: z.literal('running'),
-  /** Always `null` while running. */
-  error: z.null(),
-})
-const succeededTaskSchema = z.object({
-  ...commonShape,
-  /** Done: the video is ready. */
-  status: z.literal('succeeded'),
-  /** Always `100` once succeeded. */
-  progress: z.literal(100),
-  /** Always `null` once succeeded. */
-  error: z.null(),
-})
-const failedTaskSchema = z.object({
-  ...commonShape,
-  /** Ended without a video. */
-  status: z.literal('failed'),
-  /** Why, as the vendor said it: always set on a failed task. */
-  error: videoTaskFailureSchema,
-})
-const cancelledTaskSchema = z.object({
-  ...commonShape,
-  /** Cancelled before it finished. */
-  status: z.literal('cancelled'),
-})
-const unknownTaskSchema = z.object({
-  ...commonShape,
-  /** A status word the adapter does not know: never final, the poller keeps reading. */
-  status: z.literal('unknown'),
+/** Validates {@link VideoTaskDetails}: the known keys are typed, other keys are kept. */
+export const videoTaskDetailsSchema: z.ZodMiniType<VideoTaskDetails, unknown> = z.looseObject({
+  model: z.optional(z.string()),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
+  durationSeconds: z.optional(z.number()),
+  thumbnailUrl: z.optional(z.string()),
+  contentUrl: z.optional(z.string()),
+  fileId: z.optional(z.string()),
+  creditsRefunded: z.optional(z.boolean()),
+  refundTransactionNumber: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  startedAt: z.optional(z.date()),
 })
 
+/** The fields every {@link VideoTask} has, whatever its status. */
+export interface VideoTaskFields<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  /** The task id, as the vendor knows it. */
+  id: string
+  /** The provider id: `openai`, `doubao`, `generic-task`, `check-result` or a custom provider's id. */
+  provider: string
+  /** The normalised status: check it to narrow the task to one of the status interfaces. */
+  status: VideoTaskStatus
+  /** The vendor's own status word, exactly as sent (empty when the vendor sent none). */
+  vendorStatus: string
+  /** Progress from 0 to 100, or `null` when the vendor does not report it. */
+  progress: number | null
+  /** The first video URL, when the vendor gave a public one. */
+  videoUrl: string | null
+  /** Every video URL the vendor gave (the first is `videoUrl`). */
+  videoUrls: string[]
+  /** Why the task failed; `null` unless failed (or cancelled with a reason). */
+  error: VideoTaskFailure | null
+  /** When the task was created. */
+  createdAt: Date | null
+  /** When the task reached a final state. */
+  completedAt: Date | null
+  /** When the video URL stops working. */
+  expiresAt: Date | null
+  /** Vendor-specific facts, typed per provider (`OpenAIVideoDetails`, ...). */
+  details: TDetails
+  /** The payload as received (after JSON parsing). */
+  raw: unknown
+}
+
+/** A task the vendor accepted and has not started. */
+export interface QueuedVideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends VideoTaskFields<TDetails> {
+  /** Waiting for the vendor to start it. */
+  status: 'queued'
+  /** Always `null` while queued. */
+  error: null
+}
+
+/** A task being generated. */
+export interface RunningVideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends VideoTaskFields<TDetails> {
+  /** Being generated. */
+  status: 'running'
+  /** Always `null` while running. */
+  error: null
+}
+
 /**
- * The one model every adapter produces: a discriminated union on `status`, so that checking
- * the status narrows what else is known.
+ * A finished task with its video. The video is at `videoUrl` when the vendor gives a public URL;
+ * otherwise `details.contentUrl` (needs the API key) or `details.fileId` (needs the vendor's
+ * file API) says where it is.
+ */
+export interface SucceededVideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends VideoTaskFields<TDetails> {
+  /** Done: the video is ready. */
+  status: 'succeeded'
+  /** Always `100` once succeeded. */
+  progress: 100
+  /** Always `null` once succeeded. */
+  error: null
+}
+
+/** A task that ended without a video. `error` says why. */
+export interface FailedVideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends VideoTaskFields<TDetails> {
+  /** Ended without a video. */
+  status: 'failed'
+  /** Why, as the vendor said it: always set on a failed task. */
+  error: VideoTaskFailure
+}
+
+/** A task cancelled before it finished. */
+export interface CancelledVideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends VideoTaskFields<TDetails> {
+  /** Cancelled before it finished. */
+  status: 'cancelled'
+}
+
+/** A task whose status word the adapter does not know. Never final: the poller keeps reading. */
+export interface UnknownVideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends VideoTaskFields<TDetails> {
+  /** A status word the adapter does not know (`vendorStatus` holds it). */
+  status: 'unknown'
+}
+
+/**
+ * A video task in the common model: one interface per status, so checking `status` narrows what
+ * else is known. `TDetails` is the provider's own details type, so
+ * `createClient({ provider: openai(...) })` knows which details OpenAI fills.
  *
- * - `succeeded`: `progress` is `100` and `error` is `null`. The video is at `videoUrl` when the
- *   vendor gives a public URL; otherwise `details.contentUrl` (needs the API key) or
- *   `details.fileId` (needs the vendor's file API) says where it is.
- * - `failed`: `error` is set, with the vendor's message.
- * - `queued`, `running`: `error` is `null`.
+ * - {@link SucceededVideoTask}: `progress` is `100` and `error` is `null`.
+ * - {@link FailedVideoTask}: `error` is set, with the vendor's message.
+ * - {@link QueuedVideoTask}, {@link RunningVideoTask}: `error` is `null`.
+ * - {@link CancelledVideoTask}, {@link UnknownVideoTask}: `error` may be set.
  *
  * @example
  * ```ts
- * const task = VideoTaskSchema.parse(value)
+ * const task = await client.getTask(id)
  * if (task.status === 'failed') console.error(task.error.message)
  * ```
  */
-export const VideoTaskSchema = z.discriminatedUnion('status', [
-  queuedTaskSchema,
-  runningTaskSchema,
-  succeededTaskSchema,
-  failedTaskSchema,
-  cancelledTaskSchema,
-  unknownTaskSchema,
-])
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-
-/**
- * A video task in the common model. `TDetails` is the provider's own details type, so
- * `createClient({ provider: openai(...) })` knows which details OpenAI fills.
- */
-export type VideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails> = DistributiveOmit<
-  z.infer<typeof VideoTaskSchema>,
-  'details'
-> & {
-  /** Vendor-specific facts, typed per provider (`OpenAIVideoDetails`, ...). */
-  details: TDetails
-}
+export type VideoTask<TDetails extends VideoTaskDetails = VideoTaskDetails> =
+  | QueuedVideoTask<TDetails>
+  | RunningVideoTask<TDetails>
+  | SucceededVideoTask<TDetails>
+  | FailedVideoTask<TDetails>
+  | CancelledVideoTask<TDetails>
+  | UnknownVideoTask<TDetails>
 
 /** The task type for one status, e.g. `VideoTaskOf<'succeeded'>`. */
 export type VideoTaskOf<
@@ -201,3 +233,47 @@ export type VideoTaskOf<
     status: TStatus
   }
 >
+
+const nullableDateSchema = z.nullable(z.date())
+const nonEmptyStringSchema = z.string().check(z.minLength(1))
+
+const commonShape = {
+  id: nonEmptyStringSchema,
+  provider: nonEmptyStringSchema,
+  vendorStatus: z.string(),
+  progress: z.nullable(z.number().check(z.gte(0), z.lte(100))),
+  videoUrl: z.nullable(z.string()),
+  videoUrls: z.array(z.string()),
+  error: z.nullable(videoTaskFailureSchema),
+  createdAt: nullableDateSchema,
+  completedAt: nullableDateSchema,
+  expiresAt: nullableDateSchema,
+  details: videoTaskDetailsSchema,
+  raw: z.unknown(),
+}
+
+/**
+ * Validates a {@link VideoTask}: a discriminated union on `status`, with each status's rules
+ * (`succeeded`: `progress` 100 and no `error`; `failed`: an `error`; `queued`, `running`: no
+ * `error`). A zod schema (`parse`, `safeParse`, `z.infer`, usable inside other zod schemas) and a
+ * Standard Schema.
+ *
+ * @example
+ * ```ts
+ * const task = VideoTaskSchema.parse(value)
+ * if (task.status === 'failed') console.error(task.error.message)
+ * ```
+ */
+export const VideoTaskSchema: z.ZodMiniType<VideoTask, unknown> = z.discriminatedUnion('status', [
+  z.object({ ...commonShape, status: z.literal('queued'), error: z.null() }),
+  z.object({ ...commonShape, status: z.literal('running'), error: z.null() }),
+  z.object({
+    ...commonShape,
+    status: z.literal('succeeded'),
+    progress: z.literal(100),
+    error: z.null(),
+  }),
+  z.object({ ...commonShape, status: z.literal('failed'), error: videoTaskFailureSchema }),
+  z.object({ ...commonShape, status: z.literal('cancelled') }),
+  z.object({ ...commonShape, status: z.literal('unknown') }),
+])

@@ -1,4 +1,5 @@
 import type { Agent, Dispatcher } from 'undici'
+import { loadUndici, type UndiciLoader } from '#undici-loader'
 import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } from './errors.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
@@ -144,11 +145,11 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
 export function createTransport(options: TransportOptions = {}): Transport {
   const resolved = resolveTransportOptions(options)
   if (options.fetch) return createFetchTransport(options.fetch, resolved)
-  if (isNode()) {
+  if (loadUndici && isNode()) {
     // Start loading undici now, so the first request does not wait for it; a failure to load
     // surfaces at that request.
     loadUndici().catch(() => {})
-    return createUndiciTransport(resolved)
+    return createUndiciTransport(resolved, loadUndici)
   }
   if (typeof globalThis.fetch !== 'function') {
     throw new TypeError('Expected a global `fetch` in this runtime, or the `fetch` option')
@@ -175,18 +176,6 @@ function isNode(): boolean {
     !('EdgeRuntime' in globalThis) &&
     global.navigator?.userAgent !== 'Cloudflare-Workers'
   )
-}
-
-let undiciModule: Promise<typeof import('undici')> | undefined
-
-/**
- * Loads undici once, when the first transport is created on Node.js: importing this package never
- * loads it (Bun resolves `undici` to a stand-in without `Agent#request`; Deno and edge runtimes
- * need not have it). The CommonJS build turns this `import()` into `require()` (tsup.config.ts).
- */
-function loadUndici(): Promise<typeof import('undici')> {
-  undiciModule ??= import('undici')
-  return undiciModule
 }
 
 function tooLarge(
@@ -255,7 +244,10 @@ function connectionError(error: unknown, url: string): ConnectionError {
 // Taken at load, so fake timers installed later (in a user's tests) cannot stall a response.
 const nextTurn = globalThis.setImmediate
 
-function createUndiciTransport(options: ResolvedTransportOptions): Transport {
+function createUndiciTransport(
+  options: ResolvedTransportOptions,
+  loadUndici: UndiciLoader,
+): Transport {
   let agent: Agent | undefined
   let loading: Promise<Agent> | undefined
   const getAgent = (): Agent | Promise<Agent> => {
@@ -575,9 +567,9 @@ export function createDownloadTransport(options: DownloadTransportOptions = {}):
   let close = async () => {}
   if (options.fetch) {
     hop = fetchHop(options.fetch)
-  } else if (isNode()) {
+  } else if (loadUndici !== undefined && isNode()) {
     loadUndici().catch(() => {})
-    const undici = undiciHops()
+    const undici = undiciHops(loadUndici)
     hop = undici.hop
     close = undici.close
   } else {
@@ -677,10 +669,13 @@ function httpUrl(value: unknown, name: string): URL {
   return url
 }
 
-function undiciHops(): { hop: (request: HopRequest) => Promise<Hop>; close: () => Promise<void> } {
+function undiciHops(loader: UndiciLoader): {
+  hop: (request: HopRequest) => Promise<Hop>
+  close: () => Promise<void>
+} {
   let agent: Promise<Agent> | undefined
   const getAgent = () => {
-    agent ??= loadUndici().then(
+    agent ??= loader().then(
       (undici) => new undici.Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 10_000 }),
     )
     return agent

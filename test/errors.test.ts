@@ -28,7 +28,7 @@ import {
   WaitTimeoutError,
 } from '../src/errors.js'
 import { REDACTED, redact, secretsOf } from '../src/internal/redact.js'
-import type { VideoTask } from '../src/model.js'
+import type { FailedVideoTask, VideoTask } from '../src/model.js'
 import { defineProvider } from '../src/providers/define-provider.js'
 import { openai } from '../src/providers/openai.js'
 import { createTransport, type FetchFunction } from '../src/transport.js'
@@ -118,7 +118,9 @@ const CASES: Array<{
   {
     Class: TaskFailedError,
     make: () =>
-      new TaskFailedError(task({ status: 'failed', error: { code: 'x', message: 'bad prompt' } })),
+      new TaskFailedError(
+        task({ status: 'failed', error: { code: 'x', message: 'bad prompt' } }) as FailedVideoTask,
+      ),
     chain: ['VideoTaskError'],
   },
   {
@@ -427,13 +429,16 @@ describe('cross-copy recognition', () => {
 
 describe('messages of the wait errors', () => {
   it('TaskFailedError', () => {
-    const failed = task({ status: 'failed', error: { code: 'policy', message: 'Blocked prompt' } })
+    const failed = task({
+      status: 'failed',
+      error: { code: 'policy', message: 'Blocked prompt' },
+    }) as FailedVideoTask
     const error = new TaskFailedError(failed)
     expect(error.message).toBe('Task vid_1 (openai) failed: Blocked prompt')
     expect(error.task).toBe(failed)
-    expect(new TaskFailedError(task({ status: 'failed', error: null })).message).toBe(
-      'Task vid_1 (openai) failed: no reason given',
-    )
+    // A JavaScript caller's task without an error still gives a message, not a TypeError.
+    const noError = task({ status: 'failed', error: null }) as unknown as FailedVideoTask
+    expect(new TaskFailedError(noError).message).toBe('Task vid_1 (openai) failed: no reason given')
   })
 
   it('TaskCancelledError', () => {

@@ -1,5 +1,5 @@
-import type { Clock } from '../wait/timer-queue.js'
 import type { DownloadTransport } from '../transport.js'
+import type { Clock } from '../wait/timer-queue.js'
 import type { DownloadProgress } from './progress.js'
 
 /** A checksum the downloaded bytes must match. */

@@ -6,7 +6,7 @@
  * It depends on node built-ins only and shares no code with the SDK's adapters: it speaks the
  * vendors' dialects from their docs, so it checks the adapters rather than mirroring them.
  *
- * @packageDocumentation
+ * @module video-tasks/simulator
  */
 
 import { startServer } from './server.js'

@@ -36,7 +36,7 @@ const scheduleShape = {
   /** How far the interval has grown since the last status change. */
   backoffStep: z.number().int().min(0),
   /** The last status read, or `null` before the first read. */
-  lastStatus: videoTaskStatusSchema.nullable(),
+  lastStatus: z.nullable(videoTaskStatusSchema),
   /** The first and the latest progress readings of the current run of increasing progress. */
   samples: z.array(progressSampleSchema).max(2),
   /** When the next read is due (milliseconds since the epoch). */

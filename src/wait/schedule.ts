@@ -1,4 +1,4 @@
-import type { VideoTask } from '../model.js'
+import type { VideoTask, VideoTaskOf } from '../model.js'
 import { backoffDelayMs, retryAfterDelayMs } from '../retry-policy.js'
 import type { PollState, ProgressSample, ScheduleState } from './poll-state.js'
 
@@ -70,7 +70,7 @@ export type Decision =
       /** The task failed: the wait rejects with `TaskFailedError`. */
       action: 'fail'
       /** The failed task. */
-      task: VideoTask
+      task: VideoTaskOf<'failed'>
     }
   | {
       /** The task was cancelled: the wait rejects with `TaskCancelledError`. */

@@ -170,7 +170,7 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
     if (this.#deadlineAt !== null)
       this.#deadline = this.#host.queue.schedule(this.#deadlineAt, this)
     if (this.#options.signal) addAbortCallback(this.#options.signal, this)
-    this.#host.waits.add(this as WaitSubscription<VideoTaskDetails>)
+    this.#host.waits.add(this as unknown as WaitSubscription<VideoTaskDetails>)
     this.#loop.add(this)
   }
 
@@ -240,7 +240,7 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
     this.#host.queue.cancel(this.#deadline)
     this.#deadline = null
     if (this.#options.signal) removeAbortCallback(this.#options.signal, this)
-    this.#host.waits.delete(this as WaitSubscription<VideoTaskDetails>)
+    this.#host.waits.delete(this as unknown as WaitSubscription<VideoTaskDetails>)
     if (ok) this.#resolve(value as VideoTask<TDetails>)
     else this.#reject(value)
   }

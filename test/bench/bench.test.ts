@@ -141,10 +141,27 @@ describe('npm run bench -- --quick', () => {
     }
 
     // 5. Cold imports and the bundle size.
-    for (const name of ['video-tasks (ESM)', 'video-tasks (CJS)', 'undici (ESM)', 'zod (ESM)']) {
+    for (const name of [
+      'video-tasks (ESM)',
+      'video-tasks (CJS)',
+      'undici (ESM)',
+      'zod (ESM)',
+      'zod (CJS)',
+    ]) {
       expect(finitePositive(imports.imports[name].medianMs), name).toBe(true)
     }
     expect(finitePositive(imports.bundle.entry.gzipBytes)).toBe(true)
+    expect(finitePositive(imports.bundle.zodBrowser.gzipBytes)).toBe(true)
+    // The browser bundle needs the real build's package.json `imports` (#undici-loader), which a
+    // private build under node_modules/.cache cannot use.
+    if (!distDir)
+      expect(imports.bundle.browser).toEqual({
+        minifiedBytes: expect.any(Number),
+        gzipBytes: expect.any(Number),
+      })
+    for (const id of ['import-esm', 'import-cjs', 'bundle-entry', 'bundle-browser']) {
+      expect(results.goals.map((goal: { id: string }) => goal.id)).toContain(id)
+    }
 
     // Every goal is evaluated.
     expect(results.goals.length).toBeGreaterThanOrEqual(17)

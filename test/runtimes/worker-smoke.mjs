@@ -1,7 +1,6 @@
 /*
  * The smoke suite as a Cloudflare Worker (workerd), run by test/runtimes/workerd-host.mjs:
- * bundled with esbuild the way a Worker is (undici left out, `nodejs_compat` on for
- * `node:events`), it answers one POST `{baseURL, apiKey}` (a simulator running in Node.js) by
+ * bundled with esbuild the way a Worker is (default settings, no `nodejs_compat`), it answers one POST `{baseURL, apiKey}` (a simulator running in Node.js) by
  * running the checks below and returning `{runtime, passed, failed, info, results}`.
  *
  * A Worker has no node:http server and no `require`, so the simulator runs outside and tasks are

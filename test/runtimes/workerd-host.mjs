@@ -5,8 +5,9 @@
  *
  *   node test/runtimes/workerd-host.mjs <path to miniflare's package folder>
  *
- * The Worker is bundled as a Worker's bundler would: esbuild, `workerd`/`worker` conditions,
- * `node:*` left to the runtime (`nodejs_compat`), undici left out (Workers never load it).
+ * The Worker is bundled as a Worker's bundler would with its default settings: esbuild,
+ * `workerd`/`worker` conditions, nothing external (package.json `imports` gives those conditions
+ * a build without undici or `node:` modules), and run without `nodejs_compat`.
  * Prints one line per check and `SMOKE_RESULT {json}`, like smoke.mjs; exits 1 on a failure.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -53,7 +54,8 @@ try {
     platform: 'neutral',
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker'],
-    external: ['node:*', 'undici'],
+    // The repository's tsconfig `paths` (video-tasks -> src/) are not a user's.
+    tsconfigRaw: '{}',
     outfile: join(dir, 'worker.mjs'),
     logLevel: 'error',
   })
@@ -63,7 +65,6 @@ try {
     modulesRoot: dir,
     modules: [{ type: 'ESModule', path: worker, contents: readFileSync(worker, 'utf8') }],
     compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
   })
   const response = await mf.dispatchFetch('http://worker.test/', {
     method: 'POST',

@@ -1,11 +1,11 @@
-import type { VideoTask, VideoTaskStatus } from '../../src/model.js'
+import type { VideoTask, VideoTaskOf, VideoTaskStatus } from '../../src/model.js'
 
 /** A minimal task of `status` for engine tests (the engine reads status and progress only). */
-export function makeTask(
-  status: VideoTaskStatus,
+export function makeTask<S extends VideoTaskStatus>(
+  status: S,
   progress: number | null = null,
   id = 't1',
-): VideoTask {
+): VideoTaskOf<S> {
   const common = {
     id,
     provider: 'test',
@@ -18,9 +18,11 @@ export function makeTask(
     details: {},
     raw: {},
   }
-  if (status === 'succeeded') return { ...common, status, progress: 100, error: null }
-  if (status === 'failed') {
-    return { ...common, status, progress, error: { code: null, message: 'render failed' } }
-  }
-  return { ...common, status, progress, error: null } as VideoTask
+  const task: VideoTask =
+    status === 'succeeded'
+      ? { ...common, status: 'succeeded', progress: 100, error: null }
+      : status === 'failed'
+        ? { ...common, status: 'failed', progress, error: { code: null, message: 'render failed' } }
+        : ({ ...common, status, progress, error: null } as VideoTask)
+  return task as VideoTaskOf<S>
 }

@@ -4,6 +4,8 @@ import {
   ApiError,
   type AuthenticationError,
   ConnectionError,
+  type FailedVideoTask,
+  type OpenAIVideoDetails,
   type PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
@@ -62,7 +64,14 @@ describe('error classes', () => {
   })
 
   it('the wait outcomes carry the task', () => {
-    expectTypeOf<TaskFailedError['task']>().toEqualTypeOf<VideoTask>()
+    // The failed task: `error.task.error.message` needs no `?.`.
+    expectTypeOf<TaskFailedError['task']>().toEqualTypeOf<FailedVideoTask>()
+    expectTypeOf<TaskFailedError['task']['status']>().toEqualTypeOf<'failed'>()
+    expectTypeOf<TaskFailedError['task']['error']['message']>().toEqualTypeOf<string>()
+    expectTypeOf<
+      TaskFailedError<OpenAIVideoDetails>['task']['details']
+    >().toEqualTypeOf<OpenAIVideoDetails>()
+    expectTypeOf<TaskFailedError['task']>().toExtend<VideoTask>()
     expectTypeOf<TaskCancelledError['task']>().toEqualTypeOf<VideoTask>()
     expectTypeOf<UnknownStatusError['task']>().toEqualTypeOf<VideoTask>()
     expectTypeOf<WaitTimeoutError['lastTask']>().toEqualTypeOf<VideoTask | null>()
@@ -88,7 +97,7 @@ describe('error classes', () => {
         expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | null>()
       }
       if (VideoTaskError.is(error)) expectTypeOf(error).toEqualTypeOf<VideoTaskError>()
-      if (TaskFailedError.is(error)) expectTypeOf(error.task).toEqualTypeOf<VideoTask>()
+      if (TaskFailedError.is(error)) expectTypeOf(error.task).toEqualTypeOf<FailedVideoTask>()
       if (error instanceof ApiError) expectTypeOf(error.status).toEqualTypeOf<number>()
     }
     expectTypeOf(check).toBeFunction()

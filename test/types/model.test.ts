@@ -4,18 +4,28 @@
  */
 
 import {
+  type CancelledVideoTask,
   type CheckResultVideoDetails,
   type DoubaoVideoDetails,
+  type FailedVideoTask,
   type FinalVideoTaskStatus,
   type GenericTaskVideoDetails,
   isFinalStatus,
   type OpenAIVideoDetails,
+  type QueuedVideoTask,
+  type RunningVideoTask,
+  type SucceededVideoTask,
+  type UnknownVideoTask,
   type VideoTask,
   type VideoTaskDetails,
   type VideoTaskFailure,
+  type VideoTaskFields,
   type VideoTaskOf,
   type VideoTaskSchema,
   type VideoTaskStatus,
+  type videoTaskDetailsSchema,
+  type videoTaskFailureSchema,
+  type videoTaskStatusSchema,
 } from 'video-tasks'
 import { describe, expectTypeOf, it } from 'vitest'
 import type { z } from 'zod'
@@ -97,8 +107,87 @@ describe('VideoTask', () => {
   })
 
   it('VideoTaskSchema parses into a VideoTask', () => {
-    expectTypeOf<z.infer<typeof VideoTaskSchema>>().toExtend<VideoTask>()
-    expectTypeOf<VideoTask>().toExtend<z.infer<typeof VideoTaskSchema>>()
+    expectTypeOf<z.infer<typeof VideoTaskSchema>>().toEqualTypeOf<VideoTask>()
+    expectTypeOf<z.infer<typeof videoTaskFailureSchema>>().toEqualTypeOf<VideoTaskFailure>()
+    expectTypeOf<z.infer<typeof videoTaskDetailsSchema>>().toEqualTypeOf<VideoTaskDetails>()
+    expectTypeOf<z.infer<typeof videoTaskStatusSchema>>().toEqualTypeOf<VideoTaskStatus>()
+  })
+
+  it('the schemas are Standard Schemas and zod schemas', () => {
+    expectTypeOf<
+      NonNullable<(typeof VideoTaskSchema)['~standard']['types']>['output']
+    >().toEqualTypeOf<VideoTask>()
+    expectTypeOf<ReturnType<(typeof VideoTaskSchema)['parse']>>().toEqualTypeOf<VideoTask>()
+  })
+})
+
+/*
+ * One named interface per status (an editor shows `FailedVideoTask` and its documented fields,
+ * not an expanded `Omit<...>`): VideoTask is exactly their union, and VideoTaskOf picks them.
+ */
+describe('VideoTask per status', () => {
+  it('VideoTask is the union of the six interfaces', () => {
+    expectTypeOf<VideoTask>().toEqualTypeOf<
+      | QueuedVideoTask
+      | RunningVideoTask
+      | SucceededVideoTask
+      | FailedVideoTask
+      | CancelledVideoTask
+      | UnknownVideoTask
+    >()
+    expectTypeOf<VideoTask<OpenAIVideoDetails>>().toEqualTypeOf<
+      | QueuedVideoTask<OpenAIVideoDetails>
+      | RunningVideoTask<OpenAIVideoDetails>
+      | SucceededVideoTask<OpenAIVideoDetails>
+      | FailedVideoTask<OpenAIVideoDetails>
+      | CancelledVideoTask<OpenAIVideoDetails>
+      | UnknownVideoTask<OpenAIVideoDetails>
+    >()
+  })
+
+  it('VideoTaskOf<status> is that status interface', () => {
+    expectTypeOf<VideoTaskOf<'queued'>>().toEqualTypeOf<QueuedVideoTask>()
+    expectTypeOf<VideoTaskOf<'running'>>().toEqualTypeOf<RunningVideoTask>()
+    expectTypeOf<VideoTaskOf<'succeeded'>>().toEqualTypeOf<SucceededVideoTask>()
+    expectTypeOf<VideoTaskOf<'failed'>>().toEqualTypeOf<FailedVideoTask>()
+    expectTypeOf<VideoTaskOf<'cancelled'>>().toEqualTypeOf<CancelledVideoTask>()
+    expectTypeOf<VideoTaskOf<'unknown'>>().toEqualTypeOf<UnknownVideoTask>()
+    expectTypeOf<VideoTaskOf<'failed', DoubaoVideoDetails>>().toEqualTypeOf<
+      FailedVideoTask<DoubaoVideoDetails>
+    >()
+  })
+
+  it('each status interface pins its own fields', () => {
+    expectTypeOf<QueuedVideoTask['error']>().toEqualTypeOf<null>()
+    expectTypeOf<RunningVideoTask['error']>().toEqualTypeOf<null>()
+    expectTypeOf<SucceededVideoTask['progress']>().toEqualTypeOf<100>()
+    expectTypeOf<SucceededVideoTask['error']>().toEqualTypeOf<null>()
+    expectTypeOf<FailedVideoTask['error']>().toEqualTypeOf<VideoTaskFailure>()
+    expectTypeOf<FailedVideoTask['progress']>().toEqualTypeOf<number | null>()
+    expectTypeOf<CancelledVideoTask['error']>().toEqualTypeOf<VideoTaskFailure | null>()
+    expectTypeOf<UnknownVideoTask['status']>().toEqualTypeOf<'unknown'>()
+  })
+
+  it('every status interface has the common fields', () => {
+    expectTypeOf<QueuedVideoTask>().toExtend<VideoTaskFields>()
+    expectTypeOf<FailedVideoTask<OpenAIVideoDetails>>().toExtend<
+      VideoTaskFields<OpenAIVideoDetails>
+    >()
+    expectTypeOf<keyof VideoTaskFields>().toEqualTypeOf<
+      | 'id'
+      | 'provider'
+      | 'status'
+      | 'vendorStatus'
+      | 'progress'
+      | 'videoUrl'
+      | 'videoUrls'
+      | 'error'
+      | 'createdAt'
+      | 'completedAt'
+      | 'expiresAt'
+      | 'details'
+      | 'raw'
+    >()
   })
 })
 
