@@ -1,10 +1,21 @@
 import { createReader } from './client/read.js'
+import {
+  type CancelOptions,
+  createSubmitter,
+  type GenerateOptions,
+  type GenerateResult,
+  type SubmitContext,
+  type SubmitOptions,
+  taskIdOf,
+} from './client/submit.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
-import { assertTaskId, type Provider } from './providers/define-provider.js'
+import type { Provider } from './providers/define-provider.js'
+import type { VideoInput } from './providers/kit/lifecycle.js'
+import type { TaskIdOrRef, TaskRef } from './task-ref.js'
 import { createTransport, type Transport, type TransportOptions } from './transport.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
@@ -14,6 +25,12 @@ import type { SubscriptionOptions, WaitHost } from './wait/subscription.js'
 import { type Clock, TimerQueue } from './wait/timer-queue.js'
 import { watchIterator } from './wait/watch.js'
 
+export type {
+  CancelOptions,
+  GenerateOptions,
+  GenerateResult,
+  SubmitOptions,
+} from './client/submit.js'
 export type { StatusHandlers, WaitCallbacks } from './wait/subscription.js'
 
 /*
@@ -81,7 +98,7 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * console.log(task.status, task.progress)
    * ```
    */
-  getTask(taskId: string, options?: GetTaskOptions): Promise<VideoTask<TDetails>>
+  getTask(taskId: TaskIdOrRef, options?: GetTaskOptions): Promise<VideoTask<TDetails>>
   /**
    * Polls until the task succeeds, and resolves with it. Rejects with `TaskFailedError`,
    * `TaskCancelledError`, `WaitTimeoutError`, a permanent `ApiError` or
@@ -97,7 +114,7 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * ```
    */
   waitFor(
-    taskId: string,
+    taskId: TaskIdOrRef,
     options?: WaitOptions<TDetails>,
   ): Promise<VideoTaskOf<'succeeded', TDetails>>
   /**
@@ -110,7 +127,10 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * for await (const task of client.watch('task_123')) console.log(task.status, task.progress)
    * ```
    */
-  watch(taskId: string, options?: WaitOptions<TDetails>): AsyncIterableIterator<VideoTask<TDetails>>
+  watch(
+    taskId: TaskIdOrRef,
+    options?: WaitOptions<TDetails>,
+  ): AsyncIterableIterator<VideoTask<TDetails>>
   /**
    * Waits for every task; resolves with them in order once all succeeded. The first rejection
    * rejects the whole and stops the other waits.
@@ -147,7 +167,45 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * if (observation.kind === 'error' && !observation.transient) throw observation.error
    * ```
    */
-  observe(taskId: string, options?: { signal?: AbortSignal | undefined }): Promise<Observation>
+  observe(taskId: TaskIdOrRef, options?: { signal?: AbortSignal | undefined }): Promise<Observation>
+  /**
+   * Creates a task and resolves with its {@link TaskRef} (JSON-safe, no credential): store it
+   * before anything else can fail. The input is checked before anything is sent (`TypeError`
+   * naming the field, or one the vendor cannot express). The create is resent only when it
+   * provably never reached the server, or under the provider's idempotency header; when its
+   * answer is lost after it may have arrived, rejects with `SubmitUncertainError` (the task may
+   * exist and be billed). A provider without a create rejects with `UnsupportedOperationError`.
+   *
+   * @example
+   * ```ts
+   * const ref = await client.submit({ prompt: 'a red fox in snow', durationSeconds: 8 })
+   * await db.save(JSON.stringify(ref))
+   * ```
+   */
+  submit(input: VideoInput, options?: SubmitOptions): Promise<TaskRef>
+  /**
+   * `submit`, then `waitFor`: `onSubmitted(ref)` is awaited before the first read. Resolves
+   * with the task, its ref, the time it took and the reads it cost. Every option is checked
+   * before the create is sent. `timeoutMs` bounds the whole call, submit included.
+   *
+   * @example
+   * ```ts
+   * const { task, elapsedMs, reads } = await client.generate(
+   *   { prompt: 'a red fox in snow' },
+   *   { onSubmitted: (ref) => db.save(JSON.stringify(ref)), timeoutMs: 10 * 60_000 },
+   * )
+   * console.log(task.videoUrl, elapsedMs, reads)
+   * ```
+   */
+  generate(
+    input: VideoInput,
+    options?: GenerateOptions<TDetails>,
+  ): Promise<GenerateResult<TDetails>>
+  /**
+   * Asks the vendor to cancel a task. Rejects with `UnsupportedOperationError` when the provider
+   * has no cancel route (none of the four built-in providers' vendors documents one).
+   */
+  cancel(taskId: TaskIdOrRef, options?: CancelOptions): Promise<void>
   /** Stops every wait (they reject with a `VideoTaskError`) and closes idle connections. */
   close(): Promise<void>
   /** Same as `close()`, for `await using`. */
@@ -175,13 +233,9 @@ export function createClient<TDetails extends VideoTaskDetails>(
   const ownsTransport = options.transport === undefined
   const transport = options.transport ?? createTransport(options)
   const queue = new TimerQueue(clock)
-  const reader = createReader(
-    provider,
-    transport,
-    new RateLimiter(queue, maxRequestsPerSecond),
-    queue,
-    random,
-  )
+  const limiter = new RateLimiter(queue, maxRequestsPerSecond)
+  const routes = new Map<string, string>()
+  const reader = createReader(provider, transport, limiter, queue, random, (id) => routes.get(id))
   const loops = new Map<string, PollLoop>()
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
@@ -210,11 +264,18 @@ export function createClient<TDetails extends VideoTaskDetails>(
     closedError: () => (closed ? closedError() : null),
   })
 
+  const submitContext: SubmitContext<TDetails> = {
+    ...{ provider, transport, limiter, queue, random, defaults, routes },
+    closedError: () => (closed ? closedError() : null),
+  }
+  const submitter = createSubmitter(submitContext)
+  const idOf = (idOrRef: TaskIdOrRef, where: string) => taskIdOf(submitContext, idOrRef, where)
+
   const client: VideoTaskClient<TDetails> = {
     provider,
-    async getTask(taskId, getOptions = {}) {
+    async getTask(idOrRef, getOptions = {}) {
       if (closed) throw closedError()
-      assertTaskId(taskId)
+      const taskId = idOf(idOrRef, 'getTask')
       checkGetTaskOptions(getOptions)
       const settings =
         getOptions.retries === undefined
@@ -223,13 +284,15 @@ export function createClient<TDetails extends VideoTaskDetails>(
       const result = await reader.read(taskId, settings, getOptions.signal, () => {})
       return result.task
     },
-    async observe(taskId, observeOptions = {}) {
+    async observe(idOrRef, observeOptions = {}) {
       if (closed) throw closedError()
-      assertTaskId(taskId)
+      const taskId = idOf(idOrRef, 'observe')
       checkGetTaskOptions(observeOptions, 'observe')
       return reader.observe(taskId, observeOptions.signal)
     },
-    waitFor: (taskId, waitOptions) => wait(taskId, waitOptions),
+    async waitFor(idOrRef, waitOptions) {
+      return wait(idOf(idOrRef, 'waitFor'), waitOptions)
+    },
     resume(state, waitOptions) {
       let parsed: PollState
       try {
@@ -246,8 +309,45 @@ export function createClient<TDetails extends VideoTaskDetails>(
       }
       return wait(parsed.taskId, waitOptions, 'resume', parsed)
     },
-    watch: (taskId, waitOptions = {}) =>
-      watchIterator<TDetails>((sink) => start(taskId, waitOptions, 'watch', null, sink)),
+    watch: (idOrRef, waitOptions = {}) =>
+      watchIterator<TDetails>((sink) =>
+        start(idOf(idOrRef, 'watch'), waitOptions, 'watch', null, sink),
+      ),
+    submit: (input, submitOptions) => submitter.submit(input, submitOptions),
+    async generate(input, generateOptions = {}) {
+      if (closed) throw closedError()
+      const { submitOptions, waitOptions, onSubmitted } =
+        submitter.checkGenerateOptions(generateOptions)
+      const startedAt = queue.now()
+      const ref = await submitter.submit(input, submitOptions)
+      if (onSubmitted) await onSubmitted(ref)
+      let reads = 0
+      const { timeoutMs } = waitOptions
+      const task = await wait(
+        ref.taskId,
+        {
+          ...waitOptions,
+          // The deadline counts from the submit.
+          ...(timeoutMs === undefined || timeoutMs === Number.POSITIVE_INFINITY
+            ? {}
+            : { timeoutMs: Math.max(1, timeoutMs - (queue.now() - startedAt)) }),
+          onPollState: (state) => {
+            reads = state.reads
+            waitOptions.onPollState?.(state)
+          },
+        },
+        'generate',
+      )
+      const outputs = provider.outputs?.(task)
+      return {
+        task,
+        ref,
+        elapsedMs: queue.now() - startedAt,
+        reads,
+        ...(outputs === undefined ? {} : { outputs }),
+      }
+    },
+    cancel: (idOrRef, cancelOptions) => submitter.cancel(idOrRef, cancelOptions),
     waitForAll: (taskIds, waitOptions = {}) =>
       group(taskIds, waitOptions, 'waitForAll', (waits) => Promise.all(waits)),
     waitForAny: (taskIds, waitOptions = {}) =>

@@ -5,10 +5,14 @@
  */
 
 export {
+  type CancelOptions,
   type ClientOptions,
   createClient,
+  type GenerateOptions,
+  type GenerateResult,
   type GetTaskOptions,
   type StatusHandlers,
+  type SubmitOptions,
   type VideoTaskClient,
   type WaitCallbacks,
   type WaitOptions,
@@ -39,10 +43,12 @@ export {
   RateLimitError,
   ResponseValidationError,
   ServerError,
+  SubmitUncertainError,
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
   UnknownStatusError,
+  UnsupportedOperationError,
   type ValidationIssue,
   VideoTaskError,
   WaitTimeoutError,
@@ -88,6 +94,18 @@ export {
   type ProviderRequest,
   type ProviderResponse,
 } from './providers/define-provider.js'
+export type {
+  CreatedTask,
+  CreateRequestInput,
+  DefinitionLifecycle,
+  ImageInput,
+  OutputLocation,
+  ProviderCreateRequest,
+  ProviderLifecycle,
+  ResolvedImage,
+  UrlHelpers,
+  VideoInput,
+} from './providers/kit/lifecycle.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
 // The built-in providers (each factory, its details and options types) and their registry.
 export * from './providers/registry.js'
@@ -99,6 +117,7 @@ export {
   type RetryDelaySettings,
   retryAfterDelayMs,
 } from './retry-policy.js'
+export { isTaskRef, parseTaskRef, type TaskIdOrRef, type TaskRef } from './task-ref.js'
 export {
   createDownloadTransport,
   createTransport,

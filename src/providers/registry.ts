@@ -11,13 +11,19 @@ import { OPENAI, openai } from './openai.js'
  * options type if it has its own. `src/index.ts` re-exports this file.
  */
 export {
+  type CheckResultCreateOptions,
   type CheckResultOptions,
   type CheckResultVideoDetails,
   checkResult,
 } from './check-result.js'
-export { type DoubaoVideoDetails, doubao } from './doubao.js'
-export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
-export { type OpenAIVideoDetails, openai } from './openai.js'
+export { type DoubaoProviderInput, type DoubaoVideoDetails, doubao } from './doubao.js'
+export {
+  type GenericTaskOptions,
+  type GenericTaskProviderInput,
+  type GenericTaskVideoDetails,
+  genericTask,
+} from './generic-task.js'
+export { type OpenAIProviderInput, type OpenAIVideoDetails, openai } from './openai.js'
 
 /*
  * The one list of built-in providers. The CLI (`--provider`), the demo, the smoke scripts and the

@@ -1,6 +1,7 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
 import { createProvider } from './create-provider.js'
 import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
+import type { CreatedTask, CreateRequestInput, ProviderCreateRequest } from './lifecycle.js'
 import { type ProviderOptions, providerCredentials } from './provider-options.js'
 import { encodeTaskId } from './task-id.js'
 import type { Provider, ProviderPollDefaults, ProviderResponse } from './types.js'
@@ -50,6 +51,24 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
   parseTask(response: ProviderResponse, context: ParseContext): VideoTask<TDetails>
   /** The server's hint for the next read, from a response. */
   pollHintMs?(response: ProviderResponse): number | null
+  /** The vendor's create route, when the provider can create tasks. */
+  create?: CreateDescription<TDetails> | undefined
+}
+
+/** A built-in adapter's create: pure, like its read. */
+export interface CreateDescription<TDetails extends VideoTaskDetails> {
+  /**
+   * Builds the create request; `headers` are the provider's (credentials included). Throws a
+   * `TypeError` naming a field the vendor cannot take.
+   */
+  build(
+    input: CreateRequestInput,
+    helpers: ParseContext & { headers: Readonly<Record<string, string>> },
+  ): ProviderCreateRequest
+  /** Reads the create answer, or throws its typed error. */
+  parse(response: ProviderResponse, context: ParseContext): CreatedTask<TDetails>
+  /** The idempotency header the vendor honours, when it documents one. */
+  idempotencyHeader?: string | undefined
 }
 
 /**
@@ -87,7 +106,23 @@ export function builtInProvider<TDetails extends VideoTaskDetails>(
             }),
       parseResponse: (response) => parseTask(response, context),
       ...(description.pollHintMs ? { pollHintMs: description.pollHintMs } : {}),
+      ...(description.create ? createMembers(description.create, context, headers) : {}),
     },
     false,
   )
+}
+
+function createMembers<TDetails extends VideoTaskDetails>(
+  create: CreateDescription<TDetails>,
+  context: ParseContext,
+  headers: () => Readonly<Record<string, string>>,
+) {
+  return {
+    buildCreateRequest: (input: CreateRequestInput) =>
+      create.build(input, { ...context, headers: headers() }),
+    parseCreateResponse: (response: ProviderResponse) => create.parse(response, context),
+    ...(create.idempotencyHeader === undefined
+      ? {}
+      : { idempotencyHeader: create.idempotencyHeader }),
+  }
 }

@@ -1,5 +1,5 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
-import type { ProviderLifecycle } from './lifecycle.js'
+import type { DefinitionLifecycle, ProviderLifecycle } from './lifecycle.js'
 
 /** The request a provider builds for one task id. The transport sends it as is. */
 export interface ProviderRequest {
@@ -72,8 +72,9 @@ export interface Provider<
   pollHintMs?(response: ProviderResponse): number | null
 }
 
-/** What `defineProvider` takes. */
-export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+/** What `defineProvider` takes; the create and cancel members are optional. */
+export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends DefinitionLifecycle<TDetails> {
   /** The provider id: lower-case letters, digits and dashes. */
   id: string
   /** The vendor's base URL: http or https, without credentials, query or fragment. */
