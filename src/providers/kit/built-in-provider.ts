@@ -1,8 +1,9 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
 import { createProvider } from './create-provider.js'
 import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
+import type { ProviderLifecycle } from './lifecycle.js'
 import { type ProviderOptions, providerCredentials } from './provider-options.js'
-import { encodeTaskId } from './task-id.js'
+import { assertTaskId, encodeTaskId } from './task-id.js'
 import type { Provider, ProviderPollDefaults, ProviderResponse } from './types.js'
 
 /**
@@ -29,8 +30,21 @@ export interface ParseContext {
   url(path: string): string
 }
 
+/** What a description's {@link ProviderDescription.lifecycle} builds its members from. */
+export interface LifecycleContext {
+  /** The checked base URL, without a trailing slash. */
+  baseURL: string
+  /** Joins a path onto the base URL. */
+  url(path: string): string
+  /** The headers of every request: the credentials, `accept` and the user's extra headers. */
+  headers(): Record<string, string>
+}
+
 /** A built-in vendor adapter, described as data plus one pure parser. */
-export interface ProviderDescription<TDetails extends VideoTaskDetails> {
+export interface ProviderDescription<
+  TDetails extends VideoTaskDetails,
+  TProviderInput extends object = Record<string, unknown>,
+> {
   /** The provider id (`task.provider`). */
   id: string
   /** The route that reads one task. */
@@ -50,6 +64,12 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
   parseTask(response: ProviderResponse, context: ParseContext): VideoTask<TDetails>
   /** The server's hint for the next read, from a response. */
   pollHintMs?(response: ProviderResponse): number | null
+  /**
+   * The lifecycle members (create, cancel, outputs: `src/providers/kit/lifecycle.ts`), built
+   * from the checked options. Pure like `parseTask`. A cancel request's task id is checked
+   * before the member sees it.
+   */
+  lifecycle?(context: LifecycleContext): ProviderLifecycle<TDetails, TProviderInput>
 }
 
 /**
@@ -60,14 +80,17 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
  * (test/reliability/fuzz.test.ts) check 10,000 outputs per adapter against the schema; the check
  * costs about 0.6 µs a read (npm run bench).
  */
-export function builtInProvider<TDetails extends VideoTaskDetails>(
-  description: ProviderDescription<TDetails>,
+export function builtInProvider<
+  TDetails extends VideoTaskDetails,
+  TProviderInput extends object = Record<string, unknown>,
+>(
+  description: ProviderDescription<TDetails, TProviderInput>,
   options: Partial<ProviderOptions> | undefined,
-): Provider<TDetails> {
+): Provider<TDetails, TProviderInput> {
   const { id, route, parseTask } = description
   const { baseURL, headers } = providerCredentials(id, options, description.keyRequired, route.path)
   const context: ParseContext = { url: (path) => `${baseURL}${path}` }
-  return createProvider<TDetails>(
+  const reader = createProvider<TDetails>(
     {
       id,
       baseURL,
@@ -90,4 +113,21 @@ export function builtInProvider<TDetails extends VideoTaskDetails>(
     },
     false,
   )
+  // The reader has no create member, so its input type is whatever the description says.
+  if (!description.lifecycle) return reader as Provider<TDetails, TProviderInput>
+  const members = description.lifecycle({ baseURL, url: context.url, headers })
+  const buildCancel = members.buildCancelRequest
+  const provider: Provider<TDetails, TProviderInput> = {
+    ...(reader as Provider<TDetails, TProviderInput>),
+    ...members,
+    ...(buildCancel
+      ? {
+          buildCancelRequest: (taskId: string, route?: string) => {
+            assertTaskId(taskId)
+            return buildCancel(taskId, route)
+          },
+        }
+      : {}),
+  }
+  return Object.freeze(provider)
 }
