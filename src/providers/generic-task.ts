@@ -2,6 +2,11 @@ import { z } from 'zod'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   apiError,
+  BASE_RESP_ERRORS,
+  type BaseRespRules,
+  baseRespFailure,
+  baseRespMessage,
+  baseRespSchema,
   buildTask,
   builtInProvider,
   type CreateDescription,
@@ -11,8 +16,8 @@ import {
   compact,
   type EnvelopeRules,
   type ErrorBodyRules,
-  type ErrorKind,
   errorFromBody,
+  idText,
   imageUrl,
   isSuccessCode,
   jsonCreateRequest,
@@ -89,9 +94,7 @@ const miniMaxSchema = z
     task_id: idSchema.nullish(),
     status: z.string().nullish(),
     file_id: idSchema.nullish(),
-    base_resp: z
-      .looseObject({ status_code: idSchema.nullish(), status_msg: z.string().nullish() })
-      .nullish(),
+    base_resp: baseRespSchema.nullish(),
   })
   .refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
     message: 'Expected a `status` string or a `base_resp` object',
@@ -99,33 +102,14 @@ const miniMaxSchema = z
 
 /*
  * vendor-notes.md "Generic /task/{id}": MiniMax answers request errors with HTTP 200 and a
- * non-zero `base_resp.status_code`. These codes describe the request, not the task, so they are
- * thrown whatever `status` says. `undefined` (2013, invalid parameters) is a plain ApiError:
- * reading again with the same id will not help.
+ * non-zero `base_resp.status_code` (the kit's `base-resp.ts` has the code table, shared with the
+ * native `minimax` provider). A relay's `/task/{id}` is not MiniMax's query route: a 2013 stays a
+ * plain ApiError, and a moderation code without a status is a refused request.
  */
-const MINIMAX_REQUEST_ERRORS: ReadonlyMap<number, ErrorKind | undefined> = new Map([
-  // vendor-notes.md "What the open-source gateways send": "retry later" codes, transient, so a
-  // retryable ServerError (the wait goes on): 1000 unknown error, 1001 request timeout, 1024
-  // internal error, 1033 system error.
-  [1000, 'server'],
-  [1001, 'server'],
-  [1024, 'server'],
-  [1033, 'server'],
-  [1002, 'rate-limit'],
-  [1004, 'authentication'],
-  [1008, 'permission'], // insufficient balance
-  [2013, undefined],
-  [2049, 'authentication'], // invalid API key
-  [2038, 'permission'], // real-name verification required
-])
-
-/*
- * Sensitive content: 1026 (input) per vendor-notes.md, 1027 (generated video) per MiniMax's
- * query docs. Next to a task `status` the code is the task's outcome, so the task is `failed`
- * with the code as its reason (a poller must stop; the content will not pass on a later read).
- * Without a status there is no task to describe and it is a plain, non-retryable ApiError.
- */
-const MINIMAX_SENSITIVE_CONTENT = new Set([1026, 1027])
+const MINIMAX_RULES: BaseRespRules = {
+  notFoundOnInvalidTaskId: false,
+  sensitiveWithoutStatus: 'error',
+}
 
 // Shape 1's upstream reports these two as `data.status`; they are final (`failed`) in
 // mapStatus, and this says why instead of the generic "without a reason".
@@ -239,8 +223,8 @@ export function parseMiniMaxCreateResponse(
       response,
       code: text(baseResponse?.status_code),
       message,
-      kind: MINIMAX_REQUEST_ERRORS.has(statusCode)
-        ? MINIMAX_REQUEST_ERRORS.get(statusCode)
+      kind: BASE_RESP_ERRORS.has(statusCode)
+        ? BASE_RESP_ERRORS.get(statusCode)
         : kindFromText(message),
     })
   }
@@ -339,23 +323,7 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
 function parseMiniMax(body: unknown, response: ProviderResponse) {
   const object = parseShape(miniMaxSchema, body, response, 'MiniMax-style task object')
   const vendorStatus = text(object.status)
-  const statusCode = object.base_resp?.status_code
-  const numericCode = numeric(statusCode)
-  let failure: VideoTaskFailure | null = null
-  if (statusCode !== undefined && statusCode !== null && numericCode !== 0) {
-    const code = text(statusCode)
-    const message = text(object.base_resp?.status_msg)
-    if (numericCode !== null && MINIMAX_REQUEST_ERRORS.has(numericCode)) {
-      throw apiError({ response, code, message, kind: MINIMAX_REQUEST_ERRORS.get(numericCode) })
-    }
-    const sensitive = numericCode !== null && MINIMAX_SENSITIVE_CONTENT.has(numericCode)
-    if (!vendorStatus || !(sensitive || mapStatus(vendorStatus) === 'failed')) {
-      // A code this adapter does not know, next to a status that is not a failure (or none):
-      // the answer describes the request, not the task.
-      throw apiError({ response, code, message, kind: kindFromText(message) })
-    }
-    failure = { code, message: message ?? `MiniMax status code ${code}` }
-  }
+  let failure = baseRespFailure(response, object.base_resp, vendorStatus, MINIMAX_RULES)
   if (!vendorStatus) {
     throw validationError(response, 'MiniMax-style task object has no `status`', [
       { path: ['status'], message: 'Expected a non-empty status string' },
@@ -363,8 +331,8 @@ function parseMiniMax(body: unknown, response: ProviderResponse) {
   }
   if (failure === null && mapStatus(vendorStatus) === 'failed') {
     // vendor-notes.md "Across vendors": a `Fail` with status_code 0 still says why in status_msg.
-    const message = text(object.base_resp?.status_msg)
-    if (message && !isSuccessWord(message)) failure = { code: null, message }
+    const message = baseRespMessage(object.base_resp)
+    if (message) failure = { code: null, message }
   }
   const status: VideoTaskStatus = failure ? 'failed' : mapStatus(vendorStatus)
   return buildTask<GenericTaskVideoDetails>({
@@ -406,18 +374,4 @@ function isSuccessWord(value: string): boolean {
 function positive(value: unknown): number | undefined {
   const number = numeric(value)
   return number !== null && number > 0 ? number : undefined
-}
-
-/**
- * An id as a string. vendor-notes.md "Generic /task/{id}": ids may come as numbers, and a JSON
- * number above 2^53 loses digits in `JSON.parse`, so such an id is read back from the body text
- * when its key occurs exactly once there.
- */
-function idText(value: unknown, key: string, body: string): string | null {
-  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    const matches = [...body.matchAll(new RegExp(`"${key}"\\s*:\\s*(\\d+)`, 'g'))]
-    const digits = matches.length === 1 ? matches[0]?.[1] : undefined
-    if (digits) return digits
-  }
-  return text(value)
 }

@@ -4,6 +4,7 @@ import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
+import { MINIMAX, minimax } from './minimax.js'
 import { OPENAI, openai } from './openai.js'
 
 /*
@@ -23,6 +24,12 @@ export {
   type GenericTaskVideoDetails,
   genericTask,
 } from './generic-task.js'
+export {
+  type MiniMaxInput,
+  type MiniMaxVideoDetails,
+  minimax,
+  minimaxCallbackAnswer,
+} from './minimax.js'
 export { type OpenAIProviderInput, type OpenAIVideoDetails, openai } from './openai.js'
 
 /*
@@ -224,6 +231,21 @@ export const BUILT_IN_PROVIDERS = [
     exportName: 'checkResult',
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
     dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+  entry({
+    id: 'minimax',
+    displayName: 'MiniMax (Hailuo) native API',
+    factory: minimax,
+    exportName: 'minimax',
+    description: MINIMAX as unknown as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'v1', reportsCancelled: false, progress: 'none', video: 'file-id' }],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
+        unauthorized: { note: 'HTTP 200 with `base_resp` 1004 (MiniMax answers errors with 200)' },
+        'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
+      },
+    },
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 

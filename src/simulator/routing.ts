@@ -36,9 +36,10 @@ export function matchRoute(method: string, url: URL): MatchedRoute | 'wrong-meth
       continue
     }
     const segment = match[1]
+    const idParam = route.idParam ?? (route.kind === 'file' ? 'file_id' : undefined)
     const id =
-      route.kind === 'file'
-        ? (url.searchParams.get('file_id') ?? undefined)
+      idParam !== undefined
+        ? (url.searchParams.get(idParam) ?? undefined)
         : segment === undefined
           ? undefined
           : decode(segment)

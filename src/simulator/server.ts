@@ -355,8 +355,13 @@ class SimulatorCore {
     if (route.kind === 'file') {
       const taskId = id === undefined ? undefined : this.fileIds.get(id)
       record = taskId === undefined ? undefined : this.tasks.get(taskId)
-      if (record?.script.provider !== provider || record.script.dialect !== vendor.fileDialect) {
-        record = undefined
+      // A file API serves the files of every task whose own vendor names one in this dialect
+      // (MiniMax's `/v1/files/retrieve` serves `minimax` tasks and `generic-task` relays' ones).
+      if (record !== undefined) {
+        const owner = vendorOf(record.script.provider)
+        if (owner.renderFile === undefined || record.script.dialect !== owner.fileDialect) {
+          record = undefined
+        }
       }
     } else {
       record = id === undefined ? undefined : this.tasks.get(id)

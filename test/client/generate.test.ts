@@ -129,7 +129,12 @@ describe('generate', () => {
     await expect(
       made.generate(
         { prompt: 'slow' },
-        { timeoutMs: 1, onSubmitted: (ref) => void (stored = ref) },
+        {
+          timeoutMs: 1,
+          onSubmitted: (ref) => {
+            stored = ref
+          },
+        },
       ),
     ).rejects.toMatchObject({ name: 'WaitTimeoutError' })
     tick(10_000)

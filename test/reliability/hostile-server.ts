@@ -83,7 +83,10 @@ export function sendJson(
   response.end(text)
 }
 
-/** The task id a request asks for: the last path segment, or `taskId` in a check-result body. */
+/**
+ * The task id a request asks for: the last path segment, the query parameter of a route that
+ * takes the id there (MiniMax's `?task_id=`), or `taskId` in a check-result body.
+ */
 export function requestedId(seen: SeenRequest): string {
   if (seen.method === 'POST') {
     try {
@@ -92,7 +95,10 @@ export function requestedId(seen: SeenRequest): string {
       return ''
     }
   }
-  const path = new URL(seen.url, 'http://x').pathname
+  const url = new URL(seen.url, 'http://x')
+  const [parameter] = [...url.searchParams.values()]
+  if (parameter !== undefined) return parameter
+  const path = url.pathname
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
 
@@ -126,6 +132,7 @@ export function taskBody(
       failed: 'failed',
       unknown: 'mystery',
     },
+    minimax: { running: 'Processing', succeeded: 'Success', failed: 'Fail', unknown: 'Mystery' },
   }
   const status = words[provider][state]
   const done = state === 'succeeded'
@@ -158,6 +165,15 @@ export function taskBody(
         code: 0,
         message: state === 'failed' ? reason : 'success',
         data: { status, video_url: done ? url : '', ...extra },
+      }
+    case 'minimax':
+      // No URL on a MiniMax task: the file id stands for it.
+      return {
+        task_id: id,
+        status,
+        file_id: done ? '314053136425242' : '',
+        base_resp: { status_code: 0, status_msg: state === 'failed' ? reason : 'success' },
+        ...extra,
       }
     case 'check-result':
       return {

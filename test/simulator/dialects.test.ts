@@ -75,6 +75,12 @@ const EXTRACT: Record<SimulatedDialect, Extract> = {
     url: (b) => b.data.result_url ?? undefined,
     error: (b) => b.data.failure_reason || undefined,
   },
+  v1: {
+    status: (b) => b.status,
+    progress: (b) => b.progress,
+    url: (b) => b.file_id || undefined,
+    error: (b) => (b.status === 'Fail' ? b.base_resp.status_msg : undefined),
+  },
 }
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -145,6 +151,13 @@ const WORDS: Record<
     failed: 'failed',
     cancelled: 'cancelled',
   },
+  v1: {
+    queued: ['Preparing', 'Queueing'],
+    running: 'Processing',
+    succeeded: 'Success',
+    failed: 'Fail',
+    cancelled: 'Fail',
+  },
 }
 
 /** The progress half-way through the running time (queued: at creation), per dialect. */
@@ -158,6 +171,7 @@ const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; do
   'envelope-doc': { queued: undefined, running: undefined, done: undefined },
   minimax: { queued: undefined, running: undefined, done: undefined },
   documented: { queued: 0, running: 50, done: 100 },
+  v1: { queued: undefined, running: undefined, done: undefined },
 }
 
 const CASES: [SimulatedProvider, SimulatedDialect][] = [
@@ -170,6 +184,7 @@ const CASES: [SimulatedProvider, SimulatedDialect][] = [
   ['generic-task', 'envelope-doc'],
   ['generic-task', 'minimax'],
   ['check-result', 'documented'],
+  ['minimax', 'v1'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 
@@ -221,7 +236,7 @@ describe('every API x dialect x outcome follows its script', () => {
     expect(sim.task(task.id)?.phase).toBe(outcome)
     if (outcome === 'succeeded') {
       expect(x.progress(done.json)).toBe(progress.done)
-      if (dialect === 'minimax') expect(x.url(done.json)).toMatch(/^\d+$/)
+      if (dialect === 'minimax' || dialect === 'v1') expect(x.url(done.json)).toMatch(/^\d+$/)
       else if (dialect === 'official') expect(x.url(done.json)).toBeUndefined()
       else expect(x.url(done.json)).toBe(task.videoUrl)
       expect(x.error(done.json)).toBeUndefined()
@@ -437,8 +452,9 @@ describe('dialect details', () => {
     const file = await toRead(await authed(sim, `/v1/files/retrieve?file_id=${json.file_id}`))
     expect(file.status).toBe(200)
     expect(file.json.file.download_url).toBe(task.videoUrl)
+    // The file API is MiniMax's own route: an unknown file is its HTTP 200 with code 2013.
     const missing = await toRead(await authed(sim, '/v1/files/retrieve?file_id=1'))
-    expect(missing.status).toBe(404)
+    expect(missing.status).toBe(200)
     expect(missing.json.base_resp.status_code).toBe(2013)
   })
 

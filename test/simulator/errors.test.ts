@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SimulatedDialect, SimulatedProvider } from '../../src/simulator/index.js'
+import { VENDOR_IDS } from '../../src/simulator/vendors/index.js'
 import { authed, fakeClock, read, toRead, useSimulators } from './helpers.js'
 
 const start = useSimulators()
@@ -95,6 +96,7 @@ describe('not found', () => {
     ['generic-task', 'envelope-doc', 404, { code: 404, data: null }],
     ['generic-task', 'minimax', 404, { base_resp: { status_code: 2013 } }],
     ['check-result', 'documented', 404, { code: 404, message: 'Task not found' }],
+    ['minimax', 'v1', 200, { base_resp: { status_code: 2013, status_msg: 'invalid task_id' } }],
   ] as const)('%s %s: unknown id -> %i', async (provider, dialect, status, body) => {
     const sim = await start({ dialects: { [provider]: dialect } })
     const r = await read(sim, { provider, id: 'no_such_task' })
@@ -114,6 +116,8 @@ describe('not found', () => {
     expect(sim.requests(task.id)).toBe(1)
     expect(sim.totalRequests()).toBe(4)
     expect(sim.stats().requestsByProvider).toEqual({
+      // Every simulated provider has a counter; the four asked counted one each.
+      ...Object.fromEntries(VENDOR_IDS.map((id) => [id, 0])),
       openai: 1,
       doubao: 1,
       'generic-task': 1,

@@ -11,6 +11,7 @@ const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> =
   openai: '/v1/videos/',
   doubao: '/v1/video/generations/',
   'generic-task': '/task/',
+  minimax: '/v1/query/video_generation?task_id=',
 }
 
 /** A clock the tests move by hand. */

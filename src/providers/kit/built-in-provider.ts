@@ -1,9 +1,14 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
 import { createProvider } from './create-provider.js'
 import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
-import type { CreatedTask, CreateRequestInput, ProviderCreateRequest } from './lifecycle.js'
+import type {
+  CreatedTask,
+  CreateRequestInput,
+  ProviderCreateRequest,
+  ProviderLifecycle,
+} from './lifecycle.js'
 import { type ProviderOptions, providerCredentials } from './provider-options.js'
-import { encodeTaskId } from './task-id.js'
+import { assertTaskId, encodeTaskId } from './task-id.js'
 import type { Provider, ProviderPollDefaults, ProviderResponse } from './types.js'
 
 /**
@@ -30,8 +35,21 @@ export interface ParseContext {
   url(path: string): string
 }
 
+/** What a description's {@link ProviderDescription.lifecycle} builds its members from. */
+export interface LifecycleContext {
+  /** The checked base URL, without a trailing slash. */
+  baseURL: string
+  /** Joins a path onto the base URL. */
+  url(path: string): string
+  /** The headers of every request: the credentials, `accept` and the user's extra headers. */
+  headers(): Record<string, string>
+}
+
 /** A built-in vendor adapter, described as data plus one pure parser. */
-export interface ProviderDescription<TDetails extends VideoTaskDetails> {
+export interface ProviderDescription<
+  TDetails extends VideoTaskDetails,
+  TProviderInput extends object = Record<string, unknown>,
+> {
   /** The provider id (`task.provider`). */
   id: string
   /** The route that reads one task. */
@@ -53,6 +71,13 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
   pollHintMs?(response: ProviderResponse): number | null
   /** The vendor's create route, when the provider can create tasks. */
   create?: CreateDescription<TDetails> | undefined
+  /**
+   * The other lifecycle members (cancel, outputs, or a create that does not fit
+   * {@link CreateDescription}: `src/providers/kit/lifecycle.ts`), built from the checked
+   * options. Pure like `parseTask`. A cancel request's task id is checked before the member sees
+   * it; members given here win over those built from `create`.
+   */
+  lifecycle?(context: LifecycleContext): ProviderLifecycle<TDetails, TProviderInput>
 }
 
 /** A built-in adapter's create: pure, like its read. */
@@ -79,14 +104,17 @@ export interface CreateDescription<TDetails extends VideoTaskDetails> {
  * (test/reliability/fuzz.test.ts) check 10,000 outputs per adapter against the schema; the check
  * costs about 0.6 µs a read (npm run bench).
  */
-export function builtInProvider<TDetails extends VideoTaskDetails>(
-  description: ProviderDescription<TDetails>,
+export function builtInProvider<
+  TDetails extends VideoTaskDetails,
+  TProviderInput extends object = Record<string, unknown>,
+>(
+  description: ProviderDescription<TDetails, TProviderInput>,
   options: Partial<ProviderOptions> | undefined,
-): Provider<TDetails> {
+): Provider<TDetails, TProviderInput> {
   const { id, route, parseTask } = description
   const { baseURL, headers } = providerCredentials(id, options, description.keyRequired, route.path)
   const context: ParseContext = { url: (path) => `${baseURL}${path}` }
-  return createProvider<TDetails>(
+  const reader = createProvider<TDetails>(
     {
       id,
       baseURL,
@@ -110,6 +138,22 @@ export function builtInProvider<TDetails extends VideoTaskDetails>(
     },
     false,
   )
+  if (!description.lifecycle) return reader as Provider<TDetails, TProviderInput>
+  const members = description.lifecycle({ baseURL, url: context.url, headers })
+  const buildCancel = members.buildCancelRequest
+  const provider: Provider<TDetails, TProviderInput> = {
+    ...(reader as Provider<TDetails, TProviderInput>),
+    ...members,
+    ...(buildCancel
+      ? {
+          buildCancelRequest: (taskId: string, route?: string) => {
+            assertTaskId(taskId)
+            return buildCancel(taskId, route)
+          },
+        }
+      : {}),
+  }
+  return Object.freeze(provider)
 }
 
 function createMembers<TDetails extends VideoTaskDetails>(

@@ -3,11 +3,21 @@
  * import from here; nothing in the kit knows a vendor, the transport or the wait engine.
  */
 export { apiError, type ErrorFacts } from './api-error.js'
+export {
+  BASE_RESP_ERRORS,
+  BASE_RESP_SENSITIVE,
+  type BaseResp,
+  type BaseRespRules,
+  baseRespFailure,
+  baseRespMessage,
+  baseRespSchema,
+} from './base-resp.js'
 export { normalizeBaseURL } from './base-url.js'
 export { buildTask, compact, type TaskFields } from './build-task.js'
 export {
   builtInProvider,
   type CreateDescription,
+  type LifecycleContext,
   type ParseContext,
   type ProviderDescription,
   type ProviderRoute,
@@ -46,6 +56,7 @@ export type {
 } from './lifecycle.js'
 export {
   collectUrls,
+  idText,
   isHttpUrl,
   mapStatus,
   numeric,

@@ -14,6 +14,11 @@ export interface VendorRoute {
   /** Matched against the path; the first group, if any, is the task id. */
   pattern: RegExp
   kind: RouteKind
+  /**
+   * The query parameter carrying the id, for routes that take it there (MiniMax's
+   * `?task_id=`). @default `file_id` on `file` routes, else the pattern's first group
+   */
+  idParam?: string
 }
 
 /** A create request as the server read it (JSON, or `multipart/form-data`). */
