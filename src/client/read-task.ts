@@ -2,6 +2,7 @@ import { redact, secretsOf } from '../internal/redact.js'
 import type { VideoTask, VideoTaskDetails } from '../model.js'
 import type { Provider, ProviderResponse } from '../providers/define-provider.js'
 import type { Transport } from '../transport.js'
+import { authorizedRequest } from './authorize.js'
 
 /** One read of a task: the task and the server's hint for the next read. */
 export interface TaskRead<TDetails extends VideoTaskDetails = VideoTaskDetails> {
@@ -21,7 +22,9 @@ export async function readTask<TDetails extends VideoTaskDetails>(
   taskId: string,
   options: { signal?: AbortSignal | undefined; now?: () => number } = {},
 ): Promise<TaskRead<TDetails>> {
-  const request = provider.buildRequest(taskId)
+  const built = provider.buildRequest(taskId)
+  // A provider with signed, short-lived credentials (Kling) adds them here, asynchronously.
+  const request = provider.authorize ? await authorizedRequest(provider, built) : built
   const secrets = secretsFor(request.headers)
   const raw = await transport.send({
     method: request.method,
