@@ -193,8 +193,9 @@ function notFoundOnRead(status: number, code: number | null, message: string | n
   return code === 1201 && message !== null && /task/i.test(message)
 }
 
-// Errors come as `{code, message, request_id}`; an unknown code on a 400 may still say it.
-const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
+// Errors come as `{code, message, request_id}`; the code decides (ERROR_CODES); an unknown
+// code on a 400 may still say it in its text.
+const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400], codeDecides: true }
 
 const idSchema = z.union([z.string(), z.number()])
 
@@ -222,6 +223,8 @@ function klingError(response: ProviderResponse, body: unknown, onRead: boolean):
   const fields = errorBodyFields(body)
   const code = numeric(record(body)?.code)
   const requestId = requestIdOfResponse(response, fields)
+  // A 5xx is the server's failure whatever its body says: retryable, by the status.
+  if (response.status >= 500) return errorFromBody(response, body, ERROR_BODIES)
   if (onRead && notFoundOnRead(response.status, code, fields.message)) {
     return apiError({
       response,
@@ -273,6 +276,12 @@ function routeOfUrl(url: string): KlingRoute {
   return 'tasks'
 }
 
+/** An id exactly as sent (not trimmed: ids are compared with the one asked for), or `null`. */
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : null
+}
+
 /** `duration` is a string of seconds on the wire (a number accepted too). */
 function seconds(value: unknown): number | undefined {
   const number = numeric(value)
@@ -319,7 +328,7 @@ function legacyTask(
   const message = text(task.task_status_msg)
   const createdAt = parseTimestamp(task.created_at)
   return buildTask<KlingVideoDetails>({
-    id: text(task.task_id) ?? response.taskId,
+    id: idOf(task.task_id) ?? response.taskId,
     provider: 'kling',
     status,
     vendorStatus,
@@ -361,7 +370,7 @@ function newTask(
   const message = text(task.message)
   const createdAt = parseTimestamp(task.create_time)
   return buildTask<KlingVideoDetails>({
-    id: text(task.id) ?? response.taskId,
+    id: idOf(task.id) ?? response.taskId,
     provider: 'kling',
     status,
     vendorStatus,
@@ -392,7 +401,7 @@ function newTask(
 export function parseKlingResponse(response: ProviderResponse): VideoTask<KlingVideoDetails> {
   const { body, data, requestId } = envelopeData(response, true)
   if (Array.isArray(data)) {
-    const match = data.find((item) => text(record(item)?.id) === response.taskId)
+    const match = data.find((item) => idOf(record(item)?.id) === response.taskId)
     if (match === undefined) {
       // test/fixtures/kling/README.md: an empty `data` for an unknown id (unconfirmed reading).
       throw apiError({
@@ -480,6 +489,7 @@ export const KLING: ProviderDescription<KlingVideoDetails> = {
   // vendor-docs/native/kling.md "Polling advice": none official; community tools poll every
   // 10 s and tasks take 30-300 s. Reads do not count against concurrency. No progress to aim by.
   pollDefaults: { intervalMs: 10_000, maxIntervalMs: 20_000, adaptive: false },
+  statusWords: STATUS_OVERRIDES,
   parseTask: (response) => parseKlingResponse(response),
 }
 

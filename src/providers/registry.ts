@@ -4,6 +4,7 @@ import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
+import { KLING, kling } from './kling.js'
 import { OPENAI, openai } from './openai.js'
 
 /*
@@ -17,6 +18,13 @@ export {
 } from './check-result.js'
 export { type DoubaoVideoDetails, doubao } from './doubao.js'
 export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
+export {
+  type KlingOptions,
+  type KlingProviderInput,
+  type KlingRoute,
+  type KlingVideoDetails,
+  kling,
+} from './kling.js'
 export { type OpenAIVideoDetails, openai } from './openai.js'
 
 /*
@@ -218,6 +226,16 @@ export const BUILT_IN_PROVIDERS = [
     exportName: 'checkResult',
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
     dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+  entry({
+    id: 'kling',
+    displayName: 'Kling (Kuaishou) native API',
+    factory: kling,
+    exportName: 'kling',
+    description: KLING as ProviderDescription<VideoTaskDetails>,
+    // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
+    // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
+    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 

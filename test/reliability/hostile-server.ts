@@ -83,7 +83,10 @@ export function sendJson(
   response.end(text)
 }
 
-/** The task id a request asks for: the last path segment, or `taskId` in a check-result body. */
+/**
+ * The task id a request asks for: the last path segment, `taskId` in a check-result body, or the
+ * query parameter's value for routes that take the id in the query (`/tasks?task_ids=<id>`).
+ */
 export function requestedId(seen: SeenRequest): string {
   if (seen.method === 'POST') {
     try {
@@ -92,7 +95,10 @@ export function requestedId(seen: SeenRequest): string {
       return ''
     }
   }
-  const path = new URL(seen.url, 'http://x').pathname
+  const url = new URL(seen.url, 'http://x')
+  const query = [...url.searchParams.values()]
+  if (query.length > 0) return query.at(-1) ?? ''
+  const path = url.pathname
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
 
@@ -126,6 +132,7 @@ export function taskBody(
       failed: 'failed',
       unknown: 'mystery',
     },
+    kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
   }
   const status = words[provider][state]
   const done = state === 'succeeded'
@@ -170,6 +177,21 @@ export function taskBody(
           failure_reason: state === 'failed' ? reason : '',
           ...extra,
         },
+      }
+    case 'kling':
+      return {
+        code: 0,
+        message: 'SUCCEED',
+        request_id: 'req-hostile',
+        data: [
+          {
+            id,
+            status,
+            message: state === 'failed' ? reason : '',
+            ...(done ? { outputs: [{ type: 'video', url }] } : {}),
+            ...extra,
+          },
+        ],
       }
   }
 }

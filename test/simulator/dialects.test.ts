@@ -75,6 +75,24 @@ const EXTRACT: Record<SimulatedDialect, Extract> = {
     url: (b) => b.data.result_url ?? undefined,
     error: (b) => b.data.failure_reason || undefined,
   },
+  tasks: {
+    status: (b) => b.data[0].status,
+    progress: (b) => b.data[0].progress,
+    url: (b) => b.data[0].outputs?.find((o: Body) => o.type === 'video')?.url,
+    error: (b) => b.data[0].message || undefined,
+  },
+  text2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
+  image2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
 }
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -145,6 +163,27 @@ const WORDS: Record<
     failed: 'failed',
     cancelled: 'cancelled',
   },
+  tasks: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeeded',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  text2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  image2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
 }
 
 /** The progress half-way through the running time (queued: at creation), per dialect. */
@@ -158,6 +197,9 @@ const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; do
   'envelope-doc': { queued: undefined, running: undefined, done: undefined },
   minimax: { queued: undefined, running: undefined, done: undefined },
   documented: { queued: 0, running: 50, done: 100 },
+  tasks: { queued: undefined, running: undefined, done: undefined },
+  text2video: { queued: undefined, running: undefined, done: undefined },
+  image2video: { queued: undefined, running: undefined, done: undefined },
 }
 
 const CASES: [SimulatedProvider, SimulatedDialect][] = [
@@ -170,6 +212,8 @@ const CASES: [SimulatedProvider, SimulatedDialect][] = [
   ['generic-task', 'envelope-doc'],
   ['generic-task', 'minimax'],
   ['check-result', 'documented'],
+  // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
+  ['kling', 'tasks'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 

@@ -11,6 +11,8 @@ const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> =
   openai: '/v1/videos/',
   doubao: '/v1/video/generations/',
   'generic-task': '/task/',
+  // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
+  kling: '/tasks?task_ids=',
 }
 
 /** A clock the tests move by hand. */

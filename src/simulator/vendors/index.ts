@@ -5,6 +5,7 @@
 import { checkResult } from './check-result.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
+import { kling } from './kling.js'
 import { openai } from './openai.js'
 import type { SimulatorVendor } from './vendor.js'
 
@@ -14,6 +15,7 @@ export const VENDORS = {
   doubao,
   'generic-task': genericTask,
   'check-result': checkResult,
+  kling,
 } as const
 
 /** A provider id of the table. */
