@@ -2,6 +2,7 @@ import { redact, secretsOf } from '../internal/redact.js'
 import type { VideoTask, VideoTaskDetails } from '../model.js'
 import type { Provider, ProviderResponse } from '../providers/define-provider.js'
 import type { Transport } from '../transport.js'
+import { authorizedRequest } from './authorize.js'
 
 /** One read of a task: the task and the server's hint for the next read. */
 export interface TaskRead<TDetails extends VideoTaskDetails = VideoTaskDetails> {
@@ -26,10 +27,12 @@ export async function readTask<TDetails extends VideoTaskDetails>(
     route?: string | undefined
   } = {},
 ): Promise<TaskRead<TDetails>> {
-  const request =
+  const built =
     options.route === undefined
       ? provider.buildRequest(taskId)
       : provider.buildRequest(taskId, options.route)
+  // A provider with signed, short-lived credentials (Kling) adds them here, asynchronously.
+  const request = provider.authorize ? await authorizedRequest(provider, built) : built
   const raw = await transport.send({
     method: request.method,
     url: request.url,

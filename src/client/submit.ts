@@ -22,6 +22,7 @@ import type { Transport, TransportResponse } from '../transport.js'
 import type { RateLimiter } from '../wait/rate-limiter.js'
 import type { SubscriptionOptions } from '../wait/subscription.js'
 import type { TimerQueue } from '../wait/timer-queue.js'
+import { authorizedRequest } from './authorize.js'
 import { providerResponse } from './read-task.js'
 import { checkVideoInput, resolveImage } from './video-input.js'
 
@@ -181,6 +182,8 @@ export function createSubmitter<TDetails extends VideoTaskDetails>(
       const slot = limiter.acquire(signal)
       if (slot) await slot
       signal?.throwIfAborted()
+      // Signed, short-lived credentials (Kling) are added per attempt: a token may expire.
+      const sent = await authorizedRequest(provider, request)
       const requestedAt = new Date(queue.now())
       const uncertain = (cause: unknown) =>
         new SubmitUncertainError({
@@ -195,7 +198,7 @@ export function createSubmitter<TDetails extends VideoTaskDetails>(
         raw = await transport.send({
           method: request.method,
           url: request.url,
-          headers,
+          headers: sent.headers,
           body: request.body,
           signal,
           provider: provider.id,
@@ -212,7 +215,7 @@ export function createSubmitter<TDetails extends VideoTaskDetails>(
         // Aborted in flight, reset, time limit, a body over the limit: it may have arrived.
         throw uncertain(signal?.aborted ? signal.reason : error)
       }
-      const response = providerResponse(provider.id, request, raw, '', queue.now())
+      const response = providerResponse(provider.id, sent, raw, '', queue.now())
       let created: CreatedTask<TDetails>
       try {
         if (raw.status >= 500) {
@@ -283,8 +286,9 @@ export function createSubmitter<TDetails extends VideoTaskDetails>(
       async () => {
         const slot = limiter.acquire(signal)
         if (slot) await slot
-        const raw = await transport.send({ ...request, signal, provider: provider.id })
-        const response = providerResponse(provider.id, request, raw, taskId, queue.now())
+        const sent = await authorizedRequest(provider, request)
+        const raw = await transport.send({ ...sent, signal, provider: provider.id })
+        const response = providerResponse(provider.id, sent, raw, taskId, queue.now())
         if (provider.parseCancelResponse) provider.parseCancelResponse(response)
         else if (raw.status < 200 || raw.status >= 300) {
           throw new ApiError({

@@ -4,6 +4,7 @@ import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
+import { KLING, kling } from './kling.js'
 import { MINIMAX, minimax } from './minimax.js'
 import { OPENAI, openai } from './openai.js'
 
@@ -24,6 +25,13 @@ export {
   type GenericTaskVideoDetails,
   genericTask,
 } from './generic-task.js'
+export {
+  type KlingOptions,
+  type KlingProviderInput,
+  type KlingRoute,
+  type KlingVideoDetails,
+  kling,
+} from './kling.js'
 export {
   type MiniMaxInput,
   type MiniMaxVideoDetails,
@@ -246,6 +254,16 @@ export const BUILT_IN_PROVIDERS = [
         'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
       },
     },
+  }),
+  entry({
+    id: 'kling',
+    displayName: 'Kling (Kuaishou) native API',
+    factory: kling,
+    exportName: 'kling',
+    description: KLING as ProviderDescription<VideoTaskDetails>,
+    // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
+    // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
+    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 

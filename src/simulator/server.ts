@@ -180,7 +180,7 @@ class SimulatorCore {
       provider,
       dialect,
       createdAt: record.createdAt,
-      statusUrl: `${this.baseURL}${vendor.statusPath(encoded)}`,
+      statusUrl: `${this.baseURL}${vendor.statusPath(encoded, dialect)}`,
       videoUrl,
     }
     if (vendor.contentPath !== undefined) {
@@ -266,8 +266,24 @@ class SimulatorCore {
       this.send(res, controlError(405, `Method ${method} not allowed on ${url.pathname}`))
       return
     }
-    if (route.kind === 'create') await this.create(req, res, route)
+    if (route.kind === 'create') await this.create(req, res, route, url.pathname)
     else await this.vendor(req, res, route, url)
+  }
+
+  /** `null` when the vendor's auth check passes, else its refusal. */
+  private vendorRefusal(
+    req: IncomingMessage,
+    vendor: ReturnType<typeof vendorOf>,
+    path: string,
+    requestId: string,
+  ): Rendered | 'unauthorized' | null {
+    if (vendor.authorize === undefined) return this.authorized(req) ? null : 'unauthorized'
+    return vendor.authorize(header(req, 'authorization'), {
+      path,
+      apiKey: this.options.apiKey,
+      nowMs: this.now(),
+      requestId,
+    })
   }
 
   authorized(req: IncomingMessage): boolean {
@@ -366,11 +382,15 @@ class SimulatorCore {
     } else {
       record = id === undefined ? undefined : this.tasks.get(id)
       if (record?.script.provider !== provider) record = undefined
+      // A route family reads only its own tasks (Kling: the wrong family answers not-found).
+      if (route.dialect !== undefined && record?.script.dialect !== route.dialect) {
+        record = undefined
+      }
     }
     const dialect: string =
       route.kind === 'file'
         ? (vendor.fileDialect ?? vendor.dialects[0])
-        : (record?.script.dialect ?? this.options.dialects[provider])
+        : (record?.script.dialect ?? route.dialect ?? this.options.dialects[provider])
     const requestId = `req_${hex(16)}`
     const extraHeaders: Record<string, string> =
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
@@ -381,9 +401,13 @@ class SimulatorCore {
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
 
-    if (!this.authorized(req)) {
+    const refusal = this.vendorRefusal(req, vendor, url.pathname, requestId)
+    if (refusal !== null) {
       this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
+      this.send(
+        res,
+        refusal === 'unauthorized' ? error('unauthorized') : jsonWire(refusal, extraHeaders),
+      )
       return
     }
 
@@ -485,6 +509,7 @@ class SimulatorCore {
     req: IncomingMessage,
     res: ServerResponse,
     route: MatchedRoute,
+    path: string,
   ): Promise<void> {
     const { provider } = route
     const vendor = vendorOf(provider)
@@ -492,15 +517,19 @@ class SimulatorCore {
     this.counters.totalRequests++
     this.counters.requestsByProvider[provider]++
     const raw = await readBody(req, MAX_CREATE_BYTES)
-    const dialect = create?.dialect ?? this.options.dialects[provider]
+    const dialect = route.dialect ?? create?.dialect ?? this.options.dialects[provider]
     const requestId = `req_${hex(16)}`
     const extraHeaders: Record<string, string> =
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
-    if (!this.authorized(req)) {
+    const refusal = this.vendorRefusal(req, vendor, path, requestId)
+    if (refusal !== null) {
       this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
+      this.send(
+        res,
+        refusal === 'unauthorized' ? error('unauthorized') : jsonWire(refusal, extraHeaders),
+      )
       return
     }
     if (create === undefined) {
@@ -538,7 +567,7 @@ class SimulatorCore {
       return
     }
     const request = readCreateRequest(req.headers['content-type'], raw)
-    const input = 'error' in request ? { ok: false as const } : create.parse(request)
+    const input = 'error' in request ? { ok: false as const } : create.parse({ ...request, path })
     if (!input.ok) {
       this.send(res, error('bad-request'))
       return
@@ -552,7 +581,7 @@ class SimulatorCore {
     if (record === undefined) {
       try {
         record = this.addTask({
-          dialect: create.dialect,
+          dialect: route.dialect ?? create.dialect,
           ...script,
           provider,
           prompt: input.prompt,

@@ -84,8 +84,8 @@ export function sendJson(
 }
 
 /**
- * The task id a request asks for: the last path segment, the query parameter of a route that
- * takes the id there (MiniMax's `?task_id=`), or `taskId` in a check-result body.
+ * The task id a request asks for: the last path segment, `taskId` in a check-result body, or the
+ * query parameter's value for routes that take the id in the query (`/tasks?task_ids=<id>`).
  */
 export function requestedId(seen: SeenRequest): string {
   if (seen.method === 'POST') {
@@ -96,8 +96,8 @@ export function requestedId(seen: SeenRequest): string {
     }
   }
   const url = new URL(seen.url, 'http://x')
-  const [parameter] = [...url.searchParams.values()]
-  if (parameter !== undefined) return parameter
+  const query = [...url.searchParams.values()]
+  if (query.length > 0) return query.at(-1) ?? ''
   const path = url.pathname
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
@@ -133,6 +133,7 @@ export function taskBody(
       unknown: 'mystery',
     },
     minimax: { running: 'Processing', succeeded: 'Success', failed: 'Fail', unknown: 'Mystery' },
+    kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
   }
   const status = words[provider][state]
   const done = state === 'succeeded'
@@ -186,6 +187,21 @@ export function taskBody(
           failure_reason: state === 'failed' ? reason : '',
           ...extra,
         },
+      }
+    case 'kling':
+      return {
+        code: 0,
+        message: 'SUCCEED',
+        request_id: 'req-hostile',
+        data: [
+          {
+            id,
+            status,
+            message: state === 'failed' ? reason : '',
+            ...(done ? { outputs: [{ type: 'video', url }] } : {}),
+            ...extra,
+          },
+        ],
       }
   }
 }

@@ -81,6 +81,24 @@ const EXTRACT: Record<SimulatedDialect, Extract> = {
     url: (b) => b.file_id || undefined,
     error: (b) => (b.status === 'Fail' ? b.base_resp.status_msg : undefined),
   },
+  tasks: {
+    status: (b) => b.data[0].status,
+    progress: (b) => b.data[0].progress,
+    url: (b) => b.data[0].outputs?.find((o: Body) => o.type === 'video')?.url,
+    error: (b) => b.data[0].message || undefined,
+  },
+  text2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
+  image2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
 }
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -158,6 +176,27 @@ const WORDS: Record<
     failed: 'Fail',
     cancelled: 'Fail',
   },
+  tasks: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeeded',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  text2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  image2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
 }
 
 /** The progress half-way through the running time (queued: at creation), per dialect. */
@@ -172,6 +211,9 @@ const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; do
   minimax: { queued: undefined, running: undefined, done: undefined },
   documented: { queued: 0, running: 50, done: 100 },
   v1: { queued: undefined, running: undefined, done: undefined },
+  tasks: { queued: undefined, running: undefined, done: undefined },
+  text2video: { queued: undefined, running: undefined, done: undefined },
+  image2video: { queued: undefined, running: undefined, done: undefined },
 }
 
 const CASES: [SimulatedProvider, SimulatedDialect][] = [
@@ -185,6 +227,8 @@ const CASES: [SimulatedProvider, SimulatedDialect][] = [
   ['generic-task', 'minimax'],
   ['check-result', 'documented'],
   ['minimax', 'v1'],
+  // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
+  ['kling', 'tasks'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 

@@ -12,6 +12,8 @@ const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> =
   doubao: '/v1/video/generations/',
   'generic-task': '/task/',
   minimax: '/v1/query/video_generation?task_id=',
+  // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
+  kling: '/tasks?task_ids=',
 }
 
 /** A clock the tests move by hand. */

@@ -1,4 +1,4 @@
-import type { VideoTask, VideoTaskDetails } from '../../model.js'
+import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../../model.js'
 import { createProvider } from './create-provider.js'
 import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
 import type {
@@ -63,6 +63,12 @@ export interface ProviderDescription<
   envelope?: EnvelopeRules
   /** How the vendor's error bodies read. */
   errorBodies: ErrorBodyRules
+  /**
+   * The vendor's own status words beyond the shared table in `normalize.ts` (lower case), as
+   * `parseTask` passes them to `mapStatus` (Kling's `succeed`). The property tests check every
+   * final status against the shared table plus these.
+   */
+  statusWords?: Readonly<Record<string, VideoTaskStatus>>
   /** The poll timing the vendor's docs suggest. */
   pollDefaults: ProviderPollDefaults
   /** Turns a response (any status) into a task, or throws a typed error. Pure. */

@@ -70,6 +70,16 @@ export interface Provider<
   parseResponse(response: ProviderResponse): VideoTask<TDetails>
   /** How long the server asked to wait before the next read (`openai-poll-after-ms`), or `null`. */
   pollHintMs?(response: ProviderResponse): number | null
+  /**
+   * Adds credentials that cannot be computed synchronously to a request this provider built
+   * (read, create, cancel, authenticated download), just before it is sent. The client awaits
+   * it for every request when present; it must not change the method, URL or body.
+   *
+   * Why a hook and not `buildRequest`: builders stay pure and synchronous, while some vendors
+   * want a signed, short-lived token (Kling's HS256 JWT), and WebCrypto, the one signer on every
+   * runtime the package supports, only signs asynchronously. Absent for static keys.
+   */
+  authorize?(request: ProviderRequest): Promise<ProviderRequest>
 }
 
 /** What `defineProvider` takes; the create and cancel members are optional. */

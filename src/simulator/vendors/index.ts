@@ -5,6 +5,7 @@
 import { checkResult } from './check-result.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
+import { kling } from './kling.js'
 import { minimax } from './minimax.js'
 import { openai } from './openai.js'
 import type { SimulatorVendor } from './vendor.js'
@@ -15,6 +16,7 @@ export const VENDORS = {
   doubao,
   'generic-task': genericTask,
   'check-result': checkResult,
+  kling,
   minimax,
 } as const
 
