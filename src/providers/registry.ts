@@ -1,4 +1,5 @@
 import type { VideoTaskDetails } from '../model.js'
+import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
 import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
@@ -10,6 +11,15 @@ import { OPENAI, openai } from './openai.js'
  * What the package exports of each built-in provider: its factory, its details type and its
  * options type if it has its own. `src/index.ts` re-exports this file.
  */
+export {
+  type ArkContentItem,
+  type ArkOptions,
+  type ArkProvider,
+  type ArkProviderInput,
+  type ArkRegion,
+  type ArkVideoDetails,
+  ark,
+} from './ark.js'
 export {
   type CheckResultOptions,
   type CheckResultVideoDetails,
@@ -218,6 +228,24 @@ export const BUILT_IN_PROVIDERS = [
     exportName: 'checkResult',
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
     dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+  entry({
+    id: 'ark',
+    displayName: 'Seedance on Volcengine Ark / BytePlus ModelArk (native)',
+    factory: ark,
+    exportName: 'ark',
+    description: ARK as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
+    ],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': {
+          note: 'Ark sends errors with their status; a proxy passing a 429 body on in a 200 is read by its code',
+        },
+      },
+    },
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 

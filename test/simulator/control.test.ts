@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { authed, fakeClock, read, toRead, useSimulators } from './helpers.js'
+import { authed, fakeClock, noRequests, read, toRead, useSimulators } from './helpers.js'
 
 const start = useSimulators()
 
@@ -82,7 +82,7 @@ describe('control endpoint', () => {
     const stats = await toRead(await authed(sim, '/__simulator/stats'))
     expect(stats.json).toEqual({
       totalRequests: 3,
-      requestsByProvider: { openai: 0, doubao: 0, 'generic-task': 3, 'check-result': 0 },
+      requestsByProvider: { ...noRequests(), 'generic-task': 3 },
       unauthorized: 1,
       tasks: 1,
       faults: { 'wrong-shape': 1 },

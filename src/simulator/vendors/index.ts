@@ -2,6 +2,7 @@
  * The vendor table: every API the simulator speaks. Adding a vendor is one file in this folder
  * and one line here; the routing, the validation, the stats and the dialect types read it.
  */
+import { ark } from './ark.js'
 import { checkResult } from './check-result.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
@@ -14,6 +15,7 @@ export const VENDORS = {
   doubao,
   'generic-task': genericTask,
   'check-result': checkResult,
+  ark,
 } as const
 
 /** A provider id of the table. */

@@ -6,11 +6,11 @@ import type { ErrorKind, Rendered, StatusView } from '../render.js'
 import type { FaultSpec, ProgressMode } from '../types.js'
 
 /** What a route does. */
-export type RouteKind = 'status' | 'content' | 'file' | 'create'
+export type RouteKind = 'status' | 'content' | 'file' | 'create' | 'cancel'
 
 /** One route of a vendor's API. */
 export interface VendorRoute {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   /** Matched against the path; the first group, if any, is the task id. */
   pattern: RegExp
   kind: RouteKind
@@ -55,6 +55,22 @@ export interface VendorCreate<D extends string> {
 }
 
 /**
+ * A vendor's cancel route (`cancel` routes). Every vendor the simulator speaks cancels only a
+ * queued task: it then reads `cancelled` from that moment on.
+ */
+export interface VendorCancel {
+  /**
+   * What a cancel of a finished task does: `delete` forgets the task, which is then not found
+   * (Ark's `DELETE`); `refuse` answers {@link VendorCancel.refused}.
+   */
+  readonly finished: 'delete' | 'refuse'
+  /** The answer to a cancel that took effect (or deleted a finished task). */
+  accepted(view: StatusView): Rendered
+  /** The answer to a cancel the task's phase does not allow (running, or finished with `refuse`). */
+  refused(view: StatusView, requestId: string): Rendered
+}
+
+/**
  * One vendor the simulator speaks, described from its docs (`/work/shared/vendor-docs` and the
  * vendor notes), never from the SDK's adapters.
  */
@@ -96,4 +112,6 @@ export interface SimulatorVendor<D extends string> {
   readonly fileDialect?: D
   /** Its create route's behaviour, when it has one in `routes`. */
   readonly create?: VendorCreate<D>
+  /** Its cancel route's behaviour, when it has one in `routes`. */
+  readonly cancel?: VendorCancel
 }
