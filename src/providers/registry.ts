@@ -1,6 +1,7 @@
 import type { VideoTaskDetails } from '../model.js'
 import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
+import { DASHSCOPE, dashscope } from './dashscope.js'
 import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
@@ -25,6 +26,14 @@ export {
   type CheckResultVideoDetails,
   checkResult,
 } from './check-result.js'
+export {
+  type DashScopeOptions,
+  type DashScopeProvider,
+  type DashScopeProviderInput,
+  type DashScopeRegion,
+  type DashScopeVideoDetails,
+  dashscope,
+} from './dashscope.js'
 export { type DoubaoVideoDetails, doubao } from './doubao.js'
 export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
 export { type OpenAIVideoDetails, openai } from './openai.js'
@@ -243,6 +252,24 @@ export const BUILT_IN_PROVIDERS = [
       cells: {
         'vendor-error-200': {
           note: 'Ark sends errors with their status; a proxy passing a 429 body on in a 200 is read by its code',
+        },
+      },
+    },
+  }),
+  entry({
+    id: 'dashscope',
+    displayName: 'Wan on Alibaba Cloud Model Studio (DashScope, native)',
+    factory: dashscope,
+    exportName: 'dashscope',
+    description: DASHSCOPE as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
+    faultMatrix: {
+      cells: {
+        'not-found': {
+          note: 'HTTP 200 `UNKNOWN` (an unknown or expired id, which never changes) ends the wait at once',
+        },
+        'vendor-error-200': {
+          note: 'DashScope sends `Throttling` as a 429; a proxy passing it on in a 200 is read by its code',
         },
       },
     },

@@ -557,9 +557,12 @@ class SimulatorCore {
       return
     }
     const request = readCreateRequest(req.headers['content-type'], raw)
-    const input = 'error' in request ? { ok: false as const } : create.parse(request)
+    const input =
+      'error' in request
+        ? { ok: false as const, kind: undefined }
+        : create.parse({ ...request, headers: requestHeaders(req) })
     if (!input.ok) {
-      this.send(res, error('bad-request'))
+      this.send(res, error(input.kind ?? 'bad-request'))
       return
     }
     const key =
@@ -621,6 +624,16 @@ class SimulatorCore {
   shutdown(): void {
     this.delivery.shutdown()
   }
+}
+
+/** The request's headers, lower-cased, the first value of a repeated one. */
+function requestHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(req.headers)) {
+    const first = Array.isArray(value) ? value[0] : value
+    if (first !== undefined) headers[name] = first
+  }
+  return headers
 }
 
 /** A request header's value (the first, when repeated). */

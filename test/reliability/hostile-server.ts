@@ -131,7 +131,8 @@ export function taskBody(
   }
   const vendorWords = words[provider]
   // A vendor without a hand-written shape here: the simulator's own renderer of its default
-  // dialect, with `extra` at the top level of the body.
+  // dialect, with `extra` at the top level of the body and no request id of its own (the
+  // header's wins).
   if (vendorWords === undefined) return simulatorBody(provider, id, state, url, reason, extra)
   const status = vendorWords[state]
   const done = state === 'succeeded'
@@ -219,7 +220,7 @@ function simulatorBody(
     expiresAt: undefined,
   }
   const rendered = vendor.renderStatus(
-    { task, snap, statusWord: state === 'unknown' ? 'mystery' : undefined, requestId: 'req_1' },
+    { task, snap, statusWord: state === 'unknown' ? 'mystery' : undefined, requestId: '' },
     vendor.dialects[0],
   )
   return { ...(rendered.body as Record<string, unknown>), ...extra }

@@ -4,6 +4,7 @@
  */
 import { ark } from './ark.js'
 import { checkResult } from './check-result.js'
+import { dashscope } from './dashscope.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
 import { openai } from './openai.js'
@@ -16,6 +17,7 @@ export const VENDORS = {
   'generic-task': genericTask,
   'check-result': checkResult,
   ark,
+  dashscope,
 } as const
 
 /** A provider id of the table. */

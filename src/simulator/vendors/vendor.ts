@@ -24,6 +24,8 @@ export interface CreateRequest {
   files: Record<string, number>
   /** The body's format. */
   format: 'json' | 'multipart'
+  /** The request's headers, lower-cased (DashScope's `x-dashscope-async`). */
+  headers?: Readonly<Record<string, string>>
 }
 
 /** What a vendor takes from a create request, or why it refuses it. */
@@ -37,7 +39,12 @@ export type CreateInput =
       /** What the task reports back from the request (OpenAI's `seconds` and `size`). */
       echo?: { seconds?: string; size?: string }
     }
-  | { ok: false; message: string }
+  | {
+      ok: false
+      message: string
+      /** The vendor's error answer for it. @default 'bad-request' */
+      kind?: ErrorKind
+    }
 
 /** A vendor's create route. */
 export interface VendorCreate<D extends string> {
