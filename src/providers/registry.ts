@@ -1,5 +1,7 @@
 import type { VideoTaskDetails } from '../model.js'
+import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
+import { DASHSCOPE, dashscope } from './dashscope.js'
 import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
@@ -13,11 +15,28 @@ import { OPENAI, openai } from './openai.js'
  * options type if it has its own. `src/index.ts` re-exports this file.
  */
 export {
+  type ArkContentItem,
+  type ArkOptions,
+  type ArkProvider,
+  type ArkProviderInput,
+  type ArkRegion,
+  type ArkVideoDetails,
+  ark,
+} from './ark.js'
+export {
   type CheckResultCreateOptions,
   type CheckResultOptions,
   type CheckResultVideoDetails,
   checkResult,
 } from './check-result.js'
+export {
+  type DashScopeOptions,
+  type DashScopeProvider,
+  type DashScopeProviderInput,
+  type DashScopeRegion,
+  type DashScopeVideoDetails,
+  dashscope,
+} from './dashscope.js'
 export { type DoubaoProviderInput, type DoubaoVideoDetails, doubao } from './doubao.js'
 export {
   type GenericTaskOptions,
@@ -264,6 +283,42 @@ export const BUILT_IN_PROVIDERS = [
     // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
     // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
     dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
+  }),
+  entry({
+    id: 'ark',
+    displayName: 'Seedance on Volcengine Ark / BytePlus ModelArk (native)',
+    factory: ark,
+    exportName: 'ark',
+    description: ARK as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
+    ],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': {
+          note: 'Ark sends errors with their status; a proxy passing a 429 body on in a 200 is read by its code',
+        },
+      },
+    },
+  }),
+  entry({
+    id: 'dashscope',
+    displayName: 'Wan on Alibaba Cloud Model Studio (DashScope, native)',
+    factory: dashscope,
+    exportName: 'dashscope',
+    description: DASHSCOPE as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
+    faultMatrix: {
+      cells: {
+        'not-found': {
+          note: 'HTTP 200 `UNKNOWN` (an unknown or expired id, which never changes) ends the wait at once',
+        },
+        'vendor-error-200': {
+          note: 'DashScope sends `Throttling` as a 429; a proxy passing it on in a 200 is read by its code',
+        },
+      },
+    },
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 

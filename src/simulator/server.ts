@@ -396,7 +396,7 @@ class SimulatorCore {
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
     if (record !== undefined) {
       if (route.kind === 'status') record.reads++
-      else record.contentReads++
+      else if (route.kind !== 'cancel') record.contentReads++
     }
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
@@ -432,6 +432,8 @@ class SimulatorCore {
         return jsonWire(this.statusAnswer(found, requestId, fault), extraHeaders)
       }
       if (route.kind === 'file') return jsonWire(this.fileAnswer(found, requestId))
+      if (route.kind === 'cancel')
+        return jsonWire(this.cancelAnswer(found, requestId), extraHeaders)
       const answer = this.contentAnswer(found, url, error)
       // A faulted content request: the small placeholder stands in for the streamed video.
       return answer === 'video' ? fakeAsset(found.script.id, 'video') : answer
@@ -487,6 +489,28 @@ class SimulatorCore {
     // The video itself streams, with Range and body faults (see `video`).
     if (variant === 'video') return 'video'
     return fakeAsset(record.script.id, variant)
+  }
+
+  /**
+   * A cancel: a queued task reads `cancelled` from now on; a running one is refused; a finished
+   * one is refused or, for vendors whose cancel deletes (Ark), forgotten.
+   */
+  private cancelAnswer(record: TaskRecord, requestId: string): Rendered {
+    const vendor = vendorOf(record.script.provider)
+    const cancel = vendor.cancel
+    if (cancel === undefined)
+      return vendor.renderError(record.script.dialect, 'not-found', requestId)
+    const view = () => ({ task: record, snap: this.snap(record), statusWord: undefined, requestId })
+    const { phase } = this.snap(record)
+    if (phase === 'queued') {
+      record.cancelledAt = this.now()
+      return cancel.accepted(view())
+    }
+    if (phase === 'running' || cancel.finished === 'refuse')
+      return cancel.refused(view(), requestId)
+    this.tasks.delete(record.script.id)
+    this.fileIds.delete(record.fileId)
+    return cancel.accepted(view())
   }
 
   private fileAnswer(record: TaskRecord, requestId: string): Rendered {
@@ -567,9 +591,12 @@ class SimulatorCore {
       return
     }
     const request = readCreateRequest(req.headers['content-type'], raw)
-    const input = 'error' in request ? { ok: false as const } : create.parse({ ...request, path })
+    const input =
+      'error' in request
+        ? { ok: false as const, kind: undefined }
+        : create.parse({ ...request, path, headers: requestHeaders(req) })
     if (!input.ok) {
-      this.send(res, error('bad-request'))
+      this.send(res, error(input.kind ?? 'bad-request'))
       return
     }
     const key =
@@ -631,6 +658,16 @@ class SimulatorCore {
   shutdown(): void {
     this.delivery.shutdown()
   }
+}
+
+/** The request's headers, lower-cased, the first value of a repeated one. */
+function requestHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(req.headers)) {
+    const first = Array.isArray(value) ? value[0] : value
+    if (first !== undefined) headers[name] = first
+  }
+  return headers
 }
 
 /** A request header's value (the first, when repeated). */

@@ -19,6 +19,8 @@ export interface TaskRecord {
   callbacks: number
   /** For each download fault, how many more downloads it affects. */
   bodyFaultsLeft: number[]
+  /** When a cancel route cancelled the queued task (real ms on the simulator's clock). */
+  cancelledAt?: number | undefined
 }
 
 /** Where a task is at one moment. */
@@ -52,6 +54,9 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
   if (elapsedMs < queuedMs) phase = 'queued'
   else if (elapsedMs < queuedMs + runningMs) phase = 'running'
   else phase = outcome
+  // A task cancelled through a vendor's cancel route (only ever while queued).
+  const cancelled = task.cancelledAt !== undefined && now >= task.cancelledAt
+  if (cancelled) phase = 'cancelled'
   const queuedFraction = phase === 'queued' ? elapsedMs / queuedMs : 1
   const runningFraction = phase === 'running' ? (elapsedMs - queuedMs) / runningMs : 0
   let progress: number | undefined
@@ -70,9 +75,12 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
     queuedFraction,
     progress,
     createdAt: task.createdAt,
-    startedAt: phase === 'queued' ? undefined : realAt(queuedMs),
-    finishedAt:
-      phase === 'queued' || phase === 'running' ? undefined : realAt(queuedMs + runningMs),
+    startedAt: phase === 'queued' || cancelled ? undefined : realAt(queuedMs),
+    finishedAt: cancelled
+      ? task.cancelledAt
+      : phase === 'queued' || phase === 'running'
+        ? undefined
+        : realAt(queuedMs + runningMs),
     expiresAt:
       task.script.download.expiresAfterMs === undefined
         ? undefined

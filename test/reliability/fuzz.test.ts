@@ -278,6 +278,7 @@ function fixtureShape(id: string): fc.Arbitrary<unknown> {
   // `malformed-*` fixtures are not JSON on purpose (truncated, HTML, empty): the byte fuzzing
   // covers those; the shaped values grow from the ones that parse.
   const fixtures = readdirSync(directory)
+    // `malformed-*` fixtures are not JSON on purpose (test/providers/native-fixtures.test.ts).
     .filter((name) => name.endsWith('.json') && !name.startsWith('malformed-'))
     .map((name) => JSON.parse(readFileSync(new URL(name, directory), 'utf8')) as unknown)
   if (fixtures.length === 0) throw new Error(`No fixtures in test/fixtures/${id}/ to fuzz from`)

@@ -3,8 +3,8 @@ import type { DefinitionLifecycle, ProviderLifecycle } from './lifecycle.js'
 
 /** The request a provider builds for one task id. The transport sends it as is. */
 export interface ProviderRequest {
-  /** `GET` or `POST`. */
-  method: 'GET' | 'POST'
+  /** `GET`, `POST`, or `DELETE` (cancel routes such as Ark's and Runway's). */
+  method: 'GET' | 'POST' | 'DELETE'
   /** The absolute URL, on the provider's base URL. */
   url: string
   /** Headers, including the credentials. */

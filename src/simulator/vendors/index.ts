@@ -2,7 +2,9 @@
  * The vendor table: every API the simulator speaks. Adding a vendor is one file in this folder
  * and one line here; the routing, the validation, the stats and the dialect types read it.
  */
+import { ark } from './ark.js'
 import { checkResult } from './check-result.js'
+import { dashscope } from './dashscope.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
 import { kling } from './kling.js'
@@ -18,6 +20,8 @@ export const VENDORS = {
   'check-result': checkResult,
   kling,
   minimax,
+  ark,
+  dashscope,
 } as const
 
 /** A provider id of the table. */

@@ -6,11 +6,11 @@ import type { ErrorKind, Rendered, StatusView } from '../render.js'
 import type { FaultSpec, ProgressMode } from '../types.js'
 
 /** What a route does. */
-export type RouteKind = 'status' | 'content' | 'file' | 'create'
+export type RouteKind = 'status' | 'content' | 'file' | 'create' | 'cancel'
 
 /** One route of a vendor's API. */
 export interface VendorRoute {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   /** Matched against the path; the first group, if any, is the task id. */
   pattern: RegExp
   kind: RouteKind
@@ -49,6 +49,8 @@ export interface CreateRequest {
   format: 'json' | 'multipart'
   /** The request's path (a vendor with the model in the path reads it here). */
   path?: string
+  /** The request's headers, lower-cased (DashScope's `x-dashscope-async`). */
+  headers?: Readonly<Record<string, string>>
 }
 
 /** What a vendor takes from a create request, or why it refuses it. */
@@ -62,7 +64,12 @@ export type CreateInput =
       /** What the task reports back from the request (OpenAI's `seconds` and `size`). */
       echo?: { seconds?: string; size?: string }
     }
-  | { ok: false; message: string }
+  | {
+      ok: false
+      message: string
+      /** The vendor's error answer for it. @default 'bad-request' */
+      kind?: ErrorKind
+    }
 
 /** A vendor's create route. */
 export interface VendorCreate<D extends string> {
@@ -77,6 +84,22 @@ export interface VendorCreate<D extends string> {
   render(view: StatusView, dialect: D, shape: string | undefined): Rendered
   /** The body of a status callback, for vendors that call back. */
   callback?(view: StatusView): Rendered['body']
+}
+
+/**
+ * A vendor's cancel route (`cancel` routes). Every vendor the simulator speaks cancels only a
+ * queued task: it then reads `cancelled` from that moment on.
+ */
+export interface VendorCancel {
+  /**
+   * What a cancel of a finished task does: `delete` forgets the task, which is then not found
+   * (Ark's `DELETE`); `refuse` answers {@link VendorCancel.refused}.
+   */
+  readonly finished: 'delete' | 'refuse'
+  /** The answer to a cancel that took effect (or deleted a finished task). */
+  accepted(view: StatusView): Rendered
+  /** The answer to a cancel the task's phase does not allow (running, or finished with `refuse`). */
+  refused(view: StatusView, requestId: string): Rendered
 }
 
 /**
@@ -127,4 +150,6 @@ export interface SimulatorVendor<D extends string> {
    * @default a bearer token equal to the simulator's key, else `renderError('unauthorized')`
    */
   authorize?(authorization: string | undefined, context: AuthorizeContext): Rendered | null
+  /** Its cancel route's behaviour, when it has one in `routes`. */
+  readonly cancel?: VendorCancel
 }
