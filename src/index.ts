@@ -42,6 +42,7 @@ export {
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
+  TaskNotReadyError,
   UnknownStatusError,
   type ValidationIssue,
   VideoTaskError,

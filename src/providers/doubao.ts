@@ -89,6 +89,11 @@ export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
   // little about time left, so the finish is not predicted from its rate.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseDoubaoResponse(response),
+  // One video per task: `result_url`, `url`, `video_url` and `fail_reason` name the same one.
+  outputs: (task) =>
+    task.videoUrls.length === 0
+      ? []
+      : [task.videoUrls.map((url) => ({ kind: 'url', url, expiresAt: task.expiresAt }))],
 }
 
 /** Parses a `GET /v1/video/generations/{id}` response. Pure; exported for tests. */
@@ -136,7 +141,7 @@ export function parseDoubaoResponse(response: ProviderResponse) {
     // vendor-notes.md "Doubao": Unix seconds, `0` meaning "not yet" (parseTimestamp gives null).
     createdAt: parseTimestamp(task.submit_time) ?? parseTimestamp(task.created_at),
     completedAt: parseTimestamp(task.finish_time),
-    expiresAt: null,
+    expiresAt: status === 'succeeded' ? arkLinkExpiry(task.data, videoUrls) : null,
     details: compact({
       startedAt: parseTimestamp(task.start_time) ?? undefined,
       model:
@@ -148,6 +153,23 @@ export function parseDoubaoResponse(response: ProviderResponse) {
     }),
     raw: body,
   })
+}
+
+/** Ark's documented link lifetime (vendor-docs/native/ark-seedance.md "Progress, timestamps, output"). */
+const ARK_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000
+
+/**
+ * When the video link expires, when the gateway passed the upstream Ark task on (`data.data`)
+ * and its `content.video_url` is the link reported: Ark's signed TOS links are valid 24 hours
+ * from the task's terminal `updated_at` (vendor-docs/native/ark-seedance.md; derived, not sent).
+ * A link the gateway re-hosted, or no upstream payload, tells no lifetime: `null`.
+ */
+function arkLinkExpiry(upstream: unknown, videoUrls: readonly string[]): Date | null {
+  const object = record(upstream)
+  const url = text(record(object?.content)?.video_url)
+  const updatedAt = parseTimestamp(object?.updated_at)
+  if (url === null || updatedAt === null || !videoUrls.includes(url)) return null
+  return new Date(updatedAt.getTime() + ARK_LINK_LIFETIME_MS)
 }
 
 /** Why a failed (or cancelled) task failed: the simpler shape's `error`, else `fail_reason`. */

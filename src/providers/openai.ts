@@ -94,6 +94,24 @@ export const OPENAI: ProviderDescription<OpenAIVideoDetails> = {
   pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response, context) => parseOpenAIResponse(response, context),
   pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
+  // vendor-notes.md "OpenAI Sora": gateways name the video's URL (several fields, one video);
+  // the official object has none, and `/v1/videos/{id}/content` serves it with the same bearer
+  // token until `expires_at` (about an hour).
+  outputs: (task, { headers }) => {
+    if (task.videoUrls.length > 0) {
+      return [task.videoUrls.map((url) => ({ kind: 'url', url, expiresAt: task.expiresAt }))]
+    }
+    const url = task.details.contentUrl
+    if (url === undefined) return []
+    return [
+      [
+        {
+          kind: 'authenticated',
+          request: { method: 'GET', url, headers: { ...headers(), accept: '*/*' } },
+        },
+      ],
+    ]
+  },
 }
 
 /**

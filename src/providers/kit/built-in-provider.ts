@@ -1,6 +1,7 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
 import { createProvider } from './create-provider.js'
 import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
+import type { OutputLocation } from './lifecycle.js'
 import { type ProviderOptions, providerCredentials } from './provider-options.js'
 import { encodeTaskId } from './task-id.js'
 import type { Provider, ProviderPollDefaults, ProviderResponse } from './types.js'
@@ -50,6 +51,14 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
   parseTask(response: ProviderResponse, context: ParseContext): VideoTask<TDetails>
   /** The server's hint for the next read, from a response. */
   pollHintMs?(response: ProviderResponse): number | null
+  /** Where a finished task's bytes are (see `ProviderLifecycle.outputs`). Pure. */
+  outputs?(task: VideoTask<TDetails>, context: OutputContext): OutputLocation[][]
+}
+
+/** What `outputs` gets besides the task: the base URL and the credential headers. */
+export interface OutputContext extends ParseContext {
+  /** The provider's headers, the key included: for requests to its own origin only. */
+  headers(): Record<string, string>
 }
 
 /**
@@ -67,7 +76,7 @@ export function builtInProvider<TDetails extends VideoTaskDetails>(
   const { id, route, parseTask } = description
   const { baseURL, headers } = providerCredentials(id, options, description.keyRequired, route.path)
   const context: ParseContext = { url: (path) => `${baseURL}${path}` }
-  return createProvider<TDetails>(
+  const provider = createProvider<TDetails>(
     {
       id,
       baseURL,
@@ -90,4 +99,11 @@ export function builtInProvider<TDetails extends VideoTaskDetails>(
     },
     false,
   )
+  const outputs = description.outputs
+  if (!outputs) return provider
+  const outputContext: OutputContext = { ...context, headers }
+  return Object.freeze({
+    ...provider,
+    outputs: (task: VideoTask<TDetails>) => outputs(task, outputContext),
+  })
 }

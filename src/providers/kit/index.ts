@@ -7,6 +7,7 @@ export { normalizeBaseURL } from './base-url.js'
 export { buildTask, compact, type TaskFields } from './build-task.js'
 export {
   builtInProvider,
+  type OutputContext,
   type ParseContext,
   type ProviderDescription,
   type ProviderRoute,
