@@ -1,10 +1,6 @@
-import {
-  type ClientDownloadOptions,
-  type ClientDownloadResult,
-  downloadTask,
-  taskIdOf,
-} from './client/download.js'
+import type { ClientDownloadOptions, ClientDownloadResult } from './client/download.js'
 import { createReader } from './client/read.js'
+import { taskIdOf } from './client/task-id-of.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
@@ -284,6 +280,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
     },
     async download(task, downloadOptions) {
       if (closed) throw closedError()
+      // Loaded on first use: a process that only waits never evaluates the download code.
+      const { downloadTask } = await import('./client/download.js')
       return downloadTask(
         {
           provider,

@@ -20,8 +20,9 @@ import type { FailedVideoTask, VideoTask, VideoTaskDetails } from '../model.js'
 import type { Provider } from '../providers/define-provider.js'
 import type { OutputLocation } from '../providers/kit/lifecycle.js'
 import type { ProviderRequest } from '../providers/kit/types.js'
-import { isTaskRef, type TaskIdOrRef } from '../task-ref.js'
+import type { TaskIdOrRef } from '../task-ref.js'
 import type { DownloadTransport, Transport } from '../transport.js'
+import { taskIdOf } from './task-id-of.js'
 
 /*
  * `client.download`: finds a finished task's bytes wherever the vendor keeps them (the
@@ -118,30 +119,6 @@ const OPTION_KEYS = new Set([
   'checksum',
   'retries',
 ])
-
-/** The task id of an id, a `TaskRef` (checked against the provider) or a task. */
-export function taskIdOf(
-  provider: Provider<VideoTaskDetails>,
-  target: unknown,
-  where: string,
-): string {
-  if (typeof target === 'string') return target
-  if (isTaskRef(target)) {
-    if (target.provider !== provider.id) {
-      throw new TypeError(
-        `Expected a TaskRef of provider ${provider.id} in ${where}, got one of ${target.provider}`,
-      )
-    }
-    const origin = new URL(provider.baseURL).origin
-    if (target.origin !== origin) {
-      throw new TypeError(
-        `Expected a TaskRef created on ${origin} in ${where}, got one from ${target.origin}`,
-      )
-    }
-    return target.taskId
-  }
-  throw new TypeError(`Expected a task id, a TaskRef or a task in ${where}`)
-}
 
 function isTask(value: unknown): value is VideoTask {
   return (
