@@ -5,8 +5,19 @@
  */
 
 export {
+  type CallbackHandler,
+  type CallbackHandlerOptions,
+  createCallbackHandler,
+  type Nudgeable,
+  toNodeListener,
+} from './client/callback-handler.js'
+export {
+  type ClientDownloadOptions,
+  type ClientDownloadResult,
   type ClientOptions,
   createClient,
+  type DownloadOutputInfo,
+  type DownloadTarget,
   type GetTaskOptions,
   type StatusHandlers,
   type VideoTaskClient,
