@@ -33,6 +33,16 @@ const post = (body: unknown) =>
     body: typeof body === 'string' ? body : JSON.stringify(body),
   })
 
+/** A client stand-in that records the ids it is nudged with. */
+function recorder(nudged: string[], answer: (id: string) => boolean) {
+  return {
+    nudge(id: string) {
+      nudged.push(id)
+      return answer(id)
+    },
+  }
+}
+
 describe('createCallbackHandler', () => {
   it('a MiniMax task calling back is read twice and found done within ms of the callback', async () => {
     const sim = await start({ createScript: { queuedMs: 50, runningMs: 300 } })
@@ -71,7 +81,7 @@ describe('createCallbackHandler', () => {
 
   it('echoes the verification challenge and nudges nothing', async () => {
     const nudged: string[] = []
-    const handler = createCallbackHandler({ nudge: (id) => (nudged.push(id), true) })
+    const handler = createCallbackHandler(recorder(nudged, () => true))
     const answer = await handler(post({ challenge: 'c-123' }))
     expect(answer.status).toBe(200)
     expect(await answer.json()).toEqual({ challenge: 'c-123' })
@@ -80,7 +90,7 @@ describe('createCallbackHandler', () => {
 
   it('nudges by task_id (a long numeric id kept exact), and trusts nothing else in the body', async () => {
     const nudged: string[] = []
-    const handler = createCallbackHandler({ nudge: (id) => (nudged.push(id), id === 't1') })
+    const handler = createCallbackHandler(recorder(nudged, (id) => id === 't1'))
     const one = await handler(post({ task_id: 't1', status: 'success', file_id: 'evil' }))
     expect(await one.json()).toEqual({ ok: true, nudged: true })
     await handler(post('{"task_id": 115334141465231360123, "status": "failed"}'))
@@ -89,7 +99,7 @@ describe('createCallbackHandler', () => {
     expect(await progress.json()).toEqual({ ok: true, nudged: false })
     expect(nudged).toEqual(['t1', '115334141465231360123', 'gw-9'])
     const any = createCallbackHandler(
-      { nudge: (id) => (nudged.push(id), true) },
+      recorder(nudged, () => true),
       { nudgeOn: 'any' },
     )
     await any(post({ task_id: 't2', status: 'processing' }))
@@ -98,7 +108,7 @@ describe('createCallbackHandler', () => {
 
   it('answers 405, 400, 401 and 413 to what is not a good callback, nudging nothing', async () => {
     const nudged: string[] = []
-    const client = { nudge: (id: string) => (nudged.push(id), true) }
+    const client = recorder(nudged, () => true)
     const handler = createCallbackHandler(client, {
       verify: (request) => new URL(request.url).searchParams.get('token') === 'secret',
       maxBodyBytes: 100,

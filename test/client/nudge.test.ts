@@ -53,7 +53,12 @@ describe('client.nudge', () => {
     // The schedule goes on from the nudged read: the next one is 60 s after it, not at 60 s.
     await vi.advanceTimersByTimeAsync(59_999)
     expect(times).toEqual([0, 1_000])
-    transport.script([() => (times.push(Date.now()), done('t1'))])
+    transport.script([
+      () => {
+        times.push(Date.now())
+        return done('t1')
+      },
+    ])
     await vi.advanceTimersByTimeAsync(1)
     expect(times).toEqual([0, 1_000, 61_000])
     await expect(wait).resolves.toMatchObject({ status: 'succeeded' })
