@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createCallbackHandler, toNodeListener } from '../../src/client/callback-handler.js'
 import { createClient } from '../../src/client.js'
 import { genericTask } from '../../src/providers/registry.js'
-import { useSimulators } from '../simulator/helpers.js'
+import { fakeClock, useSimulators } from '../simulator/helpers.js'
 
 /*
  * Vendor callbacks as nudges: the MiniMax verification handshake, status callbacks from the
@@ -45,7 +45,9 @@ function recorder(nudged: string[], answer: (id: string) => boolean) {
 
 describe('createCallbackHandler', () => {
   it('a MiniMax task calling back is read twice and found done within ms of the callback', async () => {
-    const sim = await start({ createScript: { queuedMs: 50, runningMs: 300 } })
+    // The simulator's clock moves by hand: the task runs, then succeeds, only after the first read.
+    const clock = fakeClock(Date.now())
+    const sim = await start({ now: clock.now, createScript: { queuedMs: 1_000, runningMs: 1_000 } })
     const client = createClient({
       provider: genericTask({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
       // Polling alone would read again only after a minute.
@@ -67,7 +69,12 @@ describe('createCallbackHandler', () => {
       body: JSON.stringify({ prompt: 'a fox', callback_url: `${hooks}/minimax` }),
     })
     const { task_id: taskId } = (await created.json()) as { task_id: string }
-    const task = await client.waitFor(taskId, { timeoutMs: 10_000 })
+    const wait = client.waitFor(taskId, { timeoutMs: 10_000 })
+    await expect.poll(() => sim.requests(taskId)).toBe(1)
+    clock.tick(1_000) // running: a 'processing' callback, which does not nudge
+    await expect.poll(() => sim.task(taskId)?.callbacks).toBe(1)
+    clock.tick(1_000) // succeeded: a 'success' callback, which does
+    const task = await wait
     const doneAt = Date.now()
     await client.close()
     expect(task.status).toBe('succeeded')
