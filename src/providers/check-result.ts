@@ -113,7 +113,7 @@ export const CHECK_RESULT: ProviderDescription<CheckResultVideoDetails> = {
   parseTask: (response) => parseCheckResultResponse(response),
   // Every `result_url(s)` entry is an output of its own (a task may make several videos); the
   // schema tells no link lifetime.
-  outputs: (task) => task.videoUrls.map((url) => [{ kind: 'url', url, expiresAt: null }]),
+  outputs: (task, { link }) => task.videoUrls.map((url) => [link(url, null)]),
 }
 
 /** Parses a `POST /api/video-generations/check-result` response. Pure; exported for tests. */

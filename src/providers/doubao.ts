@@ -90,10 +90,9 @@ export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseDoubaoResponse(response),
   // One video per task: `result_url`, `url`, `video_url` and `fail_reason` name the same one.
-  outputs: (task) =>
-    task.videoUrls.length === 0
-      ? []
-      : [task.videoUrls.map((url) => ({ kind: 'url', url, expiresAt: task.expiresAt }))],
+  // A gateway may proxy it on its own origin (`/v1/videos/{id}/content`), which wants the key.
+  outputs: (task, { link }) =>
+    task.videoUrls.length === 0 ? [] : [task.videoUrls.map((url) => link(url, task.expiresAt))],
 }
 
 /** Parses a `GET /v1/video/generations/{id}` response. Pure; exported for tests. */

@@ -53,7 +53,14 @@ describe('client.download', () => {
     const to = join(dir, 'out.mp4')
     const [result] = await client.download(task.id, { to, retries: 2 })
     await client.close()
-    expect(result).toMatchObject({ index: 0, kind: 'url', bytes, resumes: 1, restarts: 0 })
+    // The simulator's /files/ link is on the provider's own origin: fetched with the key.
+    expect(result).toMatchObject({
+      index: 0,
+      kind: 'authenticated',
+      bytes,
+      resumes: 1,
+      restarts: 0,
+    })
     expect(result?.path).toBe(to)
     expect(await fileSha(to)).toBe(expectedSha(11, bytes))
     expect(await listDirectory(dir)).toEqual(['out.mp4'])
@@ -228,10 +235,14 @@ describe('client.download', () => {
     const results = await client.download('task_1', { to: join(dir, 'v-{index}.mp4') })
     const one = await client.download('task_1', { to: join(dir, 'only.mp4'), output: 1 })
     await client.close()
-    expect(results.map((result) => [result.index, result.bytes])).toEqual([
-      [0, 10_000],
-      [1, 20_000],
+    // Links on another origin than the API's: fetched without the key.
+    expect(results.map((result) => [result.index, result.kind, result.bytes])).toEqual([
+      [0, 'url', 10_000],
+      [1, 'url', 20_000],
     ])
+    expect(
+      api.requests.every((request) => request.url === '/api/video-generations/check-result'),
+    ).toBe(true)
     expect(await fileSha(join(dir, 'v-0.mp4'))).toBe(expectedSha(1, 10_000))
     expect(await fileSha(join(dir, 'v-1.mp4'))).toBe(expectedSha(2, 20_000))
     expect(one.map((result) => result.index)).toEqual([1])

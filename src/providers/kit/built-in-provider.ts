@@ -59,6 +59,11 @@ export interface ProviderDescription<TDetails extends VideoTaskDetails> {
 export interface OutputContext extends ParseContext {
   /** The provider's headers, the key included: for requests to its own origin only. */
   headers(): Record<string, string>
+  /**
+   * A video link as a location: on the provider's own origin (a gateway's proxy route such as
+   * `/v1/videos/{id}/content`) it is fetched with the key; anywhere else without it.
+   */
+  link(url: string, expiresAt: Date | null): OutputLocation
 }
 
 /**
@@ -101,7 +106,18 @@ export function builtInProvider<TDetails extends VideoTaskDetails>(
   )
   const outputs = description.outputs
   if (!outputs) return provider
-  const outputContext: OutputContext = { ...context, headers }
+  const origin = new URL(baseURL).origin
+  const outputContext: OutputContext = {
+    ...context,
+    headers,
+    link: (url, expiresAt) =>
+      URL.canParse(url) && new URL(url).origin === origin
+        ? {
+            kind: 'authenticated',
+            request: { method: 'GET', url, headers: { ...headers(), accept: '*/*' } },
+          }
+        : { kind: 'url', url, expiresAt },
+  }
   return Object.freeze({
     ...provider,
     outputs: (task: VideoTask<TDetails>) => outputs(task, outputContext),
