@@ -291,6 +291,33 @@ describe('client.download', () => {
     expect(sim.task(task.id)?.contentReads).toBe(1)
   })
 
+  it('an abort mid-stream rejects with the reason and leaves nothing behind', async () => {
+    const { clock, sim, dir } = await setup()
+    const task = sim.createTask({
+      provider: 'doubao',
+      queuedMs: 0,
+      runningMs: 1_000,
+      download: { bytes: 500_000, faults: [{ kind: 'stall', afterBytes: 100_000 }] },
+    })
+    clock.tick(1_000)
+    const client = createClient({ provider: doubao({ baseURL: sim.baseURL, apiKey: sim.apiKey }) })
+    const controller = new AbortController()
+    const reason = new Error('user gave up')
+    const error = await client
+      .download(task.id, {
+        to: join(dir, 'v.mp4'),
+        signal: controller.signal,
+        // The first report comes with the first bytes; the body then stalls at 100 kB.
+        onProgress: ({ receivedBytes }) => {
+          if (receivedBytes > 0) controller.abort(reason)
+        },
+      })
+      .catch((caught: unknown) => caught)
+    await client.close()
+    expect(error).toBe(reason)
+    expect(await listDirectory(dir)).toEqual([])
+  })
+
   it('a task still running is a TaskNotReadyError; no download is attempted', async () => {
     const { sim, dir } = await setup()
     const task = sim.createTask({ provider: 'doubao', queuedMs: 0, runningMs: 60_000 })
