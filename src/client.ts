@@ -1,3 +1,4 @@
+import type { ClientDownloadOptions, ClientDownloadResult } from './client/download.js'
 import { createReader } from './client/read.js'
 import {
   type CancelOptions,
@@ -16,7 +17,13 @@ import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule
 import type { Provider } from './providers/define-provider.js'
 import type { VideoInput } from './providers/kit/lifecycle.js'
 import type { TaskIdOrRef, TaskRef } from './task-ref.js'
-import { createTransport, type Transport, type TransportOptions } from './transport.js'
+import {
+  createDownloadTransport,
+  createTransport,
+  type DownloadTransport,
+  type Transport,
+  type TransportOptions,
+} from './transport.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
 import { RateLimiter } from './wait/rate-limiter.js'
@@ -25,6 +32,12 @@ import type { SubscriptionOptions, WaitHost } from './wait/subscription.js'
 import { type Clock, TimerQueue } from './wait/timer-queue.js'
 import { watchIterator } from './wait/watch.js'
 
+export type {
+  ClientDownloadOptions,
+  ClientDownloadResult,
+  DownloadOutputInfo,
+  DownloadTarget,
+} from './client/download.js'
 export type {
   CancelOptions,
   GenerateOptions,
@@ -206,6 +219,39 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * has no cancel route (none of the four built-in providers' vendors documents one).
    */
   cancel(taskId: TaskIdOrRef, options?: CancelOptions): Promise<void>
+  /**
+   * Downloads a finished task's outputs (every one, or the one `output` picks), wherever the
+   * vendor keeps them: the task's URL, the key-protected content route (the key goes to the
+   * provider's origin only, never through a redirect elsewhere), a file id resolved through the
+   * vendor's file API. To a path, the bytes go to a temporary file renamed into place once
+   * complete and checked; a dropped connection resumes with `Range`; an expired link is fetched
+   * again once. Given an id or a `TaskRef`, reads the task first: one still running is a
+   * `TaskNotReadyError`, a failed one a `TaskFailedError`.
+   *
+   * @example
+   * ```ts
+   * const [result] = await client.download(task, { to: 'out.mp4' })
+   * console.log(`${result.bytes} bytes in ${result.path}`)
+   * await client.download(ref, { to: 'clip-{index}.mp4' }) // several outputs (result_urls)
+   * ```
+   */
+  download(
+    task: TaskIdOrRef | VideoTask<TDetails>,
+    options: ClientDownloadOptions,
+  ): Promise<ClientDownloadResult[]>
+  /**
+   * Something outside (a vendor callback, a queue message, a user's click) says the task may
+   * have changed: a wait on it reads now instead of at its next scheduled time, within the
+   * client's rate cap. Nudges arriving together collapse into one read. The read, not whatever
+   * said so, decides the result. Returns whether a wait on the task was running (`false` is a
+   * no-op).
+   *
+   * @example
+   * ```ts
+   * app.post('/hooks/video', (req, res) => { client.nudge(req.body.task_id); res.end() })
+   * ```
+   */
+  nudge(task: TaskIdOrRef): boolean
   /** Stops every wait (they reject with a `VideoTaskError`) and closes idle connections. */
   close(): Promise<void>
   /** Same as `close()`, for `await using`. */
@@ -253,6 +299,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
     loopDependencies,
     providerId: provider.id,
   }
+  let downloads: DownloadTransport | undefined
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
 
@@ -292,6 +339,29 @@ export function createClient<TDetails extends VideoTaskDetails>(
     },
     async waitFor(idOrRef, waitOptions) {
       return wait(idOf(idOrRef, 'waitFor'), waitOptions)
+    },
+    async download(task, downloadOptions) {
+      if (closed) throw closedError()
+      // Loaded on first use: a process that only waits never evaluates the download code.
+      const { downloadTask } = await import('./client/download.js')
+      return downloadTask(
+        {
+          provider,
+          transport,
+          downloadTransport: () => {
+            downloads ??= createDownloadTransport({ fetch: options.fetch })
+            return downloads
+          },
+          getTask: (taskId, signal) => client.getTask(taskId, { signal }),
+          now: () => queue.now(),
+        },
+        task,
+        downloadOptions,
+      )
+    },
+    nudge(task) {
+      const taskId = idOf(task, 'nudge')
+      return loops.get(taskId)?.nudge() ?? false
     },
     resume(state, waitOptions) {
       let parsed: PollState
@@ -358,6 +428,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
       const error = closedError()
       for (const subscription of [...host.waits]) subscription.leave(error)
       if (ownsTransport) await transport.close()
+      await downloads?.close()
     },
     [Symbol.asyncDispose]() {
       return client.close()

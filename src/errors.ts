@@ -392,6 +392,22 @@ export class TaskCancelledError extends VideoTaskError {
   }
 }
 
+/**
+ * The task has not finished (queued, running or unknown), so there is nothing to download yet:
+ * wait for it first (`client.waitFor`).
+ */
+export class TaskNotReadyError extends VideoTaskError {
+  static override readonly [KIND]: string = 'TaskNotReadyError'
+  /** The task as read. */
+  readonly task: VideoTask
+  constructor(task: VideoTask, action: string) {
+    super(
+      `Task ${task.id} (${task.provider}) is ${task.status}, not succeeded: cannot ${action} it yet; wait for it first (client.waitFor)`,
+    )
+    this.task = task
+  }
+}
+
 /** The wait's deadline (`timeoutMs`) passed before the task reached a final state. */
 export class WaitTimeoutError extends VideoTaskError {
   static override readonly [KIND]: string = 'WaitTimeoutError'

@@ -5,9 +5,20 @@
  */
 
 export {
+  type CallbackHandler,
+  type CallbackHandlerOptions,
+  createCallbackHandler,
+  type Nudgeable,
+  toNodeListener,
+} from './client/callback-handler.js'
+export {
   type CancelOptions,
+  type ClientDownloadOptions,
+  type ClientDownloadResult,
   type ClientOptions,
   createClient,
+  type DownloadOutputInfo,
+  type DownloadTarget,
   type GenerateOptions,
   type GenerateResult,
   type GetTaskOptions,
@@ -47,6 +58,7 @@ export {
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
+  TaskNotReadyError,
   UnknownStatusError,
   UnsupportedOperationError,
   type ValidationIssue,

@@ -173,6 +173,9 @@ export const CHECK_RESULT: ProviderDescription<CheckResultVideoDetails> = {
   // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response) => parseCheckResultResponse(response),
+  // Every `result_url(s)` entry is an output of its own (a task may make several videos); the
+  // schema tells no link lifetime.
+  outputs: (task, { link }) => task.videoUrls.map((url) => [link(url, null)]),
 }
 
 /** Parses a `POST /api/video-generations/check-result` response. Pure; exported for tests. */

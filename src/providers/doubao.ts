@@ -101,6 +101,10 @@ export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
       jsonCreateRequest(url('/v1/video/generations'), headers, doubaoCreateBody(input)),
     parse: (response) => parseDoubaoCreateResponse(response),
   },
+  // One video per task: `result_url`, `url`, `video_url` and `fail_reason` name the same one.
+  // A gateway may proxy it on its own origin (`/v1/videos/{id}/content`), which wants the key.
+  outputs: (task, { link }) =>
+    task.videoUrls.length === 0 ? [] : [task.videoUrls.map((url) => link(url, task.expiresAt))],
 }
 
 /**
@@ -208,7 +212,7 @@ export function parseDoubaoResponse(response: ProviderResponse) {
     // vendor-notes.md "Doubao": Unix seconds, `0` meaning "not yet" (parseTimestamp gives null).
     createdAt: parseTimestamp(task.submit_time) ?? parseTimestamp(task.created_at),
     completedAt: parseTimestamp(task.finish_time),
-    expiresAt: null,
+    expiresAt: status === 'succeeded' ? arkLinkExpiry(task.data, videoUrls) : null,
     details: compact({
       startedAt: parseTimestamp(task.start_time) ?? undefined,
       model:
@@ -220,6 +224,23 @@ export function parseDoubaoResponse(response: ProviderResponse) {
     }),
     raw: body,
   })
+}
+
+/** Ark's documented link lifetime (vendor-docs/native/ark-seedance.md "Progress, timestamps, output"). */
+const ARK_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000
+
+/**
+ * When the video link expires, when the gateway passed the upstream Ark task on (`data.data`)
+ * and its `content.video_url` is the link reported: Ark's signed TOS links are valid 24 hours
+ * from the task's terminal `updated_at` (vendor-docs/native/ark-seedance.md; derived, not sent).
+ * A link the gateway re-hosted, or no upstream payload, tells no lifetime: `null`.
+ */
+function arkLinkExpiry(upstream: unknown, videoUrls: readonly string[]): Date | null {
+  const object = record(upstream)
+  const url = text(record(object?.content)?.video_url)
+  const updatedAt = parseTimestamp(object?.updated_at)
+  if (url === null || updatedAt === null || !videoUrls.includes(url)) return null
+  return new Date(updatedAt.getTime() + ARK_LINK_LIFETIME_MS)
 }
 
 /** Why a failed (or cancelled) task failed: the simpler shape's `error`, else `fail_reason`. */

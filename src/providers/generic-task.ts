@@ -248,6 +248,71 @@ export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseGenericTaskResponse(response),
   create: miniMaxCreate('/v1/video_generation'),
+  /*
+   * vendor-notes.md "Creating tasks and fetching outputs": a MiniMax `file_id` resolves through
+   * `GET /v1/files/retrieve?file_id=...` (same key) to a pre-signed `download_url` whose lifetime
+   * is not stated (vendor-docs/native/minimax.md), so it is resolved when downloading. A URL a
+   * reseller put next to the id names the same file and is tried first; without an id, every URL
+   * (`video_url`, `url`, `video_urls`) is an output of its own.
+   */
+  outputs: (task, { url, headers }) => {
+    const urls = task.videoUrls.map((link) => ({
+      kind: 'url' as const,
+      url: link,
+      expiresAt: null,
+    }))
+    const fileId = task.details.fileId
+    if (fileId === undefined) return urls.map((location) => [location])
+    return [
+      [
+        ...urls,
+        {
+          kind: 'resolve',
+          request: {
+            method: 'GET',
+            url: url(`/v1/files/retrieve?file_id=${encodeURIComponent(fileId)}`),
+            headers: headers(),
+          },
+          parse: parseFileRetrieveResponse,
+        },
+      ],
+    ]
+  },
+}
+
+/**
+ * Parses a MiniMax `GET /v1/files/retrieve` answer (`{file: {download_url, ...}, base_resp}`)
+ * into the download URL. Errors come as HTTP 200 with a non-zero `base_resp.status_code`
+ * (vendor-docs/native/minimax.md), or as the route's error bodies. Pure; exported for tests.
+ */
+export function parseFileRetrieveResponse(response: ProviderResponse): {
+  url: string
+  expiresAt: null
+} {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    throw errorFromBody(response, body, ERROR_BODIES)
+  }
+  const object = record(body)
+  const baseResp = record(object?.base_resp)
+  const code = numeric(baseResp?.status_code)
+  if (code !== null && code !== 0) {
+    const message = text(baseResp?.status_msg)
+    throw apiError({
+      response,
+      code: text(baseResp?.status_code),
+      message,
+      kind: BASE_RESP_ERRORS.has(code) ? BASE_RESP_ERRORS.get(code) : kindFromText(message),
+    })
+  }
+  const downloadUrl = text(record(object?.file)?.download_url)
+  if (downloadUrl === null || collectUrls(downloadUrl).length === 0) {
+    throw validationError(response, 'MiniMax file answer has no `file.download_url`', [
+      { path: ['file', 'download_url'], message: 'Expected an http(s) URL' },
+    ])
+  }
+  // The lifetime of `download_url` is not stated for video generation (native/minimax.md).
+  return { url: downloadUrl, expiresAt: null }
 }
 
 /** Parses a `GET /task/{id}` response, in either shape. Pure; exported for tests. */

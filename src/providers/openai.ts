@@ -107,6 +107,22 @@ export const OPENAI: ProviderDescription<OpenAIVideoDetails> = {
       return { taskId: task.id, task }
     },
   },
+  // vendor-notes.md "OpenAI Sora": gateways name the video's URL (several fields, one video);
+  // the official object has none, and `/v1/videos/{id}/content` serves it with the same bearer
+  // token until `expires_at` (about an hour).
+  outputs: (task, { headers, link }) => {
+    if (task.videoUrls.length > 0) return [task.videoUrls.map((url) => link(url, task.expiresAt))]
+    const url = task.details.contentUrl
+    if (url === undefined) return []
+    return [
+      [
+        {
+          kind: 'authenticated',
+          request: { method: 'GET', url, headers: { ...headers(), accept: '*/*' } },
+        },
+      ],
+    ]
+  },
 }
 
 /**

@@ -4,6 +4,7 @@ import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
 import type {
   CreatedTask,
   CreateRequestInput,
+  OutputLocation,
   ProviderCreateRequest,
   ProviderLifecycle,
 } from './lifecycle.js'
@@ -84,6 +85,8 @@ export interface ProviderDescription<
    * it; members given here win over those built from `create`.
    */
   lifecycle?(context: LifecycleContext): ProviderLifecycle<TDetails, TProviderInput>
+  /** Where a finished task's bytes are (see `ProviderLifecycle.outputs`). Pure. */
+  outputs?(task: VideoTask<TDetails>, context: OutputContext): OutputLocation[][]
 }
 
 /** A built-in adapter's create: pure, like its read. */
@@ -100,6 +103,17 @@ export interface CreateDescription<TDetails extends VideoTaskDetails> {
   parse(response: ProviderResponse, context: ParseContext): CreatedTask<TDetails>
   /** The idempotency header the vendor honours, when it documents one. */
   idempotencyHeader?: string | undefined
+}
+
+/** What `outputs` gets besides the task: the base URL and the credential headers. */
+export interface OutputContext extends ParseContext {
+  /** The provider's headers, the key included: for requests to its own origin only. */
+  headers(): Record<string, string>
+  /**
+   * A video link as a location: on the provider's own origin (a gateway's proxy route such as
+   * `/v1/videos/{id}/content`) it is fetched with the key; anywhere else without it.
+   */
+  link(url: string, expiresAt: Date | null): OutputLocation
 }
 
 /**
@@ -144,11 +158,25 @@ export function builtInProvider<
     },
     false,
   )
-  if (!description.lifecycle) return reader as Provider<TDetails, TProviderInput>
-  const members = description.lifecycle({ baseURL, url: context.url, headers })
+  const origin = new URL(baseURL).origin
+  const outputs = description.outputs
+  const outputContext: OutputContext = {
+    ...context,
+    headers,
+    link: (url, expiresAt) =>
+      URL.canParse(url) && new URL(url).origin === origin
+        ? {
+            kind: 'authenticated',
+            request: { method: 'GET', url, headers: { ...headers(), accept: '*/*' } },
+          }
+        : { kind: 'url', url, expiresAt },
+  }
+  const members = description.lifecycle?.({ baseURL, url: context.url, headers }) ?? {}
+  if (!outputs && !description.lifecycle) return reader as Provider<TDetails, TProviderInput>
   const buildCancel = members.buildCancelRequest
   const provider: Provider<TDetails, TProviderInput> = {
     ...(reader as Provider<TDetails, TProviderInput>),
+    ...(outputs ? { outputs: (task: VideoTask<TDetails>) => outputs(task, outputContext) } : {}),
     ...members,
     ...(buildCancel
       ? {

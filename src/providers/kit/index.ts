@@ -18,6 +18,7 @@ export {
   builtInProvider,
   type CreateDescription,
   type LifecycleContext,
+  type OutputContext,
   type ParseContext,
   type ProviderDescription,
   type ProviderRoute,
