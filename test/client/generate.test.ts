@@ -45,7 +45,12 @@ async function threeReadSimulator() {
     advancePerReadMs: 500,
     createScript: { queuedMs: 500, runningMs: 1_000 },
   })
-  return { sim, tick: (ms: number) => (now += ms) }
+  return {
+    sim,
+    tick: (ms: number) => {
+      now += ms
+    },
+  }
 }
 
 const macrotask = () => new Promise((resolve) => setImmediate(resolve))
@@ -129,7 +134,12 @@ describe('generate', () => {
     await expect(
       made.generate(
         { prompt: 'slow' },
-        { timeoutMs: 1, onSubmitted: (ref) => void (stored = ref) },
+        {
+          timeoutMs: 1,
+          onSubmitted: (ref) => {
+            stored = ref
+          },
+        },
       ),
     ).rejects.toMatchObject({ name: 'WaitTimeoutError' })
     tick(10_000)
