@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of video-tasks, each beside its alternative in the
  * same run. Prints one table and writes the figures, the machine and the commit as JSON.
  *
- *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports]
+ *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports,submit]
  *
  * --quick (or BENCH_QUICK=1): tiny sizes, a few seconds in all; it checks that every figure is
  * produced, its values mean little. Full results go to bench/results.json, quick ones to the
@@ -20,9 +20,10 @@ import { benchFile, canPin, runChild } from './lib/child.mjs'
 import { distDir, distPath, root } from './lib/dist.mjs'
 import { format, round } from './lib/stats.mjs'
 import { runMemory } from './memory.mjs'
+import { runSubmit } from './submit.mjs'
 import { runThroughput } from './throughput.mjs'
 
-const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports']
+const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports', 'submit']
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +50,7 @@ const CONFIG = quick
       economy: { tasks: 50, seed: 42 },
       parse: { targetMs: 5, rounds: 2 },
       imports: { spawns: 2 },
+      submit: { iterations: 20, rounds: 1, warmup: 5 },
     }
   : {
       throughput: { tasks: 1000, rounds: 5, warmupMs: 1000, durationMs: 3000 },
@@ -56,6 +58,7 @@ const CONFIG = quick
       economy: { tasks: 1000, seed: 42 },
       parse: { targetMs: 80, rounds: 5 },
       imports: { spawns: 10 },
+      submit: { iterations: 200, rounds: 3, warmup: 50 },
     }
 
 for (const file of ['index.js', 'index.cjs', 'simulator.js']) {
@@ -124,6 +127,10 @@ if (only.includes('parse')) {
 if (only.includes('imports')) {
   log('5. cold import and bundle size')
   results.imports = await runImports({ ...CONFIG.imports, log })
+}
+if (only.includes('submit')) {
+  log('6. submit to first read, against a bare fetch')
+  results.submit = await runSubmit({ ...CONFIG.submit, log })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +290,20 @@ if (results.imports) {
       browserBytes !== undefined && browserBytes <= 30_000,
       browserBytes ?? bundle.browser.error,
     ),
+  ])
+}
+if (results.submit) {
+  const { contenders: c, ratioVsFetch, overheadMicros } = results.submit
+  rows.push([
+    '6 Submit + first read (µs, median / p95)',
+    `${format(c.sdk.medianMicros)} / ${format(c.sdk.p95Micros)}`,
+    `bare fetch POST + GET ${format(c.fetch.medianMicros)} / ${format(c.fetch.p95Micros)}`,
+    `${x(ratioVsFetch)} fetch (${overheadMicros >= 0 ? '+' : ''}${format(overheadMicros)} µs)`,
+    '≤ 1× fetch',
+    goal('submit-vs-fetch', 'submit + first read <= a bare fetch POST + GET', ratioVsFetch <= 1, {
+      ratioVsFetch,
+      overheadMicros,
+    }),
   ])
 }
 

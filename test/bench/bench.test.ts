@@ -91,8 +91,9 @@ describe('npm run bench -- --quick', () => {
     const { code, stdout, stderr } = await runQuick(out)
     expect(code, stderr).toBe(0)
 
-    // One table on stdout, with a row for each of the five figures.
-    for (const figure of ['| 1 ', '| 2 ', '| 3 ', '| 4 ', '| 5 ']) expect(stdout).toContain(figure)
+    // One table on stdout, with a row for each of the six figures.
+    for (const figure of ['| 1 ', '| 2 ', '| 3 ', '| 4 ', '| 5 ', '| 6 '])
+      expect(stdout).toContain(figure)
     expect(stdout).toMatch(/goals met/)
 
     const results = JSON.parse(readFileSync(out, 'utf8'))
@@ -100,7 +101,7 @@ describe('npm run bench -- --quick', () => {
     expect(results.machine).toMatchObject({ cpuCount: expect.any(Number), node: process.version })
     expect(typeof results.date).toBe('string')
     expect(results.git).toHaveProperty('commit')
-    const { throughput, memory, economy, parse, imports } = results.figures
+    const { throughput, memory, economy, parse, imports, submit } = results.figures
 
     // 1. Every contender read something, without errors.
     for (const name of ['sdk-get', 'sdk-wait', 'sdk-transport', 'undici', 'fetch']) {
@@ -162,6 +163,14 @@ describe('npm run bench -- --quick', () => {
     for (const id of ['import-esm', 'import-cjs', 'bundle-entry', 'bundle-browser']) {
       expect(results.goals.map((goal: { id: string }) => goal.id)).toContain(id)
     }
+
+    // 6. Submit and a first read, beside a bare fetch POST and GET.
+    for (const name of ['sdk', 'fetch']) {
+      expect(finitePositive(submit.contenders[name].medianMicros), name).toBe(true)
+      expect(finitePositive(submit.contenders[name].p95Micros), name).toBe(true)
+    }
+    expect(finitePositive(submit.ratioVsFetch)).toBe(true)
+    expect(results.goals.map((goal: { id: string }) => goal.id)).toContain('submit-vs-fetch')
 
     // Every goal is evaluated.
     expect(results.goals.length).toBeGreaterThanOrEqual(17)
