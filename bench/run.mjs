@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of video-tasks, each beside its alternative in the
  * same run. Prints one table and writes the figures, the machine and the commit as JSON.
  *
- *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports]
+ *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports,download,submit]
  *
  * --quick (or BENCH_QUICK=1): tiny sizes, a few seconds in all; it checks that every figure is
  * produced, its values mean little. Full results go to bench/results.json, quick ones to the
@@ -21,9 +21,10 @@ import { benchFile, canPin, runChild } from './lib/child.mjs'
 import { distDir, distPath, root } from './lib/dist.mjs'
 import { format, round } from './lib/stats.mjs'
 import { runMemory } from './memory.mjs'
+import { runSubmit } from './submit.mjs'
 import { runThroughput } from './throughput.mjs'
 
-const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports', 'download']
+const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports', 'download', 'submit']
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +52,7 @@ const CONFIG = quick
       parse: { targetMs: 5, rounds: 2 },
       imports: { spawns: 2 },
       download: { rounds: 1, megabytes: 200 },
+      submit: { iterations: 20, rounds: 1, warmup: 5 },
     }
   : {
       throughput: { tasks: 1000, rounds: 5, warmupMs: 1000, durationMs: 3000 },
@@ -59,6 +61,7 @@ const CONFIG = quick
       parse: { targetMs: 80, rounds: 5 },
       imports: { spawns: 10 },
       download: { rounds: 3, megabytes: 200 },
+      submit: { iterations: 200, rounds: 3, warmup: 50 },
     }
 
 for (const file of ['index.js', 'index.cjs', 'simulator.js']) {
@@ -137,6 +140,10 @@ if (only.includes('imports')) {
 if (only.includes('download')) {
   log('6. download to a file vs raw undici (200 MB)')
   results.download = await runDownload({ ...CONFIG.download, log })
+}
+if (only.includes('submit')) {
+  log('7. submit to first read, against a bare fetch')
+  results.submit = await runSubmit({ ...CONFIG.submit, log })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +347,20 @@ if (results.imports) {
       browserBytes !== undefined && browserBytes <= 30_000,
       browserBytes ?? bundle.browser.error,
     ),
+  ])
+}
+if (results.submit) {
+  const { contenders: c, ratioVsFetch, overheadMicros } = results.submit
+  rows.push([
+    '7 Submit + first read (µs, median / p95)',
+    `${format(c.sdk.medianMicros)} / ${format(c.sdk.p95Micros)}`,
+    `bare fetch POST + GET ${format(c.fetch.medianMicros)} / ${format(c.fetch.p95Micros)}`,
+    `${x(ratioVsFetch)} fetch (${overheadMicros >= 0 ? '+' : ''}${format(overheadMicros)} µs)`,
+    '≤ 1× fetch',
+    goal('submit-vs-fetch', 'submit + first read <= a bare fetch POST + GET', ratioVsFetch <= 1, {
+      ratioVsFetch,
+      overheadMicros,
+    }),
   ])
 }
 

@@ -7,6 +7,7 @@ import packageJson from '../../package.json' with { type: 'json' }
 import { type CliIO, describeError, EXIT, UsageError } from './common.js'
 import { demoCommand } from './demo.js'
 import { downloadCommand } from './download.js'
+import { generateCommand } from './generate.js'
 import { getCommand } from './get.js'
 import { simulateCommand } from './simulate.js'
 import { waitCommand } from './wait.js'
@@ -21,6 +22,7 @@ Polls video-generation tasks at OpenAI (and gateways), Doubao gateways, generic 
 check-result APIs, with one model and one polling loop.
 
 Commands:
+  generate        create a task and wait for it (the ref on stderr first)
   wait <taskId>   poll a task until it finishes; the exit code tells the outcome
   get <taskId>    read a task once and print it as JSON
   download <taskId> -o <file>
@@ -39,6 +41,7 @@ a flag. Docs: docs/cli.md in the repository.
 type Command = (args: readonly string[], io: CliIO) => Promise<number>
 
 const COMMANDS: Record<string, Command> = {
+  generate: generateCommand,
   wait: waitCommand,
   get: getCommand,
   download: downloadCommand,

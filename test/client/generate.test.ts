@@ -45,7 +45,12 @@ async function threeReadSimulator() {
     advancePerReadMs: 500,
     createScript: { queuedMs: 500, runningMs: 1_000 },
   })
-  return { sim, tick: (ms: number) => (now += ms) }
+  return {
+    sim,
+    tick: (ms: number) => {
+      now += ms
+    },
+  }
 }
 
 const macrotask = () => new Promise((resolve) => setImmediate(resolve))
