@@ -199,7 +199,6 @@ export function taskBody(
       return {
         code: 0,
         message: 'SUCCEED',
-        request_id: 'req-hostile',
         data: [
           {
             id,
