@@ -6,6 +6,7 @@ import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-opt
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
 import { assertTaskId, type Provider } from './providers/define-provider.js'
 import { createTransport, type Transport, type TransportOptions } from './transport.js'
+import { followSignals } from './wait/abort-hub.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
 import { RateLimiter } from './wait/rate-limiter.js'
@@ -201,6 +202,9 @@ export function createClient<TDetails extends VideoTaskDetails>(
   }
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
+  // Aborted by close(): every getTask and observe in flight (a read, a rate-limit slot, a retry
+  // sleep) stops at once with the closed error, so no request leaves after close() resolves.
+  const closing = new AbortController()
 
   const { start, wait, group } = createWaits<TDetails>({
     host,
@@ -220,14 +224,24 @@ export function createClient<TDetails extends VideoTaskDetails>(
         getOptions.retries === undefined
           ? defaults
           : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
-      const result = await reader.read(taskId, settings, getOptions.signal, () => {})
-      return result.task
+      const call = followSignals(getOptions.signal, closing.signal)
+      try {
+        const result = await reader.read(taskId, settings, call.signal, () => {})
+        return result.task
+      } finally {
+        call.release()
+      }
     },
     async observe(taskId, observeOptions = {}) {
       if (closed) throw closedError()
       assertTaskId(taskId)
       checkGetTaskOptions(observeOptions, 'observe')
-      return reader.observe(taskId, observeOptions.signal)
+      const call = followSignals(observeOptions.signal, closing.signal)
+      try {
+        return await reader.observe(taskId, call.signal)
+      } finally {
+        call.release()
+      }
     },
     waitFor: (taskId, waitOptions) => wait(taskId, waitOptions),
     resume(state, waitOptions) {
@@ -256,6 +270,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
       if (closed) return
       closed = true
       const error = closedError()
+      closing.abort(error)
+      // Leaving stops each loop, which aborts its read in flight and cancels its sleep.
       for (const subscription of [...host.waits]) subscription.leave(error)
       if (ownsTransport) await transport.close()
     },

@@ -42,6 +42,8 @@ export function createReader<TDetails extends VideoTaskDetails>(
   ): Promise<TaskRead<TDetails>> => {
     const slot = limiter.acquire(signal)
     if (slot) await slot
+    // Aborted while it waited for its slot (or the client closed): nothing is sent.
+    signal?.throwIfAborted()
     onRequest()
     return readTask(provider, transport, taskId, { signal, now })
   }
