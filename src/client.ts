@@ -183,6 +183,12 @@ export function createClient<TDetails extends VideoTaskDetails>(
     queue,
     random,
   )
+  let closed = false
+  const closedError = () => new VideoTaskError('This video-tasks client is closed')
+  // Aborted by close(): every getTask and observe in flight (a read, a rate-limit slot, a retry
+  // sleep) and every group stops at once with the closed error, so no request leaves after
+  // close() resolves.
+  const closing = new AbortController()
   const loops = new Map<string, PollLoop>()
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
@@ -200,11 +206,6 @@ export function createClient<TDetails extends VideoTaskDetails>(
     loopDependencies,
     providerId: provider.id,
   }
-  let closed = false
-  const closedError = () => new VideoTaskError('This video-tasks client is closed')
-  // Aborted by close(): every getTask and observe in flight (a read, a rate-limit slot, a retry
-  // sleep) stops at once with the closed error, so no request leaves after close() resolves.
-  const closing = new AbortController()
 
   const { start, wait, group } = createWaits<TDetails>({
     host,
@@ -212,6 +213,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
     clientOptions: options,
     defaults,
     closedError: () => (closed ? closedError() : null),
+    closing: closing.signal,
   })
 
   const client: VideoTaskClient<TDetails> = {

@@ -47,6 +47,8 @@ export interface FollowingSignal {
   readonly signal: AbortSignal
   /** Stops following (call it when the call ends): nothing stays attached to the others. */
   release(): void
+  /** Stops following and aborts the signal with `reason` (a no-op once aborted). */
+  abort(reason: unknown): void
 }
 
 /**
@@ -67,7 +69,11 @@ export function followSignals(...signals: Array<AbortSignal | undefined>): Follo
     followed.push(signal)
   }
   if (controller.signal.aborted || followed.length === 0) {
-    return { signal: controller.signal, release: () => {} }
+    return {
+      signal: controller.signal,
+      release: () => {},
+      abort: (reason) => controller.abort(reason),
+    }
   }
   const callbacks = followed.map((signal) => () => {
     release()
@@ -81,5 +87,12 @@ export function followSignals(...signals: Array<AbortSignal | undefined>): Follo
   followed.forEach((signal, index) => {
     addAbortCallback(signal, callbacks[index] as AbortCallback)
   })
-  return { signal: controller.signal, release }
+  return {
+    signal: controller.signal,
+    release,
+    abort: (reason) => {
+      release()
+      controller.abort(reason)
+    },
+  }
 }
