@@ -214,19 +214,36 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
     const last = this.#previous
     this.#previous = task
     this.#sink?.(task)
-    options.onUpdate?.(task)
+    this.#watch(options.onUpdate?.(task))
     if (last === null || last.status !== task.status) {
-      options.onStatusChange?.(task, last)
+      this.#watch(options.onStatusChange?.(task, last))
       const handler = options.onStatus?.[task.status] as
-        | ((task: VideoTask<TDetails>) => void)
+        | ((task: VideoTask<TDetails>) => unknown)
         | undefined
-      handler?.(task)
+      this.#watch(handler?.(task))
     }
     if (task.progress !== null && task.progress > this.#highestProgress) {
       this.#highestProgress = task.progress
-      options.onProgress?.(task.progress, task)
+      this.#watch(options.onProgress?.(task.progress, task))
     }
-    options.onPollState?.({ ...state, startedAt: this.#startedAt, deadlineAt: this.#deadlineAt })
+    this.#watch(
+      options.onPollState?.({ ...state, startedAt: this.#startedAt, deadlineAt: this.#deadlineAt }),
+    )
+  }
+
+  /*
+   * A callback may be async (its type says `void`, and an async function fits it): its
+   * rejection rejects this wait, exactly as a throw does, instead of going unhandled and ending
+   * the process. The wait is not held up by a pending promise.
+   */
+  #watch(result: unknown): void {
+    if (
+      result !== null &&
+      (typeof result === 'object' || typeof result === 'function') &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
+      ;(result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.leave(error))
+    }
   }
 
   settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void {
