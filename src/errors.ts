@@ -347,7 +347,7 @@ export class WaitTimeoutError extends VideoTaskError {
   }
 }
 
-/** The vendor kept answering with a status word the adapter does not know, past `maxConsecutiveUnknown`. */
+/** The vendor kept answering with a status word the adapter does not know, `maxConsecutiveUnknown` reads in a row. */
 export class UnknownStatusError extends VideoTaskError {
   static override readonly [KIND]: string = 'UnknownStatusError'
   /** The last task read (status `unknown`; `vendorStatus` holds the word). */

@@ -10,12 +10,16 @@ import { readTask, type TaskRead } from './read-task.js'
 
 /** The reads of one client: one request, or one read with the retry policy's retries. */
 export interface Reader<TDetails extends VideoTaskDetails> {
-  /** One read with retries inside it; `onRequest` is called before each HTTP request. */
+  /**
+   * One read with retries inside it; `onRequest` is called before each HTTP request, and
+   * `onFailure` with each request's failure (not an abort).
+   */
   read(
     taskId: string,
     settings: ResolvedScheduleOptions,
     signal: AbortSignal | undefined,
     onRequest: () => void,
+    onFailure?: (error: unknown) => void,
   ): Promise<TaskRead<TDetails>>
   /** Exactly one request, no retries: the task or the classified failure. */
   observe(taskId: string, signal: AbortSignal | undefined): Promise<Observation>
@@ -49,14 +53,15 @@ export function createReader<TDetails extends VideoTaskDetails>(
   }
   const noop = () => {}
   return {
-    read(taskId, settings, signal, onRequest) {
-      return retryTransient(
-        () => once(taskId, signal, onRequest),
-        settings.retries,
-        settings,
-        runtime,
-        signal,
-      )
+    read(taskId, settings, signal, onRequest, onFailure) {
+      const attempt = onFailure
+        ? () =>
+            once(taskId, signal, onRequest).catch((error: unknown) => {
+              if (!signal?.aborted) onFailure(error)
+              throw error
+            })
+        : () => once(taskId, signal, onRequest)
+      return retryTransient(attempt, settings.retries, settings, runtime, signal)
     },
     async observe(taskId, signal) {
       try {
