@@ -33,10 +33,11 @@ export function createReader<TDetails extends VideoTaskDetails>(
   queue: TimerQueue,
   random: () => number,
 ): Reader<TDetails> {
-  const now = () => queue.now()
+  // Wall-clock: `receivedAt` is a timestamp, and an HTTP-date `Retry-After` is read against it.
+  const now = () => queue.wallNow()
   const runtime = {
     sleep: (delayMs: number, signal: AbortSignal | undefined) =>
-      queue.sleepUntil(now() + delayMs, signal),
+      queue.sleepUntil(queue.now() + delayMs, signal),
     random,
   }
   const once = async (

@@ -93,6 +93,7 @@ export function subscribe<TDetails extends VideoTaskDetails>(
   sink?: (task: VideoTask<TDetails>) => void,
 ): Subscription<TDetails> {
   const now = host.queue.now()
+  if (resumed) resumed = fromStoredState(resumed, host.queue, now, settings.maxIntervalMs)
   const startedAt = resumed?.startedAt ?? now
   const deadlineAt =
     resumed && !timeoutGiven
@@ -121,6 +122,31 @@ export function subscribe<TDetails extends VideoTaskDetails>(
   )
   subscription.start()
   return subscription
+}
+
+/**
+ * A stored `PollState` (wall-clock times, untrusted) on the client's clock, brought within what
+ * the schedule allows: a `nextReadAt` beyond `maxIntervalMs` from now (a skewed clock, an old or
+ * edited state) is brought back to it; a start in the future is now; samples from the future
+ * are dropped. Never trusted to make a wait sleep longer than any read would.
+ */
+function fromStoredState(
+  state: PollState,
+  queue: TimerQueue,
+  now: number,
+  maxIntervalMs: number,
+): PollState {
+  const samples = state.samples.map((sample) => ({
+    at: queue.fromWall(sample.at),
+    progress: sample.progress,
+  }))
+  return {
+    ...state,
+    startedAt: Math.min(queue.fromWall(state.startedAt), now),
+    deadlineAt: state.deadlineAt === null ? null : queue.fromWall(state.deadlineAt),
+    nextReadAt: Math.min(queue.fromWall(state.nextReadAt), now + maxIntervalMs),
+    samples: samples.some((sample) => sample.at > now) ? [] : samples,
+  }
 }
 
 /*
@@ -226,9 +252,28 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
       this.#highestProgress = task.progress
       this.#watch(options.onProgress?.(task.progress, task))
     }
-    this.#watch(
-      options.onPollState?.({ ...state, startedAt: this.#startedAt, deadlineAt: this.#deadlineAt }),
-    )
+    if (options.onPollState) this.#watch(options.onPollState(this.#storedState(state)))
+  }
+
+  /*
+   * The state to store, its times on the wall clock (the loop's are on the client's monotonic
+   * clock, which means nothing to another process).
+   */
+  #storedState(state: ScheduleState): PollState {
+    const queue = this.#host.queue
+    return {
+      ...state,
+      nextReadAt: queue.toWall(state.nextReadAt),
+      samples:
+        state.samples.length === 0
+          ? state.samples
+          : state.samples.map((sample) => ({
+              at: queue.toWall(sample.at),
+              progress: sample.progress,
+            })),
+      startedAt: queue.toWall(this.#startedAt),
+      deadlineAt: this.#deadlineAt === null ? null : queue.toWall(this.#deadlineAt),
+    }
   }
 
   /*
