@@ -57,8 +57,6 @@ export class TimerQueue {
   #order = 0
   #handle: unknown = undefined
   #armedAt = Number.POSITIVE_INFINITY
-  /** When the pending timer was set to fire: `#armedAt`, or a step towards it (long delays). */
-  #firesAt = Number.NEGATIVE_INFINITY
 
   constructor(clock: Clock) {
     this.#clock = clock
@@ -139,17 +137,14 @@ export class TimerQueue {
     if (this.#handle !== undefined) this.#clock.clearTimeout(this.#handle)
     this.#armedAt = top.at
     // Timers above 2^31-1 ms fire at once in Node; re-arm in steps instead.
-    const now = this.#clock.now()
-    const delay = Math.min(Math.max(0, top.at - now), 2_147_483_647)
-    this.#firesAt = now + delay
+    const delay = Math.min(Math.max(0, top.at - this.#clock.now()), 2_147_483_647)
     this.#handle = this.#clock.setTimeout(() => this.#fire(), delay)
   }
 
   #fire(): void {
-    // The timer itself says that its time has come: entries due by then run even if the
-    // clock's reading lags the timer (fake timers that do not move the clock, a clock whose
-    // resolution differs), so a timer never fires for nothing and polling never freezes.
-    const now = Math.max(this.#clock.now(), this.#firesAt)
+    // The clock decides, not the timer: a timer may fire a fraction early by the clock's
+    // reading, and the entry is then re-armed for the rest (a deadline is never early).
+    const now = this.#clock.now()
     this.#handle = undefined
     this.#armedAt = Number.POSITIVE_INFINITY
     const due: Entry[] = []
