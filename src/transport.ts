@@ -90,6 +90,20 @@ function positiveOption(name: string, value: unknown, fallback: number): number 
   return value
 }
 
+/*
+ * A byte limit: finite and at least one byte. `Infinity` would switch off the one bound on what a
+ * server can make the client buffer; below one byte every body is cut off and every read fails.
+ */
+function byteLimitOption(value: unknown): number {
+  if (value === undefined) return TRANSPORT_DEFAULTS.maxResponseBytes
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+    throw new TypeError(
+      `Expected \`maxResponseBytes\` to be a finite number of bytes, at least 1, got ${String(value)}`,
+    )
+  }
+  return value
+}
+
 /** The longest delay a timer holds; a longer one fires at once (Node) or is refused (undici). */
 const MAX_TIMEOUT_MS = 2_147_483_647
 
@@ -123,11 +137,7 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
       options.bodyTimeoutMs,
       TRANSPORT_DEFAULTS.bodyTimeoutMs,
     ),
-    maxResponseBytes: positiveOption(
-      'maxResponseBytes',
-      options.maxResponseBytes,
-      TRANSPORT_DEFAULTS.maxResponseBytes,
-    ),
+    maxResponseBytes: byteLimitOption(options.maxResponseBytes),
   }
 }
 
