@@ -1,6 +1,12 @@
 import type { Agent, Dispatcher } from 'undici'
 import { loadUndici, type UndiciLoader } from '#undici-loader'
-import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } from './errors.js'
+import {
+  ConnectionError,
+  DownloadError,
+  isRetryableStatus,
+  publicUrl,
+  ResponseValidationError,
+} from './errors.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
@@ -200,7 +206,7 @@ function tooLarge(
     provider: request.provider ?? '',
     url,
     // Like any other 5xx (a proxy's oversized error page), worth reading again.
-    retryable: status >= 500,
+    retryable: status >= 500 && isRetryableStatus(status),
   })
 }
 
