@@ -264,17 +264,22 @@ function createUndiciTransport(
   options: ResolvedTransportOptions,
   loadUndici: UndiciLoader,
 ): Transport {
-  let agent: Agent | undefined
-  let loading: Promise<Agent> | undefined
-  const getAgent = (): Agent | Promise<Agent> => {
+  let agent: Dispatcher | undefined
+  let loading: Promise<Dispatcher> | undefined
+  const getAgent = (): Dispatcher | Promise<Dispatcher> => {
     if (agent) return agent
     loading ??= loadUndici().then((undici) => {
-      agent ??= new undici.Agent({
+      const base = new undici.Agent({
         keepAliveTimeout: 10_000,
         keepAliveMaxTimeout: 10_000,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
       })
+      // A server may compress a body nobody asked it to (gzip, deflate, br): undici's own
+      // interceptor decodes it as `fetch` would, and `maxResponseBytes` then bounds the decoded
+      // bytes, so a compression bomb is cut off like any large body.
+      const decompress = undici.interceptors?.decompress
+      agent ??= decompress ? base.compose(decompress()) : base
       return agent
     })
     return loading

@@ -71,6 +71,13 @@ const CASES: Record<string, { handler: Handler; permanent: boolean }> = {
     }),
     permanent: true,
   },
+  'gzip bomb': {
+    handler: send(200, gzipSync(Buffer.alloc(64 * 1024 * 1024, 32)), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    }),
+    permanent: true,
+  },
   'chunked, one byte a chunk': {
     handler: (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' })
@@ -194,11 +201,19 @@ describe('whatever the server sends', () => {
         (task) => ({ ok: true as const, task }),
         (error: unknown) => ({ ok: false as const, error }),
       )
+      if (['gzip', 'deflate', 'br'].includes(name)) {
+        // Decoded, as fetch would: the task, not a validation error.
+        expect(outcome.ok && outcome.task.progress).toBe(40)
+      }
       if (outcome.ok) {
         expect(VideoTaskSchema.safeParse(outcome.task).success).toBe(true)
         expect(outcome.task.id).not.toBe('')
       } else {
         expect(outcome.error).toBeInstanceOf(VideoTaskError)
+      }
+      if (name === 'gzip bomb') {
+        // Cut off at maxResponseBytes of decoded bytes, never inflated whole.
+        expect((outcome as { error: Error }).error.message).toMatch(/maxResponseBytes/)
       }
       if (outcome.ok || !CASES[name]?.permanent) return
       // An answer that will never change is a permanent error: it never makes a wait spin to
