@@ -149,7 +149,11 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * ```
    */
   observe(taskId: string, options?: { signal?: AbortSignal | undefined }): Promise<Observation>
-  /** Stops every wait (they reject with a `VideoTaskError`) and closes idle connections. */
+  /**
+   * Stops every pending call (`getTask`, `observe`, waits and groups reject with a
+   * `VideoTaskError`), aborts the requests in flight, and closes the connections. Once it
+   * resolves, no request leaves the client; it resolves promptly even while a read hangs.
+   */
   close(): Promise<void>
   /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>
