@@ -24,6 +24,7 @@ import {
   type Transport,
   type TransportOptions,
 } from './transport.js'
+import { followSignals } from './wait/abort-hub.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
 import { RateLimiter } from './wait/rate-limiter.js'
@@ -252,7 +253,11 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * ```
    */
   nudge(task: TaskIdOrRef): boolean
-  /** Stops every wait (they reject with a `VideoTaskError`) and closes idle connections. */
+  /**
+   * Stops every pending call (`getTask`, `observe`, waits and groups reject with a
+   * `VideoTaskError`), aborts the requests in flight, and closes the connections. Once it
+   * resolves, no request leaves the client; it resolves promptly even while a read hangs.
+   */
   close(): Promise<void>
   /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>
@@ -282,6 +287,12 @@ export function createClient<TDetails extends VideoTaskDetails>(
   const limiter = new RateLimiter(queue, maxRequestsPerSecond)
   const routes = new Map<string, string>()
   const reader = createReader(provider, transport, limiter, queue, random, (id) => routes.get(id))
+  let closed = false
+  const closedError = () => new VideoTaskError('This video-tasks client is closed')
+  // Aborted by close(): every getTask and observe in flight (a read, a rate-limit slot, a retry
+  // sleep) and every group stops at once with the closed error, so no request leaves after
+  // close() resolves.
+  const closing = new AbortController()
   const loops = new Map<string, PollLoop>()
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
@@ -300,8 +311,6 @@ export function createClient<TDetails extends VideoTaskDetails>(
     providerId: provider.id,
   }
   let downloads: DownloadTransport | undefined
-  let closed = false
-  const closedError = () => new VideoTaskError('This video-tasks client is closed')
 
   const { start, wait, group } = createWaits<TDetails>({
     host,
@@ -309,6 +318,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
     clientOptions: options,
     defaults,
     closedError: () => (closed ? closedError() : null),
+    closing: closing.signal,
   })
 
   const submitContext: SubmitContext<TDetails> = {
@@ -328,14 +338,24 @@ export function createClient<TDetails extends VideoTaskDetails>(
         getOptions.retries === undefined
           ? defaults
           : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
-      const result = await reader.read(taskId, settings, getOptions.signal, () => {})
-      return result.task
+      const call = followSignals(getOptions.signal, closing.signal)
+      try {
+        const result = await reader.read(taskId, settings, call.signal, () => {})
+        return result.task
+      } finally {
+        call.release()
+      }
     },
     async observe(idOrRef, observeOptions = {}) {
       if (closed) throw closedError()
       const taskId = idOf(idOrRef, 'observe')
       checkGetTaskOptions(observeOptions, 'observe')
-      return reader.observe(taskId, observeOptions.signal)
+      const call = followSignals(observeOptions.signal, closing.signal)
+      try {
+        return await reader.observe(taskId, call.signal)
+      } finally {
+        call.release()
+      }
     },
     async waitFor(idOrRef, waitOptions) {
       return wait(idOf(idOrRef, 'waitFor'), waitOptions)
@@ -426,6 +446,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
       if (closed) return
       closed = true
       const error = closedError()
+      closing.abort(error)
+      // Leaving stops each loop, which aborts its read in flight and cancels its sleep.
       for (const subscription of [...host.waits]) subscription.leave(error)
       if (ownsTransport) await transport.close()
       await downloads?.close()

@@ -169,9 +169,24 @@ export class ApiError extends VideoTaskError {
   }
 }
 
-/** Statuses that the official SDKs retry: 408, 409, 429 and every 5xx. */
+/*
+ * 5xx statuses that say the request will never work, however often it is sent: 501 Not
+ * Implemented (the gateway has no such route or method) and 505 HTTP Version Not Supported.
+ * Retrying them spins a wait to its deadline.
+ */
+const PERMANENT_SERVER_STATUSES: ReadonlySet<number> = new Set([501, 505])
+
+/**
+ * Statuses worth another request: 408, 409, 429 and every 5xx the official SDKs retry, except
+ * 501 and 505, which say the request will never work.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500
+  return (
+    status === 408 ||
+    status === 409 ||
+    status === 429 ||
+    (status >= 500 && !PERMANENT_SERVER_STATUSES.has(status))
+  )
 }
 
 /** 401, or a vendor code that means the key is missing, wrong or revoked. */
@@ -206,11 +221,12 @@ export class RateLimitError extends ApiError {
   }
 }
 
-/** 5xx: the vendor or a proxy in front of it failed. Retryable. */
+/** 5xx: the vendor or a proxy in front of it failed. Retryable, except 501 and 505. */
 export class ServerError extends ApiError {
   static override readonly [KIND]: string = 'ServerError'
   constructor(options: ApiErrorOptions & { retryAfterMs?: number | null | undefined }) {
-    super({ ...options, retryable: true })
+    // Retryable, also for a vendor's "system busy" code in a 200; not a 501 or a 505.
+    super({ ...options, retryable: !PERMANENT_SERVER_STATUSES.has(options.status) })
   }
 }
 
@@ -442,7 +458,7 @@ export class WaitTimeoutError extends VideoTaskError {
   }
 }
 
-/** The vendor kept answering with a status word the adapter does not know, past `maxConsecutiveUnknown`. */
+/** The vendor kept answering with a status word the adapter does not know, `maxConsecutiveUnknown` reads in a row. */
 export class UnknownStatusError extends VideoTaskError {
   static override readonly [KIND]: string = 'UnknownStatusError'
   /** The last task read (status `unknown`; `vendorStatus` holds the word). */

@@ -136,27 +136,42 @@ export function retryTransient<T>(
   runtime: RetryRuntime,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  return attempt().catch((error: unknown) => {
-    if (signal?.aborted) throw signal.reason
-    const failure = classifyFailure(error)
-    if (!retryInsideRead(failure, retries)) throw error
-    return runtime.sleep(inReadDelayMs(1, failure, settings, runtime), signal).then(() =>
-      pRetry(attempt, {
-        retries: retries - 1,
-        minTimeout: 0,
-        signal,
-        shouldRetry: ({ error: next }) => isTransient(next),
-        onFailedAttempt: async ({ error: next, attemptNumber, retriesLeft }) => {
-          const classified = classifyFailure(next)
-          if (!retryInsideRead(classified, retriesLeft)) return
-          await runtime.sleep(
-            inReadDelayMs(attemptNumber + 1, classified, settings, runtime),
-            signal,
-          )
-        },
-      }),
+  return attempt()
+    .catch((error: unknown) =>
+      retryAfterFailure(error, attempt, retries, settings, runtime, signal),
     )
-  })
+    .catch((error: unknown) => {
+      // p-retry wraps whatever is not an Error (a string abort reason) in a TypeError: an
+      // aborted read rejects with the signal's reason as it is, whatever p-retry made of it.
+      if (signal?.aborted) throw signal.reason
+      throw error
+    })
+}
+
+function retryAfterFailure<T>(
+  error: unknown,
+  attempt: () => Promise<T>,
+  retries: number,
+  settings: RetryDelaySettings,
+  runtime: RetryRuntime,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (signal?.aborted) throw signal.reason
+  const failure = classifyFailure(error)
+  if (!retryInsideRead(failure, retries)) throw error
+  return runtime.sleep(inReadDelayMs(1, failure, settings, runtime), signal).then(() =>
+    pRetry(attempt, {
+      retries: retries - 1,
+      minTimeout: 0,
+      signal,
+      shouldRetry: ({ error: next }) => isTransient(next),
+      onFailedAttempt: async ({ error: next, attemptNumber, retriesLeft }) => {
+        const classified = classifyFailure(next)
+        if (!retryInsideRead(classified, retriesLeft)) return
+        await runtime.sleep(inReadDelayMs(attemptNumber + 1, classified, settings, runtime), signal)
+      },
+    }),
+  )
 }
 
 /*

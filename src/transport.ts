@@ -1,6 +1,12 @@
 import type { Agent, Dispatcher } from 'undici'
 import { loadUndici, type UndiciLoader } from '#undici-loader'
-import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } from './errors.js'
+import {
+  ConnectionError,
+  DownloadError,
+  isRetryableStatus,
+  publicUrl,
+  ResponseValidationError,
+} from './errors.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
@@ -90,6 +96,20 @@ function positiveOption(name: string, value: unknown, fallback: number): number 
   return value
 }
 
+/*
+ * A byte limit: finite and at least one byte. `Infinity` would switch off the one bound on what a
+ * server can make the client buffer; below one byte every body is cut off and every read fails.
+ */
+function byteLimitOption(value: unknown): number {
+  if (value === undefined) return TRANSPORT_DEFAULTS.maxResponseBytes
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+    throw new TypeError(
+      `Expected \`maxResponseBytes\` to be a finite number of bytes, at least 1, got ${String(value)}`,
+    )
+  }
+  return value
+}
+
 /** The longest delay a timer holds; a longer one fires at once (Node) or is refused (undici). */
 const MAX_TIMEOUT_MS = 2_147_483_647
 
@@ -123,11 +143,7 @@ export function resolveTransportOptions(options: TransportOptions = {}): Resolve
       options.bodyTimeoutMs,
       TRANSPORT_DEFAULTS.bodyTimeoutMs,
     ),
-    maxResponseBytes: positiveOption(
-      'maxResponseBytes',
-      options.maxResponseBytes,
-      TRANSPORT_DEFAULTS.maxResponseBytes,
-    ),
+    maxResponseBytes: byteLimitOption(options.maxResponseBytes),
   }
 }
 
@@ -190,7 +206,7 @@ function tooLarge(
     provider: request.provider ?? '',
     url,
     // Like any other 5xx (a proxy's oversized error page), worth reading again.
-    retryable: status >= 500,
+    retryable: status >= 500 && isRetryableStatus(status),
   })
 }
 
@@ -281,17 +297,22 @@ function createUndiciTransport(
   options: ResolvedTransportOptions,
   loadUndici: UndiciLoader,
 ): Transport {
-  let agent: Agent | undefined
-  let loading: Promise<Agent> | undefined
-  const getAgent = (): Agent | Promise<Agent> => {
+  let agent: Dispatcher | undefined
+  let loading: Promise<Dispatcher> | undefined
+  const getAgent = (): Dispatcher | Promise<Dispatcher> => {
     if (agent) return agent
     loading ??= loadUndici().then((undici) => {
-      agent ??= new undici.Agent({
+      const base = new undici.Agent({
         keepAliveTimeout: 10_000,
         keepAliveMaxTimeout: 10_000,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
       })
+      // A server may compress a body nobody asked it to (gzip, deflate, br): undici's own
+      // interceptor decodes it as `fetch` would, and `maxResponseBytes` then bounds the decoded
+      // bytes, so a compression bomb is cut off like any large body.
+      const decompress = undici.interceptors?.decompress
+      agent ??= decompress ? base.compose(decompress()) : base
       return agent
     })
     return loading

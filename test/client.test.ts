@@ -109,7 +109,8 @@ describe('waitFor: outcomes', () => {
       .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(UnknownStatusError)
     expect((error as UnknownStatusError).task.vendorStatus).toBe('mystery')
-    expect(stuck.transport.requests).toHaveLength(4)
+    // maxConsecutiveUnknown: 3 means three unknown reads in a row end the wait.
+    expect(stuck.transport.requests).toHaveLength(3)
   })
 
   it('ends at once on a permanent error with its typed error', async () => {
@@ -165,8 +166,8 @@ describe('waitFor: transient failures and retries', () => {
       .run(client.waitFor('vid_1', { retries: 1, maxConsecutiveFailures: 2 }))
       .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ServerError)
-    // 3 reads of 2 requests each: the third failed read is past the limit of 2.
-    expect(transport.requests).toHaveLength(6)
+    // 2 failed reads of 2 requests each: the second failed read in a row reaches the limit of 2.
+    expect(transport.requests).toHaveLength(4)
   })
 
   it('never ends a wait on transient failures by default: the deadline does, with the cause', async () => {

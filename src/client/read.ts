@@ -10,12 +10,16 @@ import { readTask, type TaskRead } from './read-task.js'
 
 /** The reads of one client: one request, or one read with the retry policy's retries. */
 export interface Reader<TDetails extends VideoTaskDetails> {
-  /** One read with retries inside it; `onRequest` is called before each HTTP request. */
+  /**
+   * One read with retries inside it; `onRequest` is called before each HTTP request, and
+   * `onFailure` with each request's failure (not an abort).
+   */
   read(
     taskId: string,
     settings: ResolvedScheduleOptions,
     signal: AbortSignal | undefined,
     onRequest: () => void,
+    onFailure?: (error: unknown) => void,
   ): Promise<TaskRead<TDetails>>
   /** Exactly one request, no retries: the task or the classified failure. */
   observe(taskId: string, signal: AbortSignal | undefined): Promise<Observation>
@@ -30,10 +34,11 @@ export function createReader<TDetails extends VideoTaskDetails>(
   random: () => number,
   routeOf: (taskId: string) => string | undefined = () => undefined,
 ): Reader<TDetails> {
-  const now = () => queue.now()
+  // Wall-clock: `receivedAt` is a timestamp, and an HTTP-date `Retry-After` is read against it.
+  const now = () => queue.wallNow()
   const runtime = {
     sleep: (delayMs: number, signal: AbortSignal | undefined) =>
-      queue.sleepUntil(now() + delayMs, signal),
+      queue.sleepUntil(queue.now() + delayMs, signal),
     random,
   }
   const once = async (
@@ -43,19 +48,22 @@ export function createReader<TDetails extends VideoTaskDetails>(
   ): Promise<TaskRead<TDetails>> => {
     const slot = limiter.acquire(signal)
     if (slot) await slot
+    // Aborted while it waited for its slot (or the client closed): nothing is sent.
+    signal?.throwIfAborted()
     onRequest()
     return readTask(provider, transport, taskId, { signal, now, route: routeOf(taskId) })
   }
   const noop = () => {}
   return {
-    read(taskId, settings, signal, onRequest) {
-      return retryTransient(
-        () => once(taskId, signal, onRequest),
-        settings.retries,
-        settings,
-        runtime,
-        signal,
-      )
+    read(taskId, settings, signal, onRequest, onFailure) {
+      const attempt = onFailure
+        ? () =>
+            once(taskId, signal, onRequest).catch((error: unknown) => {
+              if (!signal?.aborted) onFailure(error)
+              throw error
+            })
+        : () => once(taskId, signal, onRequest)
+      return retryTransient(attempt, settings.retries, settings, runtime, signal)
     },
     async observe(taskId, signal) {
       try {

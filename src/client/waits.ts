@@ -31,6 +31,8 @@ export interface WaitsContext<TDetails extends VideoTaskDetails> {
   defaults: ResolvedScheduleOptions
   /** The error to refuse a new wait with once the client is closed, else `null`. */
   closedError(): Error | null
+  /** Aborted, with the closed error, when the client closes. */
+  closing: AbortSignal
 }
 
 /**
@@ -98,7 +100,7 @@ export function createWaits<TDetails extends VideoTaskDetails>(context: WaitsCon
     }
     return groupWaits(
       taskIds,
-      waitOptions.signal,
+      [waitOptions.signal, context.closing],
       (id, signal) => wait(id, { ...waitOptions, signal }, where),
       combine,
     )

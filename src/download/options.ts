@@ -93,7 +93,7 @@ export interface DownloadOptions {
    * The clock `expiresAt` and progress speeds are read from.
    * @default the system clock
    */
-  clock?: Pick<Clock, 'now'> | undefined
+  clock?: Pick<Clock, 'now' | 'wallNow'> | undefined
 }
 
 /** What a finished download reports. */
@@ -254,6 +254,11 @@ export function resolveDownloadOptions(options: DownloadOptions): ResolvedDownlo
     expiresAtMs: expiresAtMs(options.expiresAt),
     refreshUrl: options.refreshUrl,
     transport: options.transport,
-    now: options.clock ? () => (options.clock as Pick<Clock, 'now'>).now() : () => Date.now(),
+    // `expiresAt` is a wall-clock time: a client's clock gives it through `wallNow`.
+    now: options.clock ? wallNowOf(options.clock) : () => Date.now(),
   }
+}
+
+function wallNowOf(clock: Pick<Clock, 'now' | 'wallNow'>): () => number {
+  return () => (clock.wallNow ? clock.wallNow() : clock.now())
 }

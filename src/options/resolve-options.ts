@@ -1,5 +1,6 @@
 import { type VideoTaskDetails, videoTaskStatusSchema } from '../model.js'
 import { normalizeBaseURL, type Provider } from '../providers/define-provider.js'
+import { checkRequestHeaders } from '../providers/kit/header-value.js'
 import { resolveTransportOptions, type TransportOptions } from '../transport.js'
 import type { SubscriptionOptions } from '../wait/subscription.js'
 import { type Clock, systemClock } from '../wait/timer-queue.js'
@@ -106,6 +107,7 @@ export function resolveClientOptions<TDetails extends VideoTaskDetails>(
   // The built-in providers and defineProvider check it too; a hand-made provider object is
   // held to the same rule: http(s), no credentials in the URL.
   normalizeBaseURL(provider.baseURL, 'provider.baseURL')
+  checkProviderRequest(provider)
   checkScheduleOptions(options)
   checkFunction('random', options.random)
   const maxRequestsPerSecond =
@@ -140,6 +142,23 @@ export function resolveClientOptions<TDetails extends VideoTaskDetails>(
     random: options.random ?? Math.random,
     defaults,
   }
+}
+
+/*
+ * A hand-made provider (or a defineProvider adapter) whose requests carry a header that cannot
+ * be sent would fail every read with a network-looking error, retried to the deadline: one
+ * request is built now and its headers checked. A provider that refuses the probe id is left to
+ * its first read.
+ */
+function checkProviderRequest(provider: Provider): void {
+  let request: { headers?: unknown } | undefined
+  try {
+    request = provider.buildRequest('probe')
+  } catch {
+    return
+  }
+  if (request?.headers !== undefined)
+    checkRequestHeaders(request.headers, 'provider request header ')
 }
 
 /** Checks a wait's options (`waitFor`, `watch`, `resume`, `waitForAll`, `waitForAny`). */

@@ -40,3 +40,59 @@ export function removeAbortCallback(signal: AbortSignal, callback: AbortCallback
   hubs.delete(signal)
   signal.removeEventListener('abort', hub.listener)
 }
+
+/** A signal of one's own that follows others: see {@link followSignals}. */
+export interface FollowingSignal {
+  /** Aborts, with the same reason, when the first of the followed signals aborts. */
+  readonly signal: AbortSignal
+  /** Stops following (call it when the call ends): nothing stays attached to the others. */
+  release(): void
+  /** Stops following and aborts the signal with `reason` (a no-op once aborted). */
+  abort(reason: unknown): void
+}
+
+/**
+ * A fresh signal for one call that aborts when any of `signals` does, with that signal's reason
+ * as it is. Everything below the call (the rate limiter, retry sleeps, p-retry, the transport,
+ * undici) listens on the fresh signal, so a user's signal shared by any number of calls carries
+ * one listener (the hub's), never one per call and layer: no MaxListenersExceededWarning.
+ */
+export function followSignals(...signals: Array<AbortSignal | undefined>): FollowingSignal {
+  const controller = new AbortController()
+  const followed: AbortSignal[] = []
+  for (const signal of signals) {
+    if (!signal) continue
+    if (signal.aborted) {
+      controller.abort(signal.reason)
+      break
+    }
+    followed.push(signal)
+  }
+  if (controller.signal.aborted || followed.length === 0) {
+    return {
+      signal: controller.signal,
+      release: () => {},
+      abort: (reason) => controller.abort(reason),
+    }
+  }
+  const callbacks = followed.map((signal) => () => {
+    release()
+    controller.abort(signal.reason)
+  })
+  const release = () => {
+    followed.forEach((signal, index) => {
+      removeAbortCallback(signal, callbacks[index] as AbortCallback)
+    })
+  }
+  followed.forEach((signal, index) => {
+    addAbortCallback(signal, callbacks[index] as AbortCallback)
+  })
+  return {
+    signal: controller.signal,
+    release,
+    abort: (reason) => {
+      release()
+      controller.abort(reason)
+    },
+  }
+}

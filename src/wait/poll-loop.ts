@@ -36,6 +36,7 @@ export interface LoopDependencies {
     settings: LoopSettings,
     signal: AbortSignal,
     onRequest: () => void,
+    onFailure?: (error: unknown) => void,
   ): Promise<{ task: VideoTask; pollHintMs: number | null }>
   /** The client's timers. */
   queue: TimerQueue
@@ -165,10 +166,20 @@ export class PollLoop {
     let observation: Observation
     let pollHintMs: number | null = null
     try {
-      const read = await this.#deps.read(this.taskId, this.#settings, controller.signal, () => {
-        this.#sent = true
-        this.state = { ...this.state, reads: this.state.reads + 1 }
-      })
+      const read = await this.#deps.read(
+        this.taskId,
+        this.#settings,
+        controller.signal,
+        () => {
+          this.#sent = true
+          this.state = { ...this.state, reads: this.state.reads + 1 }
+        },
+        // Each failed request, retries inside the read included: a deadline that comes during
+        // a read's retries still has the last failure for `WaitTimeoutError.cause`.
+        (error) => {
+          this.lastError = error
+        },
+      )
       pollHintMs = read.pollHintMs
       observation = { kind: 'task', task: read.task, pollHintMs }
     } catch (error) {

@@ -71,7 +71,13 @@ export type ScheduleState = Omit<PollState, 'startedAt' | 'deadlineAt'>
  * ```
  */
 export function parsePollState(value: unknown): PollState {
-  const parsed = pollStateSchema.safeParse(value)
+  let parsed: ReturnType<typeof pollStateSchema.safeParse>
+  try {
+    parsed = pollStateSchema.safeParse(value)
+  } catch {
+    // A Proxy or a getter that throws: untrusted input is refused, never propagated.
+    throw new TypeError('Expected `state` to be a PollState from onPollState: it could not be read')
+  }
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
   throw new TypeError(

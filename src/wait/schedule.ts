@@ -144,7 +144,7 @@ export function decideNext<TState extends ScheduleState>(
   const next: TState = { ...state }
   if (observation.kind === 'error') {
     next.consecutiveFailures = state.consecutiveFailures + 1
-    if (next.consecutiveFailures > settings.maxConsecutiveFailures) {
+    if (next.consecutiveFailures >= settings.maxConsecutiveFailures) {
       return { state: next, decision: { action: 'give-up', reason: 'failures' } }
     }
     // One formula with the reads' own retries (src/retry-policy.ts); between reads it starts
@@ -184,7 +184,7 @@ export function decideNext<TState extends ScheduleState>(
       return { state: next, decision: { action: 'cancel', task } }
     case 'unknown':
       next.consecutiveUnknown = state.consecutiveUnknown + 1
-      if (next.consecutiveUnknown > settings.maxConsecutiveUnknown) {
+      if (next.consecutiveUnknown >= settings.maxConsecutiveUnknown) {
         return { state: next, decision: { action: 'give-up', reason: 'unknown' } }
       }
       break

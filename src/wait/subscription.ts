@@ -93,6 +93,7 @@ export function subscribe<TDetails extends VideoTaskDetails>(
   sink?: (task: VideoTask<TDetails>) => void,
 ): Subscription<TDetails> {
   const now = host.queue.now()
+  if (resumed) resumed = fromStoredState(resumed, host.queue, now, settings.maxIntervalMs)
   const startedAt = resumed?.startedAt ?? now
   const deadlineAt =
     resumed && !timeoutGiven
@@ -121,6 +122,31 @@ export function subscribe<TDetails extends VideoTaskDetails>(
   )
   subscription.start()
   return subscription
+}
+
+/**
+ * A stored `PollState` (wall-clock times, untrusted) on the client's clock, brought within what
+ * the schedule allows: a `nextReadAt` beyond `maxIntervalMs` from now (a skewed clock, an old or
+ * edited state) is brought back to it; a start in the future is now; samples from the future
+ * are dropped. Never trusted to make a wait sleep longer than any read would.
+ */
+function fromStoredState(
+  state: PollState,
+  queue: TimerQueue,
+  now: number,
+  maxIntervalMs: number,
+): PollState {
+  const samples = state.samples.map((sample) => ({
+    at: queue.fromWall(sample.at),
+    progress: sample.progress,
+  }))
+  return {
+    ...state,
+    startedAt: Math.min(queue.fromWall(state.startedAt), now),
+    deadlineAt: state.deadlineAt === null ? null : queue.fromWall(state.deadlineAt),
+    nextReadAt: Math.min(queue.fromWall(state.nextReadAt), now + maxIntervalMs),
+    samples: samples.some((sample) => sample.at > now) ? [] : samples,
+  }
 }
 
 /*
@@ -214,19 +240,55 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
     const last = this.#previous
     this.#previous = task
     this.#sink?.(task)
-    options.onUpdate?.(task)
+    this.#watch(options.onUpdate?.(task))
     if (last === null || last.status !== task.status) {
-      options.onStatusChange?.(task, last)
+      this.#watch(options.onStatusChange?.(task, last))
       const handler = options.onStatus?.[task.status] as
-        | ((task: VideoTask<TDetails>) => void)
+        | ((task: VideoTask<TDetails>) => unknown)
         | undefined
-      handler?.(task)
+      this.#watch(handler?.(task))
     }
     if (task.progress !== null && task.progress > this.#highestProgress) {
       this.#highestProgress = task.progress
-      options.onProgress?.(task.progress, task)
+      this.#watch(options.onProgress?.(task.progress, task))
     }
-    options.onPollState?.({ ...state, startedAt: this.#startedAt, deadlineAt: this.#deadlineAt })
+    if (options.onPollState) this.#watch(options.onPollState(this.#storedState(state)))
+  }
+
+  /*
+   * The state to store, its times on the wall clock (the loop's are on the client's monotonic
+   * clock, which means nothing to another process).
+   */
+  #storedState(state: ScheduleState): PollState {
+    const queue = this.#host.queue
+    return {
+      ...state,
+      nextReadAt: queue.toWall(state.nextReadAt),
+      samples:
+        state.samples.length === 0
+          ? state.samples
+          : state.samples.map((sample) => ({
+              at: queue.toWall(sample.at),
+              progress: sample.progress,
+            })),
+      startedAt: queue.toWall(this.#startedAt),
+      deadlineAt: this.#deadlineAt === null ? null : queue.toWall(this.#deadlineAt),
+    }
+  }
+
+  /*
+   * A callback may be async (its type says `void`, and an async function fits it): its
+   * rejection rejects this wait, exactly as a throw does, instead of going unhandled and ending
+   * the process. The wait is not held up by a pending promise.
+   */
+  #watch(result: unknown): void {
+    if (
+      result !== null &&
+      (typeof result === 'object' || typeof result === 'function') &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
+      ;(result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.leave(error))
+    }
   }
 
   settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void {

@@ -1,19 +1,34 @@
 /**
  * The clock a client runs on: the time and one timer. Inject a virtual one to run waits in
- * virtual time; the default is `Date.now` and the global timers.
+ * virtual time; the default is `performance.now` (monotonic), `Date.now` for timestamps, and the
+ * global timers.
  */
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /**
+   * The time deadlines and schedules run on, in milliseconds. It should be monotonic: a
+   * wall-clock step (NTP, a resumed VM, a user changing the date) must not move it.
+   */
   now(): number
+  /**
+   * Milliseconds since the epoch, for the timestamps handed to users (`PollState`,
+   * `task.receivedAt`-like fields). Deadlines never read it.
+   * @default `now()`, for a virtual clock whose `now()` is already epoch time
+   */
+  wallNow?(): number
   /** Calls `callback` after `delayMs`; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, delayMs: number): unknown
   /** Cancels a timer made by `setTimeout`. */
   clearTimeout(handle: unknown): void
 }
 
-/** The real clock. Looks the globals up on each call so fake timers installed later apply. */
+/**
+ * The real clock: `performance.now()` from the time origin, so it reads like epoch time at
+ * start but never steps with the wall clock. Looks the globals up on each call so fake timers
+ * installed later apply.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
+  wallNow: () => Date.now(),
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 }
@@ -47,9 +62,24 @@ export class TimerQueue {
     this.#clock = clock
   }
 
-  /** The clock's time. */
+  /** The clock's time (monotonic: what deadlines and schedules run on). */
   now(): number {
     return this.#clock.now()
+  }
+
+  /** Wall-clock milliseconds since the epoch, for timestamps handed to users. */
+  wallNow(): number {
+    return this.#clock.wallNow ? this.#clock.wallNow() : this.#clock.now()
+  }
+
+  /** A time of this clock as wall-clock epoch milliseconds, as of now. */
+  toWall(at: number): number {
+    return this.#clock.wallNow ? at + (this.#clock.wallNow() - this.#clock.now()) : at
+  }
+
+  /** Wall-clock epoch milliseconds as a time of this clock, as of now. */
+  fromWall(at: number): number {
+    return this.#clock.wallNow ? at - (this.#clock.wallNow() - this.#clock.now()) : at
   }
 
   /** How many callbacks are scheduled. */
@@ -112,9 +142,11 @@ export class TimerQueue {
   }
 
   #fire(): void {
+    // The clock decides, not the timer: a timer may fire a fraction early by the clock's
+    // reading, and the entry is then re-armed for the rest (a deadline is never early).
+    const now = this.#clock.now()
     this.#handle = undefined
     this.#armedAt = Number.POSITIVE_INFINITY
-    const now = this.#clock.now()
     const due: Entry[] = []
     for (let top = this.#heap[0]; top && top.at <= now; top = this.#heap[0]) {
       this.#remove(0)

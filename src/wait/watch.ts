@@ -6,57 +6,76 @@ import type { Subscription } from './subscription.js'
  * A wait as an async iterator: yields every task read, ends after a final one (a failed or
  * cancelled task ends it too, without throwing), throws any other error the wait rejects with.
  * `start` subscribes with a sink for the tasks; it runs at the first `next()`, so an iterator
- * never iterated never polls. `return()` (a `break`) leaves the loop.
+ * never iterated never polls.
+ *
+ * It is a real async generator underneath, so every sequence of calls behaves as one would:
+ * concurrent `next()` calls queue and settle in order, a `next()` after the end is `done`, an
+ * error is thrown once. Only `return()` differs, on purpose: a generator would let a pending
+ * `next()` run to the next read before returning; here `return()` leaves the loop at once (the
+ * pending `next()` calls settle `done`, then `return()` does), so nothing polls after it.
  */
 export function watchIterator<TDetails extends VideoTaskDetails>(
   start: (sink: (task: VideoTask<TDetails>) => void) => Subscription<TDetails>,
 ): AsyncIterableIterator<VideoTask<TDetails>> {
   const buffer: VideoTask<TDetails>[] = []
   let wake: (() => void) | undefined
-  let outcome: { done: true; error?: unknown } | undefined
+  let outcome: { error?: unknown } | undefined
   let subscription: Subscription<TDetails> | undefined
-  const begin = () => {
+  let stopped = false
+  const notify = () => {
+    const resume = wake
+    wake = undefined
+    resume?.()
+  }
+  async function* generate(): AsyncGenerator<VideoTask<TDetails>, undefined, undefined> {
+    if (stopped) return undefined
     subscription = start((task) => {
       buffer.push(task)
-      wake?.()
+      notify()
     })
     subscription.promise.then(
       () => {
-        outcome = { done: true }
-        wake?.()
+        outcome = {}
+        notify()
       },
       (error: unknown) => {
         const final = error instanceof TaskFailedError || error instanceof TaskCancelledError
-        outcome = final ? { done: true } : { done: true, error }
-        wake?.()
+        outcome = final ? {} : { error }
+        notify()
       },
     )
+    for (;;) {
+      const task = buffer.shift()
+      if (task) {
+        yield task
+        continue
+      }
+      if (stopped) return undefined
+      if (outcome) {
+        if ('error' in outcome) throw outcome.error
+        return undefined
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve
+      })
+    }
+  }
+  const generator = generate()
+  const stop = () => {
+    stopped = true
+    buffer.length = 0
+    subscription?.cancel()
+    notify()
   }
   const iterator: AsyncIterableIterator<VideoTask<TDetails>> = {
-    async next() {
-      if (!subscription) begin()
-      for (;;) {
-        const task = buffer.shift()
-        if (task) return { done: false, value: task }
-        if (outcome) {
-          if ('error' in outcome) {
-            const { error } = outcome
-            outcome = { done: true }
-            throw error
-          }
-          return { done: true, value: undefined }
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve
-        })
-        wake = undefined
-      }
+    next: () => generator.next(),
+    return: () => {
+      stop()
+      return generator.return(undefined)
     },
-    async return() {
-      subscription?.cancel()
-      outcome = { done: true }
-      buffer.length = 0
-      return { done: true, value: undefined }
+    throw: (error?: unknown) => {
+      stop()
+      return generator.throw(error)
     },
     [Symbol.asyncIterator]() {
       return iterator

@@ -361,8 +361,8 @@ const COMMON_ROWS: Row[] = [
     wait: { maxConsecutiveFailures: 2 },
     cells: everywhere(
       [{ kind: 'server-error', status: 503, afterReads: 1 }],
-      // One good read, then three failed reads of three requests each.
-      reject('ServerError', 1 + 3 * (CLIENT.retries + 1)),
+      // One good read, then two failed reads (the limit) of three requests each.
+      reject('ServerError', 1 + 2 * (CLIENT.retries + 1)),
     ),
   },
 ]

@@ -129,9 +129,10 @@ describe('decideNext', () => {
   })
 
   it('backs off on failures without a hint and gives up after maxConsecutiveFailures', () => {
-    const { delays, decisions } = run([failure(), failure(), failure(), failure()])
-    expect(delays).toEqual([4_000, 8_000, 15_000])
-    expect(decisions[3]).toEqual({ action: 'give-up', reason: 'failures' })
+    // maxConsecutiveFailures: 3 ends the wait at the third failed read in a row, not the fourth.
+    const { delays, decisions } = run([failure(), failure(), failure()])
+    expect(delays).toEqual([4_000, 8_000])
+    expect(decisions[2]).toEqual({ action: 'give-up', reason: 'failures' })
   })
 
   it('resets the failure count after a good read', () => {
@@ -158,9 +159,9 @@ describe('decideNext', () => {
   it('keeps polling on unknown and gives up after maxConsecutiveUnknown in a row', () => {
     const some = run([
       seen(task('unknown')),
-      seen(task('unknown')),
       seen(task('running')),
       seen(task('unknown')),
+      seen(task('running')),
     ])
     expect(some.decisions.map((decision) => decision.action)).toEqual([
       'read',
@@ -168,8 +169,9 @@ describe('decideNext', () => {
       'read',
       'read',
     ])
-    const many = run([seen(task('unknown')), seen(task('unknown')), seen(task('unknown'))])
-    expect(many.decisions[2]).toEqual({ action: 'give-up', reason: 'unknown' })
+    // maxConsecutiveUnknown: 2 ends the wait at the second unknown read in a row.
+    const many = run([seen(task('unknown')), seen(task('unknown'))])
+    expect(many.decisions[1]).toEqual({ action: 'give-up', reason: 'unknown' })
   })
 
   it('with adaptive, aims at the finish predicted from the progress rate', () => {

@@ -6,13 +6,22 @@ export function normalizeBaseURL(value: unknown, name = 'baseURL'): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new TypeError(`Expected \`${name}\` to be a non-empty URL string`)
   }
+  // The URL parser drops tabs and line breaks and trims spaces without a word: the request
+  // would go to another URL than the one given.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point.
+  if (/[\u0000-\u0020\u007f]/.test(value)) {
+    throw new TypeError(
+      `Expected \`${name}\` without whitespace or control characters (the value is not repeated here)`,
+    )
+  }
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    // Whatever looks like user info (`//user:password@`) is not repeated in the message.
-    const shown = value.replace(/\/\/[^/?#]*@/, '//***@')
-    throw new TypeError(`Expected \`${name}\` to be an absolute URL, got ${JSON.stringify(shown)}`)
+    // Not repeated: a value that is not a URL may well be a key given in the wrong place.
+    throw new TypeError(
+      `Expected \`${name}\` to be an absolute http(s) URL such as https://api.example.com${value.includes('://') ? '' : ' (it has no scheme)'}; the value is not repeated here`,
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`Expected \`${name}\` to use http or https, got ${url.protocol}`)

@@ -1,4 +1,4 @@
-import { ResponseValidationError, VideoTaskError } from '../../errors.js'
+import { isRetryableStatus, ResponseValidationError, VideoTaskError } from '../../errors.js'
 import { type VideoTask, type VideoTaskDetails, VideoTaskSchema } from '../../model.js'
 import { normalizeBaseURL } from './base-url.js'
 import { lifecycleMembers } from './create-lifecycle.js'
@@ -90,7 +90,7 @@ export function createProvider<TDetails extends VideoTaskDetails>(
           body: response.body,
           provider: id,
           url: response.url,
-          retryable: response.status >= 500,
+          retryable: response.status >= 500 && isRetryableStatus(response.status),
           cause: error,
         })
       }

@@ -1,5 +1,6 @@
 import { checkKnownKeys } from '../../options/check-known-keys.js'
 import { normalizeBaseURL, withoutRouteVersion } from './base-url.js'
+import { checkHeaderValue, checkRequestHeaders } from './header-value.js'
 
 /** The options every built-in provider takes. */
 export interface ProviderOptions {
@@ -45,17 +46,13 @@ export function providerCredentials(
     if (typeof apiKey !== 'string' || apiKey.trim() === '') {
       throw new TypeError(`Expected \`apiKey\` to be a non-empty string for ${provider}()`)
     }
-    if (/[\r\n]/.test(apiKey)) throw new TypeError('Expected `apiKey` without line breaks')
+    checkHeaderValue('apiKey', apiKey)
   }
   const extra = options.headers ?? {}
   if (typeof extra !== 'object' || extra === null) {
     throw new TypeError('Expected `headers` to be an object of strings')
   }
-  for (const [name, value] of Object.entries(extra)) {
-    if (typeof value !== 'string') {
-      throw new TypeError(`Expected \`headers.${name}\` to be a string`)
-    }
-  }
+  checkRequestHeaders(extra, 'headers.')
   // Built once and frozen: every request shares it (a spread per request cost ~1 µs), and
   // readTask derives the secrets to redact once per headers object.
   const fixed: Record<string, string> = { accept: 'application/json', ...extra }

@@ -1,4 +1,4 @@
-import { ResponseValidationError, type ValidationIssue } from '../../errors.js'
+import { isRetryableStatus, ResponseValidationError, type ValidationIssue } from '../../errors.js'
 import type { ProviderResponse } from './types.js'
 
 /** A {@link ResponseValidationError} for this response. Retryable when the status is 5xx. */
@@ -14,6 +14,6 @@ export function validationError(
     body: response.body,
     provider: response.provider,
     url: response.url,
-    retryable: response.status >= 500,
+    retryable: response.status >= 500 && isRetryableStatus(response.status),
   })
 }

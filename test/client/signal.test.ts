@@ -1,0 +1,122 @@
+import { getEventListeners } from 'node:events'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Reply } from '../support/fake-transport.js'
+import { reset, setup, video } from '../support/hostile-client.js'
+import { flush } from '../support/virtual-clock.js'
+
+/*
+ * One AbortSignal shared by many calls: a bounded number of listeners on it, and every API
+ * rejects with the signal's reason as it is, whatever it is and whenever it comes.
+ */
+
+const warnings: Error[] = []
+const onWarning = (warning: Error) => warnings.push(warning)
+process.on('warning', onWarning)
+afterEach(() => {
+  warnings.length = 0
+})
+
+type Api = 'getTask' | 'observe' | 'waitFor' | 'watch' | 'resume' | 'waitForAll' | 'waitForAny'
+const APIS: Api[] = ['getTask', 'observe', 'waitFor', 'watch', 'resume', 'waitForAll', 'waitForAny']
+
+function call(client: ReturnType<typeof setup>['client'], api: Api, signal: AbortSignal) {
+  switch (api) {
+    case 'getTask':
+      return client.getTask('vid_1', { signal, retries: 3 })
+    case 'observe':
+      return client.observe('vid_1', { signal })
+    case 'waitFor':
+      return client.waitFor('vid_1', { signal })
+    case 'watch':
+      return (async () => {
+        for await (const _ of client.watch('vid_1', { signal })) {
+          // keep reading
+        }
+      })()
+    case 'resume':
+      return client.resume(
+        {
+          version: 1,
+          taskId: 'vid_1',
+          provider: 'openai',
+          reads: 0,
+          consecutiveFailures: 0,
+          consecutiveUnknown: 0,
+          backoffStep: 0,
+          lastStatus: null,
+          samples: [],
+          nextReadAt: Date.UTC(2026, 0, 1),
+          startedAt: Date.UTC(2026, 0, 1),
+          deadlineAt: null,
+        },
+        { signal },
+      )
+    case 'waitForAll':
+      return client.waitForAll(['vid_1', 'vid_2'], { signal })
+    case 'waitForAny':
+      return client.waitForAny(['vid_1', 'vid_2'], { signal })
+  }
+}
+
+describe('one signal shared by many calls', () => {
+  it.each(APIS)(
+    '%s: 50 concurrent calls add a bounded number of listeners, and no warning',
+    async (api) => {
+      const { clock, client } = setup([video('in_progress', 10)])
+      const controller = new AbortController()
+      const calls = Array.from({ length: 50 }, () => call(client, api, controller.signal))
+      for (const each of calls) each.catch(() => {})
+      await clock.advance(0)
+      await clock.advance(6_000)
+      expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(2)
+      controller.abort('stop')
+      await Promise.allSettled(calls)
+      await flush(5)
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual(
+        [],
+      )
+      await client.close()
+    },
+  )
+})
+
+const REASONS: Array<[string, () => unknown]> = [
+  ['an Error', () => new Error('mine')],
+  ['a string', () => 'a string reason'],
+  ['undefined', () => undefined],
+  ['a number', () => 7],
+]
+
+const MOMENTS: Array<[string, Reply[], number]> = [
+  // [moment, replies, virtual ms to advance before aborting]
+  ['during a read', [{ hang: true }], 10],
+  ['during a retry sleep', [reset()], 100],
+  ['during a later retry sleep', [reset()], 1_500],
+  ['during a retry read', [reset(), { hang: true }], 1_500],
+  ['during a sleep between reads', [video('in_progress', 10)], 2_000],
+]
+
+describe('every API rejects with the signal reason as it is', () => {
+  for (const api of APIS) {
+    for (const [moment, replies, advanceMs] of MOMENTS) {
+      if ((api === 'getTask' || api === 'observe') && moment.includes('between reads')) continue
+      if (api === 'observe' && moment.includes('retry')) continue
+      it.each(REASONS)(`${api} ${moment}, reason %s`, async (_, makeReason) => {
+        const { clock, client } = setup([...replies])
+        const controller = new AbortController()
+        const pending = call(client, api, controller.signal)
+        const settled = pending.then(
+          () => ({ ok: true as const }),
+          (error: unknown) => ({ ok: false as const, error }),
+        )
+        await clock.advance(advanceMs)
+        controller.abort(makeReason())
+        const outcome = await settled
+        expect(outcome.ok).toBe(false)
+        expect((outcome as { error: unknown }).error).toBe(controller.signal.reason)
+        await client.close()
+      })
+    }
+  }
+})
