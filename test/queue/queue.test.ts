@@ -134,21 +134,21 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       const byTask = new Map(outcomes.calls.map((call) => [call.context.taskId, call]))
       const succeeded = byTask.get(ok.id)
       expect(succeeded?.outcome).toMatchObject({
-        kind: 'succeeded',
+        status: 'succeeded',
         task: { id: ok.id, status: 'succeeded' },
       })
-      expect(succeeded?.outcome.kind === 'succeeded' && succeeded.outcome.task.videoUrl).toBe(
+      expect(succeeded?.outcome.status === 'succeeded' && succeeded.outcome.task.videoUrl).toBe(
         ok.videoUrl,
       )
       expect(byTask.get(bad.id)?.outcome).toMatchObject({
-        kind: 'failed',
+        status: 'failed',
         task: { status: 'failed' },
       })
       // Polled, not read once: queued, running, then succeeded.
       expect(sim.requests(ok.id)).toBeGreaterThanOrEqual(3)
       const job = await tasks.queue.getJob(jobIdOf('openai', ok.id))
-      expect(job?.data.state.reads).toBe(sim.requests(ok.id))
-      expect(job?.data.outcome).toEqual(succeeded?.outcome)
+      expect(job?.data.s.reads).toBe(sim.requests(ok.id))
+      expect(job?.data.o).toEqual(succeeded?.outcome)
       expect(await job?.getState()).toBe('completed')
     },
   )
@@ -166,8 +166,8 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       await outcomes.waitFor(1)
       const elapsed = Date.now() - enqueuedAt
       expect(outcomes.calls[0]?.outcome).toMatchObject({
-        kind: 'timed-out',
-        task: { id: slow.id, status: 'running' },
+        status: 'timed-out',
+        lastTask: { id: slow.id, status: 'running' },
       })
       expect(elapsed).toBeGreaterThanOrEqual(600)
       const readsAtOutcome = sim.requests(slow.id)
@@ -264,7 +264,7 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       await new Promise((resolve) => setTimeout(resolve, 300))
       const delivered = outcomes.calls.map((call) => call.context.taskId).sort()
       expect(delivered).toEqual([slow, ...others].map((task) => task.id).sort())
-      expect(outcomes.calls.every((call) => call.outcome.kind === 'succeeded')).toBe(true)
+      expect(outcomes.calls.every((call) => call.outcome.status === 'succeeded')).toBe(true)
     },
   )
 
@@ -275,7 +275,7 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       const tasks = producer(queueName)
       await tasks.queue.add(
         'video-task',
-        { version: 1, provider: 'openai', taskId: 'x', key: 'k', state: { version: 9 } } as never,
+        { s: { version: 9, taskId: 'x', provider: 'openai' } } as never,
         { jobId: 'corrupt' },
       )
       const outcomes = outcomeCollector()
