@@ -16,14 +16,19 @@ const config = JSON.parse(process.argv[2] ?? '{}') as {
   stalledIntervalMs: number
   concurrency: number
   maxRequestsPerSecond: number
+  /** The schedule (the kill proof's by default). */
+  intervalMs?: number
+  maxIntervalMs?: number
+  /** One short line per delivery (the soak's 100,000 tasks): pid, task id, status, key. */
+  brief?: boolean
 }
 
 const worker = createTaskWorker({
   provider: openai({ baseURL: config.baseURL, apiKey: config.apiKey }),
   connection: config.connection,
   name: config.queueName,
-  intervalMs: 500,
-  maxIntervalMs: 1_000,
+  intervalMs: config.intervalMs ?? 500,
+  maxIntervalMs: config.maxIntervalMs ?? 1_000,
   jitter: 0.2,
   concurrency: config.concurrency,
   maxRequestsPerSecond: config.maxRequestsPerSecond,
@@ -32,9 +37,10 @@ const worker = createTaskWorker({
   onOutcome: (outcome, context) =>
     new Promise<void>((resolve) => {
       // Resolved once the line is handed to the pipe: a SIGKILL after that still delivers it.
-      process.stdout.write(`${JSON.stringify({ pid: process.pid, outcome, context })}\n`, () =>
-        resolve(),
-      )
+      const line = config.brief
+        ? { pid: process.pid, t: context.taskId, s: outcome.status, k: context.key }
+        : { pid: process.pid, outcome, context }
+      process.stdout.write(`${JSON.stringify(line)}\n`, () => resolve())
     }),
 })
 // Diagnostics for a failed proof: what BullMQ says happened to the jobs, on stderr.
