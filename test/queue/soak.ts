@@ -134,14 +134,13 @@ try {
   const memoryEnqueued = await usedMemory()
   log(`enqueued ${TASKS} tasks in ${Date.now() - started} ms`)
 
-  // Job hashes of tasks being tracked (read at least once, not finished), sampled.
+  // Job hashes of tasks being tracked (waiting for their next read), sampled.
   const sampleHashBytes: number[] = []
   const progress = setInterval(async () => {
     log(`  ${delivered.size} / ${TASKS} outcomes, ${sim.stats().totalRequests} reads`)
     if (sampleHashBytes.length < 200) {
       const delayed = await producer.queue.getDelayed(0, 49)
       for (const job of delayed) {
-        if (!job.data.l) continue
         const bytes = await redis.memory('USAGE', `bull:${queueName}:${job.id}`)
         if (typeof bytes === 'number') sampleHashBytes.push(bytes)
       }

@@ -44,7 +44,9 @@ const worker = createTaskWorker({
     }),
 })
 // Diagnostics for a failed proof: what BullMQ says happened to the jobs, on stderr.
-for (const event of ['error', 'stalled', 'failed', 'lockRenewalFailed'] as const) {
+for (const event of config.brief
+  ? []
+  : (['error', 'stalled', 'failed', 'lockRenewalFailed'] as const)) {
   worker.worker.on(event as 'error', (...args: unknown[]) => {
     const detail = args.map((arg) =>
       arg instanceof Error
