@@ -47,6 +47,11 @@ export interface TrackedJobData {
   l?: StoredTask | undefined
   /** The outcome, recorded before `onOutcome` runs; absent while waiting. */
   o?: QueueOutcome | undefined
+  /**
+   * `1` once `onOutcome` resolved: a re-run (the worker lost its lock or died between the
+   * handler and the job's completion) then completes the job without calling it again.
+   */
+  d?: 1 | undefined
 }
 
 /**

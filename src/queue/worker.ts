@@ -193,7 +193,10 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
       )
     }
     // Recorded before: a re-run after a crash delivers it again and reads nothing.
-    if (data.o) return deliver(job, state, data.o)
+    if (data.o) {
+      if (data.d === 1) return
+      return delivered(job, { s: state, o: data.o })
+    }
     const lastTask = data.l ?? null
     if (state.deadlineAt !== null && now() >= state.deadlineAt) {
       return finish(job, { s: state, o: engine.timedOut(lastTask) })
@@ -228,7 +231,13 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     // gets the outcome as stored (a JSON round trip), so a re-run gets an equal value.
     const stored = JSON.parse(JSON.stringify(next)) as TrackedJobData & { o: QueueOutcome }
     await job.updateData(stored)
-    await deliver(job, stored.s, stored.o)
+    await delivered(job, stored)
+  }
+
+  /** Calls `onOutcome`, then notes that it resolved (so only a crash inside it repeats it). */
+  async function delivered(job: Job<TrackedJobData>, data: TrackedJobData & { o: QueueOutcome }) {
+    await deliver(job, data.s, data.o)
+    await job.updateData({ s: data.s, o: data.o, d: 1 })
   }
 
   const worker = openWorker(name, processJob, options.connection, {

