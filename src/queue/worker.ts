@@ -45,8 +45,9 @@ export interface TaskWorkerOptions extends Omit<ScheduleOptions, 'timeoutMs' | '
   connection: QueueConnection
   /**
    * Called once a task's outcome is recorded in its job. Delivered at least once: a worker that
-   * dies before the job completes leaves it to another worker, which calls this again with the
-   * same outcome and `key` and makes no vendor read. A throw is retried after 5 s.
+   * dies (or loses its lock) before this resolved and was noted in the job leaves it to another
+   * worker, which calls this again with the same outcome and `key` and makes no vendor read.
+   * Make its effect idempotent with `key`. A throw is retried after 5 s.
    */
   onOutcome: (outcome: QueueOutcome, context: OutcomeContext) => void | Promise<void>
   /** The BullMQ queue name. @default `video-tasks.${provider.id}` */
