@@ -14,7 +14,7 @@
  * the build in dist/ (npm run build) or $BENCH_DIST. --quick: tiny sizes, checks that every figure
  * is produced; its values mean little.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -37,6 +37,13 @@ const tasks = Number(args.tasks ?? (quick ? 200 : 5_000))
 const concurrency = Number(args.concurrency ?? 20)
 const durationMs = Number(args['duration-ms'] ?? (quick ? 1_500 : 10_000))
 const warmupMs = quick ? 300 : 2_000
+
+if (spawnSync('redis-server', ['--version']).status !== 0) {
+  console.log(
+    'bench/queue.mjs: skipped, no redis-server on the PATH (apt-get install redis-server)',
+  )
+  process.exit(0)
+}
 
 const { openai } = await import(distUrl('index.js'))
 const { createTaskQueue, createTaskWorker } = await import(distUrl('queue.js'))

@@ -11,6 +11,24 @@ export {
   type Nudgeable,
   toNodeListener,
 } from './client/callback-handler.js'
+/*
+ * ---- Driver API ----
+ * The wait engine's pieces for a driver that runs the schedule itself, outside this process's
+ * memory (the durable `video-tasks/queue` worker is one; a cron job or a workflow engine could be
+ * another). The in-process `waitFor` runs the same schedule (`decideNext`), so there is one
+ * schedule, not two. A driver's loop, one step per read:
+ *
+ * 1. `resolvePollSettings(provider.pollDefaults, options)`: the settings, once.
+ * 2. `initialPollState(...)` for a new wait, or `parsePollState(stored)` for one loaded from
+ *    storage (untrusted JSON).
+ * 3. `observeTask(provider, transport, taskId)`: exactly one request, no retries, no loop: the
+ *    task and the server's poll hint, or a classified failure (transient with `Retry-After`, or
+ *    permanent with its typed error).
+ * 4. `pollStep(state, observation, settings, now, random)`: the next state and a decision (read
+ *    again at `state.nextReadAt`, finished, timed out, given up). Store the state.
+ * 5. `stepOutcome(...)`: the JSON-safe `WaitOutcome` once the decision ends the wait.
+ */
+export { observationOfFailure, observeTask } from './client/read-task.js'
 export {
   type CancelOptions,
   type ClientDownloadOptions,
@@ -86,16 +104,9 @@ export {
   videoTaskStatusSchema,
 } from './model.js'
 export type { ScheduleOptions } from './options/schedule-options.js'
-/**
- * The wait engine's pure pieces, for a driver that runs the schedule itself (a durable queue
- * worker, say): one request with no loop (`client.observe`), the schedule as one pure step
- * (`pollStep`, built on `decideNext`, which the in-process `waitFor` runs too), the settings
- * (`resolvePollSettings`), `PollState` checked when loaded (`parsePollState`), and a JSON-safe
- * outcome (`outcomeOf`). The retry policy's delays are exported for drivers that retry.
- */
 export {
   type ResolvedScheduleOptions as PollSettings,
-  resolveScheduleOptions as resolvePollSettings,
+  resolvePollSettings,
 } from './options/schedule-options.js'
 export {
   defineProvider,

@@ -1,7 +1,9 @@
 import { redact, secretsOf } from '../internal/redact.js'
 import type { VideoTask, VideoTaskDetails } from '../model.js'
 import type { Provider, ProviderResponse } from '../providers/define-provider.js'
+import { classifyFailure } from '../retry-policy.js'
 import type { Transport } from '../transport.js'
+import type { Observation } from '../wait/schedule.js'
 import { authorizedRequest } from './authorize.js'
 
 /** One read of a task: the task and the server's hint for the next read. */
@@ -68,6 +70,46 @@ export function providerResponse(
     taskId,
     receivedAt,
   }
+}
+
+/**
+ * One read for a driver that runs the schedule itself (a durable queue worker): exactly one HTTP
+ * request, no loop, no retries, no rate limit of its own. Resolves with an {@link Observation}:
+ * the task and the server's poll hint, or the classified failure (`transient` with the server's
+ * `Retry-After` in `retryAfterMs`, or permanent with its typed error: `TaskNotFoundError`,
+ * `AuthenticationError`, ...). Rejects only with the signal's reason when `signal` aborts.
+ * Feed the observation to `pollStep`.
+ *
+ * @example
+ * ```ts
+ * const observation = await observeTask(provider, createTransport(), 'video_123')
+ * const { state: next, decision } = pollStep(state, observation, settings, Date.now(), Math.random())
+ * ```
+ */
+export async function observeTask(
+  provider: Provider,
+  transport: Transport,
+  taskId: string,
+  options: {
+    signal?: AbortSignal | undefined
+    now?: () => number
+    /** The route family the task was created on (its `TaskRef`'s `route`), when it has one. */
+    route?: string | undefined
+  } = {},
+): Promise<Observation> {
+  try {
+    const { task, pollHintMs } = await readTask(provider, transport, taskId, options)
+    return { kind: 'task', task, pollHintMs }
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason
+    return observationOfFailure(error)
+  }
+}
+
+/** A failed read as an {@link Observation}: transient (with `Retry-After`) or permanent. */
+export function observationOfFailure(error: unknown): Observation {
+  const { transient, retryAfterMs } = classifyFailure(error)
+  return { kind: 'error', error, transient, retryAfterMs }
 }
 
 function redactHeaders(

@@ -1,12 +1,12 @@
 import type { VideoTaskDetails } from '../model.js'
 import type { ResolvedScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
-import { classifyFailure, retryTransient } from '../retry-policy.js'
+import { retryTransient } from '../retry-policy.js'
 import type { Transport } from '../transport.js'
 import type { RateLimiter } from '../wait/rate-limiter.js'
 import type { Observation } from '../wait/schedule.js'
 import type { TimerQueue } from '../wait/timer-queue.js'
-import { readTask, type TaskRead } from './read-task.js'
+import { observationOfFailure, readTask, type TaskRead } from './read-task.js'
 
 /** The reads of one client: one request, or one read with the retry policy's retries. */
 export interface Reader<TDetails extends VideoTaskDetails> {
@@ -71,8 +71,7 @@ export function createReader<TDetails extends VideoTaskDetails>(
         return { kind: 'task', task, pollHintMs }
       } catch (error) {
         if (signal?.aborted) throw signal.reason
-        const { transient, retryAfterMs } = classifyFailure(error)
-        return { kind: 'error', error, transient, retryAfterMs }
+        return observationOfFailure(error)
       }
     },
   }

@@ -196,6 +196,29 @@ export function resolveScheduleOptions(
   }
 }
 
+/**
+ * The schedule settings for a driver (driver API): the provider's defaults (`provider.pollDefaults`)
+ * under the user's options, each layer checked first (a wrong option is a TypeError naming it),
+ * later layers winning. The same resolution `createClient` and `waitFor` use.
+ *
+ * @example
+ * ```ts
+ * const settings = resolvePollSettings(provider.pollDefaults, { intervalMs: 2_000, timeoutMs: 3_600_000 })
+ * ```
+ */
+export function resolvePollSettings(
+  pollDefaults: ProviderPollDefaults,
+  ...options: ScheduleOptions[]
+): ResolvedScheduleOptions {
+  for (const layer of options) {
+    if (typeof layer !== 'object' || layer === null) {
+      throw new TypeError('Expected the schedule options to be an object')
+    }
+    checkScheduleOptions(layer)
+  }
+  return resolveScheduleOptions(pollDefaults, ...options)
+}
+
 /** Throws a TypeError naming the option unless it is a function or absent. */
 export function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') {

@@ -1,86 +1,70 @@
-import { readTask } from '../client/read-task.js'
-import { VideoTaskError } from '../errors.js'
+import { observeTask } from '../client/read-task.js'
+import { RateLimitError } from '../errors.js'
 import type { VideoTask } from '../model.js'
-import type { ScheduleOptions } from '../options/schedule-options.js'
-import { checkScheduleOptions, resolveScheduleOptions } from '../options/schedule-options.js'
+import type { ResolvedScheduleOptions, ScheduleOptions } from '../options/schedule-options.js'
+import { resolvePollSettings } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
-import { classifyFailure } from '../retry-policy.js'
 import { createTransport, type Transport } from '../transport.js'
-import {
-  decideNext,
-  initialPollState,
-  type Observation,
-  type PollState,
-  type ScheduleSettings,
-} from '../wait/schedule.js'
+import { taskToJson, type VideoTaskJson, type WaitOutcome } from '../wait/outcome.js'
+import { type PollState, parsePollState } from '../wait/poll-state.js'
+import { pollStep, stepOutcome } from '../wait/poll-step.js'
+import { initialPollState, type Observation } from '../wait/schedule.js'
 
 /*
- * The ONLY file of the queue driver that calls into the SDK core. Everything else in
- * src/queue/ talks to BullMQ and to this interface, so the core's pure pieces (one read, one
- * schedule step, PollState parsing, the JSON-safe outcome: issue 14) replace today's
- * decideNext/readTask here without touching the driver.
+ * The ONLY file of the queue driver that calls into the SDK core, and only through the core's
+ * public driver API (src/index.ts, "Driver API"): `observeTask` (one read), `pollStep` (the
+ * schedule as one pure step, on the `decideNext` the in-process `waitFor` runs), `stepOutcome`
+ * and `taskToJson` (the JSON-safe outcome), `resolvePollSettings` and `parsePollState`.
+ * Everything else in src/queue/ talks to BullMQ and to this interface.
  */
 
-/** A task as stored in a job: the task's JSON (dates as ISO strings), without `raw`. */
-export type StoredTask = Record<string, unknown> & {
-  /** The task id. */
-  id: string
-  /** The normalized status. */
-  status: VideoTask['status']
-}
+/** A task as stored in a job: the task's JSON (dates as ISO strings) without `raw`. */
+export type StoredTask = Omit<VideoTaskJson, 'raw'>
 
 /**
- * How a tracked task ended, as plain JSON (it is stored in the job before `onOutcome` runs, so
- * a handler re-run after a crash gets this very value).
+ * How a tracked task ended: the core's JSON-safe {@link WaitOutcome} with each task's `raw`
+ * vendor payload left out (it can be large, and the outcome lives in the job). It is stored in
+ * the job before `onOutcome` runs, so a handler re-run after a crash gets this very value.
  */
 export type QueueOutcome =
   | {
       /** The task reached a final status. */
-      kind: 'succeeded' | 'failed' | 'cancelled'
+      status: 'succeeded' | 'failed' | 'cancelled'
       /** The final task. */
       task: StoredTask
     }
   | {
       /** The deadline passed before the task finished. */
-      kind: 'timed-out'
+      status: 'timed-out'
       /** The last task read, or `null` if no read succeeded. */
-      task: StoredTask | null
+      lastTask: StoredTask | null
     }
-  | {
-      /** A permanent error, or too many failed reads or `unknown` statuses in a row. */
-      kind: 'error'
-      /** The error's class name, message and HTTP status (`null` when not an HTTP error). */
-      error: { name: string; message: string; status: number | null }
-      /** The last task read, or `null`. */
-      task: StoredTask | null
-    }
+  | Extract<WaitOutcome, { status: 'error' }>
 
-/** The schedule settings a worker resolves once per provider, plus the wait's length. */
-export interface QueueSettings extends ScheduleSettings {
-  /** How long a wait may take in all, from enqueue (`Infinity` for no limit). */
-  timeoutMs: number
-}
+/** The schedule settings a worker resolves once per provider (`timeoutMs` is the producer's). */
+export type QueueSettings = ResolvedScheduleOptions
 
 /** One read's result, as the driver sees it. */
 export interface QueueObservation {
-  /** What the schedule step consumes. */
+  /** What the schedule step consumes: the task and poll hint, or the classified failure. */
   observation: Observation
   /** A vendor 429's `Retry-After` (milliseconds): the driver pauses the whole queue. */
   rateLimitedForMs: number | null
-  /** A permanent error: the wait ends with an `error` outcome. */
-  permanent: boolean
 }
 
 /** What the driver does after a step. */
 export type QueueStep =
   | {
-      /** Read again at `at` (milliseconds since the epoch). */
-      action: 'read'
+      /**
+       * Run the job again at `at` (milliseconds since the epoch): the next read, or the deadline
+       * when the schedule's next read would fall past it (the job then ends `timed-out`).
+       */
+      action: 'delay'
       /** When. */
       at: number
       /** The state to store. */
       state: PollState
-      /** The last task read (to store for a timed-out outcome). */
+      /** The last task read (for a timed-out outcome). */
       lastTask: StoredTask | null
     }
   | {
@@ -115,21 +99,15 @@ export interface QueueEngine {
   timedOut(lastTask: StoredTask | null): QueueOutcome
 }
 
-/** Today's engine: `readTask` + `decideNext` (src/schedule.ts), until the house issue lands. */
+/** The engine on the core's driver API. */
 export function createQueueEngine(
   options: { transport?: Transport | undefined; now?: (() => number) | undefined } = {},
 ): QueueEngine {
   let transport = options.transport
   const now = options.now ?? Date.now
   return {
-    settings(provider, options) {
-      checkScheduleOptions(options)
-      // A queue read makes one request: retries are the schedule's next reads.
-      const { retries: _retries, ...settings } = resolveScheduleOptions(
-        provider.pollDefaults,
-        options,
-      )
-      return settings
+    settings(provider, scheduleOptions) {
+      return resolvePollSettings(provider.pollDefaults, scheduleOptions)
     },
     start(provider, taskId, at, settings) {
       return initialPollState({
@@ -140,129 +118,70 @@ export function createQueueEngine(
       })
     },
     parseState(value, provider, taskId) {
-      return parsePollState(value, provider.id, taskId)
+      const state = parsePollState(value)
+      if (state.provider !== provider.id || state.taskId !== taskId) {
+        throw new TypeError(
+          `Expected the stored PollState to be of ${provider.id} task ${taskId}, got ${state.provider} task ${state.taskId}`,
+        )
+      }
+      return state
     },
     async readOnce(provider, taskId, signal) {
-      try {
-        transport ??= createTransport()
-        const read = await readTask(provider, transport, taskId, { signal, now })
-        return {
-          observation: { kind: 'task', task: read.task, pollHintMs: read.pollHintMs },
-          rateLimitedForMs: null,
-          permanent: false,
-        }
-      } catch (error) {
-        if (signal.aborted) throw error
-        const { transient, retryAfterMs } = classifyFailure(error)
-        const status = (error as { status?: unknown }).status
-        return {
-          observation: { kind: 'error', error, transient, retryAfterMs },
-          rateLimitedForMs: status === 429 ? (retryAfterMs ?? 1_000) : null,
-          permanent: !transient,
-        }
+      transport ??= createTransport()
+      const observation = await observeTask(provider, transport, taskId, { signal, now })
+      const rateLimited =
+        observation.kind === 'error' &&
+        (observation.error instanceof RateLimitError ||
+          (observation.error as { status?: unknown } | null)?.status === 429)
+      return {
+        observation,
+        rateLimitedForMs:
+          rateLimited && observation.kind === 'error' ? (observation.retryAfterMs ?? 1_000) : null,
       }
     },
     step(state, read, lastTask, settings, at, random) {
       const { observation } = read
+      const { state: next, decision } = pollStep(state, observation, settings, at, random)
       const seen = observation.kind === 'task' ? storeTask(observation.task) : lastTask
-      if (read.permanent && observation.kind === 'error') {
-        const next = { ...state, reads: state.reads + 1 }
-        return { action: 'finish', state: next, outcome: errorOutcome(observation.error, seen) }
+      if (decision.action === 'time-out') {
+        // Ended at the deadline, as the in-process waitFor does: the job runs once more then,
+        // without a read, and records `timed-out` with the last task.
+        return { action: 'delay', at: state.deadlineAt ?? at, state: next, lastTask: seen }
       }
-      const result = decideNext(state, observation, settings, at, random)
-      const next = { ...result.state, reads: state.reads + 1 }
-      const { decision } = result
-      switch (decision.action) {
-        case 'succeed':
-          return {
-            action: 'finish',
-            state: next,
-            outcome: { kind: 'succeeded', task: storeTask(decision.task) },
-          }
-        case 'fail':
-          return {
-            action: 'finish',
-            state: next,
-            outcome: { kind: 'failed', task: storeTask(decision.task) },
-          }
-        case 'cancel':
-          return {
-            action: 'finish',
-            state: next,
-            outcome: { kind: 'cancelled', task: storeTask(decision.task) },
-          }
-        case 'give-up':
-          return {
-            action: 'finish',
-            state: next,
-            outcome:
-              decision.reason === 'unknown'
-                ? {
-                    kind: 'error',
-                    error: {
-                      name: 'UnknownStatusError',
-                      message: `The task's status was unknown ${next.consecutiveUnknown} reads in a row`,
-                      status: null,
-                    },
-                    task: seen,
-                  }
-                : errorOutcome(observation.kind === 'error' ? observation.error : undefined, seen),
-          }
+      // The driver never needs the previous task here: a time-out is handled above, and an
+      // `unknown` give-up comes from a read that gave a task.
+      const outcome = stepOutcome(decision, observation, next, null)
+      if (outcome === null) {
+        return { action: 'delay', at: next.nextReadAt, state: next, lastTask: seen }
       }
-      // The deadline holds: the last read is at the deadline, and a wait past it ends.
-      if (next.deadlineAt !== null) {
-        if (at >= next.deadlineAt)
-          return { action: 'finish', state: next, outcome: { kind: 'timed-out', task: seen } }
-        next.nextReadAt = Math.min(next.nextReadAt, next.deadlineAt)
-      }
-      return { action: 'read', at: next.nextReadAt, state: next, lastTask: seen }
+      return { action: 'finish', state: next, outcome: withoutRaw(outcome) }
     },
     timedOut(lastTask) {
-      return { kind: 'timed-out', task: lastTask }
+      return { status: 'timed-out', lastTask }
     },
   }
 }
 
-/** The task's JSON without `raw` (a vendor body can be large; the outcome stays small). */
+/** The task's JSON without `raw` (a vendor body can be large; the job stays small). */
 function storeTask(task: VideoTask): StoredTask {
-  const { raw: _raw, ...rest } = task
-  return JSON.parse(JSON.stringify(rest)) as StoredTask
+  const { raw: _raw, ...rest } = taskToJson(task)
+  return rest
 }
 
-function errorOutcome(error: unknown, task: StoredTask | null): QueueOutcome {
-  const name =
-    error instanceof VideoTaskError ? error.name : error instanceof Error ? error.name : 'Error'
-  const message = error instanceof Error ? error.message : String(error)
-  const status = (error as { status?: unknown } | undefined)?.status
-  return {
-    kind: 'error',
-    error: { name, message, status: typeof status === 'number' ? status : null },
-    task,
+function withoutRaw(outcome: WaitOutcome): QueueOutcome {
+  switch (outcome.status) {
+    case 'succeeded':
+    case 'failed':
+    case 'cancelled': {
+      const { raw: _raw, ...task } = outcome.task
+      return { status: outcome.status, task }
+    }
+    case 'timed-out': {
+      if (outcome.lastTask === null) return { status: 'timed-out', lastTask: null }
+      const { raw: _raw, ...lastTask } = outcome.lastTask
+      return { status: 'timed-out', lastTask }
+    }
+    case 'error':
+      return outcome
   }
-}
-
-const STATE_NUMBERS = [
-  'startedAt',
-  'reads',
-  'consecutiveFailures',
-  'consecutiveUnknown',
-  'backoffStep',
-  'nextReadAt',
-] as const
-
-/** A minimal check of a stored PollState until the core exports its own parser. */
-function parsePollState(value: unknown, provider: string, taskId: string): PollState {
-  const fail = (what: string): never => {
-    throw new TypeError(`Expected a stored PollState for ${provider} task ${taskId}: ${what}`)
-  }
-  if (typeof value !== 'object' || value === null) return fail('not an object')
-  const state = value as Record<string, unknown>
-  if (state.version !== 1) fail('unknown version')
-  if (state.provider !== provider || state.taskId !== taskId) fail('another task')
-  for (const key of STATE_NUMBERS) {
-    if (typeof state[key] !== 'number' || !Number.isFinite(state[key])) fail(`bad ${key}`)
-  }
-  if (state.deadlineAt !== null && typeof state.deadlineAt !== 'number') fail('bad deadlineAt')
-  if (!Array.isArray(state.samples)) fail('bad samples')
-  return value as PollState
 }

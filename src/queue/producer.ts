@@ -1,5 +1,6 @@
 import type { ScheduleOptions } from '../options/schedule-options.js'
 import { assertTaskId, type Provider } from '../providers/define-provider.js'
+import { isTaskRef, parseTaskRef, type TaskIdOrRef } from '../task-ref.js'
 import { createQueueEngine, type QueueEngine } from './engine.js'
 import {
   type AnyQueue,
@@ -49,6 +50,17 @@ export interface EnqueueOptions {
 export interface EnqueuedTask {
   /** The BullMQ job id (derived from provider and task id). */
   jobId: string
+  /** The vendor's task id. */
+  taskId: string
+}
+
+/**
+ * A client that can create tasks: `client.submit(request)` resolving with a `TaskRef` (or a
+ * task, or a task id). Typed loosely so any client version with `submit` fits.
+ */
+export interface SubmittingClient {
+  /** Creates a task. */
+  submit?: ((request: never, ...rest: never[]) => Promise<unknown>) | undefined
 }
 
 /** The producer side: enqueue tasks to track. */
@@ -56,10 +68,27 @@ export interface TaskQueue {
   /** The BullMQ queue name. */
   readonly name: string
   /**
-   * Tracks a task: one job per task. Enqueueing a task that is tracked, or finished within
+   * Tracks a task, by id or by `TaskRef` (checked with `parseTaskRef`; its provider must be the
+   * queue's): one job per task. Enqueueing a task that is tracked, or finished within
    * `keepFinishedMs`, does nothing.
    */
-  enqueue(taskId: string, options?: EnqueueOptions): Promise<EnqueuedTask>
+  enqueue(task: TaskIdOrRef, options?: EnqueueOptions): Promise<EnqueuedTask>
+  /**
+   * Creates a task with `client.submit(request)` and tracks it: store the returned `TaskRef`
+   * (in `ref`) if you need it. Throws a TypeError when the client has no `submit`. A crash
+   * between the two leaves the created task untracked: enqueue the stored ref again.
+   */
+  submitAndEnqueue(
+    client: SubmittingClient,
+    request: unknown,
+    options?: EnqueueOptions,
+  ): Promise<EnqueuedTask & { ref: unknown }>
+  /**
+   * Moves the task's delayed job to now, so a worker reads it at once (a webhook said it
+   * changed, say). Resolves `true` when a delayed job was moved, `false` when the task is not
+   * tracked or its job is already due, running or finished. Still under the rate cap.
+   */
+  nudge(task: TaskIdOrRef): Promise<boolean>
   /** The underlying BullMQ queue, for monitoring. */
   readonly queue: AnyQueue
   /** Closes the connection. */
@@ -116,29 +145,71 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
   const name = options.name ?? defaultQueueName(provider.id)
   const queue = openQueue(name, options.connection)
 
+  function taskIdOf(task: TaskIdOrRef): string {
+    if (typeof task === 'string') {
+      assertTaskId(task)
+      return task
+    }
+    const ref = parseTaskRef(task)
+    if (ref.provider !== provider.id) {
+      throw new TypeError(
+        `Expected a TaskRef of provider ${provider.id}, got one of ${ref.provider.slice(0, 100)}`,
+      )
+    }
+    return ref.taskId
+  }
+
+  async function enqueue(
+    task: TaskIdOrRef,
+    enqueueOptions: EnqueueOptions = {},
+  ): Promise<EnqueuedTask> {
+    const taskId = taskIdOf(task)
+    if (typeof enqueueOptions !== 'object' || enqueueOptions === null) {
+      throw new TypeError('Expected the enqueue options to be an object')
+    }
+    const settings = engine.settings(provider, {
+      timeoutMs: enqueueOptions.timeoutMs ?? options.timeoutMs,
+    })
+    const jobId = jobIdOf(provider.id, taskId)
+    const data: TrackedJobData = { s: engine.start(provider, taskId, now(), settings) }
+    // BullMQ ignores an add whose jobId exists (waiting, delayed, active, or finished and
+    // kept): that is what makes enqueueing idempotent.
+    await queue.add(JOB_NAME, data, trackingJobOptions(jobId, keepFinishedMs))
+    return { jobId, taskId }
+  }
+
   return {
     name,
     queue,
-    async enqueue(taskId, enqueueOptions = {}) {
-      assertTaskId(taskId)
-      const settings = engine.settings(provider, {
-        timeoutMs: enqueueOptions.timeoutMs ?? options.timeoutMs,
-      })
-      const startedAt = now()
-      const jobId = jobIdOf(provider.id, taskId)
-      const data: TrackedJobData = {
-        version: 1,
-        provider: provider.id,
-        taskId,
-        key: `${jobId}@${startedAt}`,
-        state: engine.start(provider, taskId, startedAt, settings),
-        lastTask: null,
-        outcome: null,
+    enqueue,
+    async submitAndEnqueue(client, request, enqueueOptions) {
+      if (typeof client?.submit !== 'function') {
+        throw new TypeError(
+          'Expected `client` to have a submit() method (a video-tasks client with submit)',
+        )
       }
-      // BullMQ ignores an add whose jobId exists (waiting, delayed, active, or finished and
-      // kept): that is what makes enqueueing idempotent.
-      await queue.add(JOB_NAME, data, trackingJobOptions(jobId, keepFinishedMs))
-      return { jobId }
+      const ref = await client.submit(request as never)
+      const task = isTaskRef(ref)
+        ? ref
+        : typeof ref === 'string'
+          ? ref
+          : (ref as { id?: unknown } | null)?.id
+      if (typeof task !== 'string' && !isTaskRef(task)) {
+        throw new TypeError('Expected `client.submit()` to resolve with a TaskRef, a task or an id')
+      }
+      return { ...(await enqueue(task, enqueueOptions)), ref }
+    },
+    async nudge(task) {
+      const taskId = taskIdOf(task)
+      const job = await queue.getJob(jobIdOf(provider.id, taskId))
+      if (!job || !(await job.isDelayed())) return false
+      try {
+        await job.promote()
+        return true
+      } catch {
+        // It became due, or was taken, between the check and the move: nothing to nudge.
+        return false
+      }
     },
     close: () => queue.close(),
   }

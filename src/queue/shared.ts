@@ -9,7 +9,7 @@ import {
   type WorkerOptions,
 } from 'bullmq'
 import type { Provider } from '../providers/define-provider.js'
-import type { PollState } from '../wait/schedule.js'
+import type { PollState } from '../wait/poll-state.js'
 import type { QueueOutcome, StoredTask } from './engine.js'
 
 /**
@@ -35,22 +35,31 @@ export type QueueConnection =
       postgres: PostgresConnectionOptions
     }
 
-/** What a tracking job holds: the wait's state, then its outcome. Plain JSON. */
+/**
+ * What a tracking job holds, as plain JSON with one-letter keys (the job lives in Redis or
+ * PostgreSQL for the whole wait, often next to 100,000 others: every byte counts). The provider,
+ * the task id and the start live in the state; the idempotency key derives from them.
+ */
 export interface TrackedJobData {
-  /** The format version. */
-  version: 1
-  /** The provider id. */
-  provider: string
-  /** The vendor's task id. */
-  taskId: string
-  /** The idempotency key handed to `onOutcome`: the same on every delivery of one outcome. */
-  key: string
-  /** Where the wait stands. */
-  state: PollState
-  /** The last task read (for a timed-out outcome), or `null`. */
-  lastTask: StoredTask | null
-  /** The outcome, recorded before `onOutcome` runs; `null` while waiting. */
-  outcome: QueueOutcome | null
+  /** Where the wait stands: the core's `PollState`, checked with `parsePollState` when loaded. */
+  s: PollState
+  /** The last task read (without `raw`), for a timed-out outcome; absent before the first read. */
+  l?: StoredTask | undefined
+  /** The outcome, recorded before `onOutcome` runs; absent while waiting. */
+  o?: QueueOutcome | undefined
+  /**
+   * `1` once `onOutcome` resolved: a re-run (the worker lost its lock or died between the
+   * handler and the job's completion) then completes the job without calling it again.
+   */
+  d?: 1 | undefined
+}
+
+/**
+ * The idempotency key of a wait's outcome: the job id and the wait's start, the same on every
+ * delivery of one outcome, and new when a task is tracked again after its job was removed.
+ */
+export function outcomeKeyOf(jobId: string, state: PollState): string {
+  return `${jobId}@${state.startedAt}`
 }
 
 /** The job name every tracking job carries. */

@@ -2,8 +2,13 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
 import type { ScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
 import type { Transport } from '../transport.js'
-import type { PollState } from '../wait/schedule.js'
-import { createQueueEngine, type QueueEngine, type QueueOutcome } from './engine.js'
+import type { PollState } from '../wait/poll-state.js'
+import {
+  createQueueEngine,
+  type QueueEngine,
+  type QueueObservation,
+  type QueueOutcome,
+} from './engine.js'
 import {
   type AnyQueue,
   type AnyWorker,
@@ -12,6 +17,7 @@ import {
   defaultQueueName,
   openQueue,
   openWorker,
+  outcomeKeyOf,
   type QueueConnection,
   type TrackedJobData,
 } from './shared.js'
@@ -39,8 +45,9 @@ export interface TaskWorkerOptions extends Omit<ScheduleOptions, 'timeoutMs' | '
   connection: QueueConnection
   /**
    * Called once a task's outcome is recorded in its job. Delivered at least once: a worker that
-   * dies before the job completes leaves it to another worker, which calls this again with the
-   * same outcome and `key` and makes no vendor read. A throw is retried after 5 s.
+   * dies (or loses its lock) before this resolved and was noted in the job leaves it to another
+   * worker, which calls this again with the same outcome and `key` and makes no vendor read.
+   * Make its effect idempotent with `key`. A throw is retried after 5 s.
    */
   onOutcome: (outcome: QueueOutcome, context: OutcomeContext) => void | Promise<void>
   /** The BullMQ queue name. @default `video-tasks.${provider.id}` */
@@ -80,9 +87,6 @@ export interface TaskWorker {
    */
   close(): Promise<void>
 }
-
-// A job that starts this much before its read is due (clock skew, promotion granularity) reads.
-const EARLY_TOLERANCE_MS = 50
 
 /**
  * BullMQ limiter settings that keep a cap in EVERY one-second window. BullMQ's limiter counts
@@ -155,12 +159,13 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
   // The worker's own handle on the queue: a vendor 429 pauses it for every worker.
   const queue: AnyQueue = openQueue(name, options.connection)
 
-  async function deliver(job: Job<TrackedJobData>, data: TrackedJobData, outcome: QueueOutcome) {
+  async function deliver(job: Job<TrackedJobData>, state: PollState, outcome: QueueOutcome) {
+    const jobId = job.id ?? ''
     await onOutcome(outcome, {
-      provider: data.provider,
-      taskId: data.taskId,
-      jobId: job.id ?? '',
-      key: data.key,
+      provider: state.provider,
+      taskId: state.taskId,
+      jobId,
+      key: outcomeKeyOf(jobId, state),
     })
   }
 
@@ -177,30 +182,34 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     const data = job.data
     // A job this worker cannot read is failed at once (UnrecoverableError skips BullMQ's
     // retries): retrying a corrupt job never makes it readable.
-    if (data?.version !== 1 || data.provider !== provider.id || typeof data.taskId !== 'string') {
-      throw new UnrecoverableError(`Job ${job.id} is not a ${provider.id} tracking job`)
-    }
     let state: PollState
     try {
-      state = engine.parseState(data.state, provider, data.taskId)
+      if (typeof data !== 'object' || data === null) throw new TypeError('no job data')
+      const claimed = data.s as { provider?: unknown; taskId?: unknown } | undefined
+      if (typeof claimed?.taskId !== 'string') throw new TypeError('no task id')
+      state = engine.parseState(data.s, provider, claimed.taskId)
     } catch (error) {
-      throw new UnrecoverableError((error as Error).message)
+      throw new UnrecoverableError(
+        `Job ${job.id} of queue ${name} holds no stored PollState of a ${provider.id} task: ${(error as Error).message}`,
+      )
     }
     // Recorded before: a re-run after a crash delivers it again and reads nothing.
-    if (data.outcome) return deliver(job, data, data.outcome)
-    const started = now()
-    // The state was saved but the re-delay was lost in a crash: delay again, read nothing.
-    if (state.nextReadAt > started + EARLY_TOLERANCE_MS)
-      return redelay(job, state.nextReadAt, token)
-    if (state.deadlineAt !== null && started >= state.deadlineAt) {
-      return finish(job, data, { ...data, outcome: engine.timedOut(data.lastTask) })
+    if (data.o) {
+      if (data.d === 1) return
+      return delivered(job, { s: state, o: data.o })
     }
+    const lastTask = data.l ?? null
+    if (state.deadlineAt !== null && now() >= state.deadlineAt) {
+      return finish(job, { s: state, o: engine.timedOut(lastTask) })
+    }
+    // A job runs before `state.nextReadAt` only when nudged (or when a crash lost its re-delay):
+    // it reads at once either way, under the same rate cap.
     const controller = new AbortController()
     const abort = () => controller.abort(signal?.reason)
     signal?.addEventListener('abort', abort, { once: true })
-    let read: Awaited<ReturnType<QueueEngine['readOnce']>>
+    let read: QueueObservation
     try {
-      read = await engine.readOnce(provider, data.taskId, controller.signal)
+      read = await engine.readOnce(provider, state.taskId, controller.signal)
     } catch (error) {
       // Shutting down mid-read: hand the job back as it was, due now.
       if (controller.signal.aborted) return redelay(job, now(), token)
@@ -208,25 +217,39 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     } finally {
       signal?.removeEventListener('abort', abort)
     }
+    // A vendor 429 pauses the queue, so every worker of it waits out the Retry-After.
     if (read.rateLimitedForMs !== null) await queue.rateLimit(read.rateLimitedForMs)
-    const step = engine.step(state, read, data.lastTask, settings, now(), random())
-    if (step.action === 'finish') {
-      return finish(job, data, { ...data, state: step.state, outcome: step.outcome })
-    }
-    await job.updateData({ ...data, state: step.state, lastTask: step.lastTask })
+    const step = engine.step(state, read, lastTask, settings, now(), random())
+    if (step.action === 'finish') return finish(job, { s: step.state, o: step.outcome })
+    const next: TrackedJobData = { s: step.state }
+    if (step.lastTask) next.l = step.lastTask
+    await job.updateData(next)
     return redelay(job, step.at, token)
   }
 
-  async function finish(job: Job<TrackedJobData>, data: TrackedJobData, next: TrackedJobData) {
-    // Outcome first, handler second: "delivered at least once, recorded once".
-    await job.updateData(next)
-    await deliver(job, data, next.outcome as QueueOutcome)
+  async function finish(job: Job<TrackedJobData>, next: TrackedJobData & { o: QueueOutcome }) {
+    // Outcome first, handler second: "delivered at least once, recorded once". The handler
+    // gets the outcome as stored (a JSON round trip), so a re-run gets an equal value.
+    const stored = JSON.parse(JSON.stringify(next)) as TrackedJobData & { o: QueueOutcome }
+    await job.updateData(stored)
+    await delivered(job, stored)
+  }
+
+  /** Calls `onOutcome`, then notes that it resolved (so only a crash inside it repeats it). */
+  async function delivered(job: Job<TrackedJobData>, data: TrackedJobData & { o: QueueOutcome }) {
+    await deliver(job, data.s, data.o)
+    await job.updateData({ s: data.s, o: data.o, d: 1 })
   }
 
   const worker = openWorker(name, processJob, options.connection, {
     concurrency: options.concurrency ?? 10,
     limiter: limiterFor(cap),
     lockDuration,
+    // BullMQ renews a lock only once it is older than a quarter of this (checked every quarter),
+    // so with its default (half the lock) a lock can go 3/4 of its life unrenewed: a worker
+    // slowed by a busy CPU then loses jobs it is still working on, and they are delivered twice.
+    // A quarter halves that exposure for one cheap batched call per eighth of the lock.
+    lockRenewTime: lockDuration / 4,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     // A wait spans many reads and may outlive many crashed workers: BullMQ's stalled limit
     // (default 1) would fail it. Stalls are recovered, never counted against a wait.

@@ -97,6 +97,14 @@ const EXPECTED: Record<string, RegExp[]> = {
     /done: http/,
     /failed: Video generation failed/,
   ],
+  'queue.ts': [
+    /enqueued 2 tasks on (Redis|PostgreSQL|a local redis-server|an embedded PostgreSQL)/,
+    new RegExp(
+      `task_\\w+: succeeded \\(video ${URL_}/files/task_\\w+\\.mp4\\), key openai/task_\\w+@\\d+`,
+    ),
+    /video_\w+: failed \(Video generation failed: content policy violation\), key openai\/video_\w+@\d+/,
+    /done: (succeeded, failed|failed, succeeded)/,
+  ],
   'resume-after-restart.ts': [
     /stopped after 3 reads; state saved to/,
     /second process: resuming \d+ after 3 reads/,

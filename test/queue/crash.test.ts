@@ -105,7 +105,7 @@ describe.each(ENGINES)('the crash window on $name', ({ name, available }) => {
       }
       const crashed = await runCrashWorker(config)
       expect(crashed.signal).toBe('SIGKILL')
-      expect(crashed.delivered.outcome.kind).toBe('succeeded')
+      expect(crashed.delivered.outcome.status).toBe('succeeded')
       const readsBeforeRecovery = sim.requests(task.id)
       // A second worker dies the same way once the stall is recovered: two stalls of one job,
       // past BullMQ's default limit of one, must not fail the wait.
