@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runDownload } from './download.mjs'
 import { runImports } from './imports.mjs'
 import { benchFile, canPin, runChild } from './lib/child.mjs'
 import { distDir, distPath, root } from './lib/dist.mjs'
@@ -22,7 +23,7 @@ import { format, round } from './lib/stats.mjs'
 import { runMemory } from './memory.mjs'
 import { runThroughput } from './throughput.mjs'
 
-const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports']
+const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports', 'download']
 
 const { values: args } = parseArgs({
   options: {
@@ -46,16 +47,18 @@ const CONFIG = quick
   ? {
       throughput: { tasks: 50, rounds: 1, warmupMs: 150, durationMs: 300 },
       memory: { waits: 500, rounds: 1 },
-      economy: { tasks: 50, seed: 42 },
+      economy: { tasks: 50, seed: 42, callbackTasks: 20 },
       parse: { targetMs: 5, rounds: 2 },
       imports: { spawns: 2 },
+      download: { rounds: 1, megabytes: 200 },
     }
   : {
       throughput: { tasks: 1000, rounds: 5, warmupMs: 1000, durationMs: 3000 },
       memory: { waits: 10_000, rounds: 3 },
-      economy: { tasks: 1000, seed: 42 },
+      economy: { tasks: 1000, seed: 42, callbackTasks: 200 },
       parse: { targetMs: 80, rounds: 5 },
       imports: { spawns: 10 },
+      download: { rounds: 3, megabytes: 200 },
     }
 
 for (const file of ['index.js', 'index.cjs', 'simulator.js']) {
@@ -115,6 +118,12 @@ if (only.includes('economy')) {
   log('3. request economy (virtual time)')
   results.economy = await runChild(benchFile('economy-child.mjs'), [JSON.stringify(CONFIG.economy)])
   delete results.economy.type
+  // Waits whose vendor calls back (simulator callback -> createCallbackHandler -> nudge), in
+  // real time over real sockets.
+  const { type: _type, ...callback } = await runChild(benchFile('callback-child.mjs'), [
+    JSON.stringify({ tasks: CONFIG.economy.callbackTasks, seed: CONFIG.economy.seed }),
+  ])
+  results.economy.callback = callback
 }
 if (only.includes('parse')) {
   log('4. parse cost per adapter')
@@ -124,6 +133,10 @@ if (only.includes('parse')) {
 if (only.includes('imports')) {
   log('5. cold import and bundle size')
   results.imports = await runImports({ ...CONFIG.imports, log })
+}
+if (only.includes('download')) {
+  log('6. download to a file vs raw undici (200 MB)')
+  results.download = await runDownload({ ...CONFIG.download, log })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +233,50 @@ if (results.economy) {
       ])
     }
   }
+}
+if (results.economy?.callback) {
+  const row = results.economy.callback
+  const met = row.readsPerTask <= 2 && row.delayP95Ms < 100 && row.nudgedTasks === row.tasks
+  rows.push([
+    `3 callbacks (${row.tasks} real tasks): reads/task, detection delay p50/p95`,
+    `${format(row.readsPerTask, 2)}, ${format(row.delayP50Ms, 1)} ms / ${format(row.delayP95Ms, 1)} ms`,
+    'polling only: the rows above',
+    `max ${row.readsMax} reads, ${format(row.delayMaxMs, 1)} ms; p50 nudge→request ${format(row.toRequestP50Ms, 1)} ms, round trip ${format(row.roundTripP50Ms, 1)} ms; load ${format(row.loadAverage, 1)}`,
+    '≤ 2 reads, p95 < 100 ms',
+    goal('economy-callback', 'callback waits: <= 2 reads per task, detection < 100 ms', met, {
+      readsPerTask: row.readsPerTask,
+      delayP95Ms: row.delayP95Ms,
+    }),
+  ])
+}
+if (results.download) {
+  const d = results.download
+  rows.push([
+    `6 Download ${d.megabytes} MB to a file (MiB/s, median of ${d.rounds})`,
+    format(d.megabytesPerSecond.sdk),
+    `raw undici ${format(d.megabytesPerSecond.raw)} · raw + fdatasync ${format(d.megabytesPerSecond.rawFsync)}`,
+    `${x(d.ratio)} raw · ${x(d.durableRatio)} raw + fdatasync`,
+    `≥ ${d.goals.throughput}× raw`,
+    goal(
+      'download-throughput',
+      'downloadToFile >= 0.9x raw undici',
+      d.ratio >= d.goals.throughput,
+      d.ratio,
+    ),
+  ])
+  rows.push([
+    '6 Download RSS growth (MiB, worst run)',
+    format(d.rssGrowthMiB.sdk, 1),
+    `raw undici ${format(d.rssGrowthMiB.raw, 1)}`,
+    `20 MB → ${d.megabytes} MB: +${format(d.sizeGrowthMiB.sdk, 1)}`,
+    `< ${d.goals.rssMiB} MiB`,
+    goal(
+      'download-rss',
+      'download RSS growth < 16 MiB',
+      d.rssGrowthMiB.sdk < d.goals.rssMiB,
+      d.rssGrowthMiB.sdk,
+    ),
+  ])
 }
 if (results.parse) {
   for (const [name, row] of Object.entries(results.parse.providers)) {

@@ -6,6 +6,7 @@
 import packageJson from '../../package.json' with { type: 'json' }
 import { type CliIO, describeError, EXIT, UsageError } from './common.js'
 import { demoCommand } from './demo.js'
+import { downloadCommand } from './download.js'
 import { getCommand } from './get.js'
 import { simulateCommand } from './simulate.js'
 import { waitCommand } from './wait.js'
@@ -22,6 +23,8 @@ check-result APIs, with one model and one polling loop.
 Commands:
   wait <taskId>   poll a task until it finishes; the exit code tells the outcome
   get <taskId>    read a task once and print it as JSON
+  download <taskId> -o <file>
+                  download a finished task's video(s), with a byte progress bar
   simulate        run a local simulator of the four vendor APIs
   demo            run nine tasks on a simulator and watch them finish
 
@@ -38,6 +41,7 @@ type Command = (args: readonly string[], io: CliIO) => Promise<number>
 const COMMANDS: Record<string, Command> = {
   wait: waitCommand,
   get: getCommand,
+  download: downloadCommand,
   simulate: simulateCommand,
   demo: demoCommand,
 }

@@ -2,15 +2,25 @@ import { z } from 'zod'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   apiError,
+  BASE_RESP_ERRORS,
+  type BaseRespRules,
+  baseRespFailure,
+  baseRespMessage,
+  baseRespSchema,
   buildTask,
   builtInProvider,
+  type CreateDescription,
+  type CreatedTask,
+  type CreateRequestInput,
   collectUrls,
   compact,
   type EnvelopeRules,
   type ErrorBodyRules,
-  type ErrorKind,
   errorFromBody,
+  idText,
+  imageUrl,
   isSuccessCode,
+  jsonCreateRequest,
   kindFromStatus,
   kindFromText,
   mapStatus,
@@ -23,9 +33,12 @@ import {
   parseShape,
   readJson,
   record,
+  refuseField,
+  refuseUnmapped,
   requestIdOf,
   text,
   validationError,
+  withProviderInput,
 } from './kit/index.js'
 
 /**
@@ -81,9 +94,7 @@ const miniMaxSchema = z
     task_id: idSchema.nullish(),
     status: z.string().nullish(),
     file_id: idSchema.nullish(),
-    base_resp: z
-      .looseObject({ status_code: idSchema.nullish(), status_msg: z.string().nullish() })
-      .nullish(),
+    base_resp: baseRespSchema.nullish(),
   })
   .refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
     message: 'Expected a `status` string or a `base_resp` object',
@@ -91,33 +102,14 @@ const miniMaxSchema = z
 
 /*
  * vendor-notes.md "Generic /task/{id}": MiniMax answers request errors with HTTP 200 and a
- * non-zero `base_resp.status_code`. These codes describe the request, not the task, so they are
- * thrown whatever `status` says. `undefined` (2013, invalid parameters) is a plain ApiError:
- * reading again with the same id will not help.
+ * non-zero `base_resp.status_code` (the kit's `base-resp.ts` has the code table, shared with the
+ * native `minimax` provider). A relay's `/task/{id}` is not MiniMax's query route: a 2013 stays a
+ * plain ApiError, and a moderation code without a status is a refused request.
  */
-const MINIMAX_REQUEST_ERRORS: ReadonlyMap<number, ErrorKind | undefined> = new Map([
-  // vendor-notes.md "What the open-source gateways send": "retry later" codes, transient, so a
-  // retryable ServerError (the wait goes on): 1000 unknown error, 1001 request timeout, 1024
-  // internal error, 1033 system error.
-  [1000, 'server'],
-  [1001, 'server'],
-  [1024, 'server'],
-  [1033, 'server'],
-  [1002, 'rate-limit'],
-  [1004, 'authentication'],
-  [1008, 'permission'], // insufficient balance
-  [2013, undefined],
-  [2049, 'authentication'], // invalid API key
-  [2038, 'permission'], // real-name verification required
-])
-
-/*
- * Sensitive content: 1026 (input) per vendor-notes.md, 1027 (generated video) per MiniMax's
- * query docs. Next to a task `status` the code is the task's outcome, so the task is `failed`
- * with the code as its reason (a poller must stop; the content will not pass on a later read).
- * Without a status there is no task to describe and it is a plain, non-retryable ApiError.
- */
-const MINIMAX_SENSITIVE_CONTENT = new Set([1026, 1027])
+const MINIMAX_RULES: BaseRespRules = {
+  notFoundOnInvalidTaskId: false,
+  sensitiveWithoutStatus: 'error',
+}
 
 // Shape 1's upstream reports these two as `data.status`; they are final (`failed`) in
 // mapStatus, and this says why instead of the generic "without a reason".
@@ -144,8 +136,105 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
  * }
  * ```
  */
-export function genericTask(options: ProviderOptions): Provider<GenericTaskVideoDetails> {
-  return builtInProvider(GENERIC_TASK, options)
+export function genericTask(options: GenericTaskOptions): Provider<GenericTaskVideoDetails> {
+  if (typeof options !== 'object' || options === null || options.createPath === undefined) {
+    return builtInProvider(GENERIC_TASK, options)
+  }
+  const { createPath, ...providerOptions } = options
+  if (typeof createPath !== 'string' || !/^\/[^?#\s]*$/.test(createPath)) {
+    throw new TypeError(
+      `Expected \`createPath\` to be a path starting with /, got ${JSON.stringify(createPath)}`,
+    )
+  }
+  return builtInProvider({ ...GENERIC_TASK, create: miniMaxCreate(createPath) }, providerOptions)
+}
+
+/** Options of {@link genericTask}: the common provider options and the create route's path. */
+export type GenericTaskOptions = ProviderOptions & {
+  /**
+   * The MiniMax-style create route's path on the base URL. Relays mount it under a prefix
+   * (`/task/minimax/v1/video_generation`, vendor-notes.md).
+   * @default '/v1/video_generation'
+   */
+  createPath?: string | undefined
+}
+
+/**
+ * What `providerInput` may hold for `generic-task`: any field of MiniMax's
+ * `POST /v1/video_generation` (`prompt_optimizer`, `last_frame_image`, `subject_reference`, ...).
+ * It wins over the mapped fields.
+ */
+export type GenericTaskProviderInput = Record<string, unknown>
+
+/*
+ * vendor-docs/native/minimax.md "Create": JSON `{model, prompt, duration, resolution,
+ * first_frame_image, callback_url, ...}`; `resolution` is written `768P`, and an image may be a
+ * URL or a `data:image/...;base64,...` URL. No size, aspect ratio or seed.
+ */
+function miniMaxCreate(path: string): CreateDescription<GenericTaskVideoDetails> {
+  return {
+    build: (input, { url, headers }) =>
+      jsonCreateRequest(url(path), headers, miniMaxCreateBody(input)),
+    parse: (response) => parseMiniMaxCreateResponse(response),
+  }
+}
+
+function miniMaxCreateBody(input: CreateRequestInput): Record<string, unknown> {
+  refuseUnmapped('generic-task', input, ['model', 'durationSeconds', 'resolution'])
+  const duration = input.durationSeconds
+  if (duration !== undefined && !Number.isInteger(duration)) {
+    throw refuseField(
+      'generic-task',
+      'durationSeconds',
+      `\`duration\` is whole seconds, got ${duration}`,
+    )
+  }
+  return withProviderInput(
+    {
+      model: input.model,
+      prompt: input.prompt,
+      duration,
+      resolution: input.resolution?.toUpperCase(),
+      first_frame_image: input.image === undefined ? undefined : imageUrl(input.image),
+      callback_url: input.callbackUrl,
+    },
+    input.providerInput,
+  )
+}
+
+/**
+ * Parses a MiniMax-style create answer: `{task_id, base_resp}`, an error being HTTP 200 with a
+ * non-zero `base_resp.status_code` and no `task_id` (vendor-docs/native/minimax.md). Pure;
+ * exported for tests.
+ */
+export function parseMiniMaxCreateResponse(
+  response: ProviderResponse,
+): CreatedTask<GenericTaskVideoDetails> {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    throw errorFromBody(response, body, ERROR_BODIES)
+  }
+  const object = record(body)
+  const baseResponse = record(object?.base_resp)
+  const statusCode = numeric(baseResponse?.status_code)
+  if (statusCode !== null && statusCode !== 0) {
+    const message = text(baseResponse?.status_msg)
+    throw apiError({
+      response,
+      code: text(baseResponse?.status_code),
+      message,
+      kind: BASE_RESP_ERRORS.has(statusCode)
+        ? BASE_RESP_ERRORS.get(statusCode)
+        : kindFromText(message),
+    })
+  }
+  const taskId = idText(object?.task_id, 'task_id', response.body)
+  if (!taskId) {
+    throw validationError(response, 'MiniMax-style create answer has no `task_id`', [
+      { path: ['task_id'], message: 'Expected the created task id' },
+    ])
+  }
+  return { taskId, task: null }
 }
 
 /** The `generic-task` adapter as data: see {@link genericTask}. */
@@ -158,6 +247,72 @@ export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
   // Neither shape reports progress, so there is no rate to predict the finish from.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseGenericTaskResponse(response),
+  create: miniMaxCreate('/v1/video_generation'),
+  /*
+   * vendor-notes.md "Creating tasks and fetching outputs": a MiniMax `file_id` resolves through
+   * `GET /v1/files/retrieve?file_id=...` (same key) to a pre-signed `download_url` whose lifetime
+   * is not stated (vendor-docs/native/minimax.md), so it is resolved when downloading. A URL a
+   * reseller put next to the id names the same file and is tried first; without an id, every URL
+   * (`video_url`, `url`, `video_urls`) is an output of its own.
+   */
+  outputs: (task, { url, headers }) => {
+    const urls = task.videoUrls.map((link) => ({
+      kind: 'url' as const,
+      url: link,
+      expiresAt: null,
+    }))
+    const fileId = task.details.fileId
+    if (fileId === undefined) return urls.map((location) => [location])
+    return [
+      [
+        ...urls,
+        {
+          kind: 'resolve',
+          request: {
+            method: 'GET',
+            url: url(`/v1/files/retrieve?file_id=${encodeURIComponent(fileId)}`),
+            headers: headers(),
+          },
+          parse: parseFileRetrieveResponse,
+        },
+      ],
+    ]
+  },
+}
+
+/**
+ * Parses a MiniMax `GET /v1/files/retrieve` answer (`{file: {download_url, ...}, base_resp}`)
+ * into the download URL. Errors come as HTTP 200 with a non-zero `base_resp.status_code`
+ * (vendor-docs/native/minimax.md), or as the route's error bodies. Pure; exported for tests.
+ */
+export function parseFileRetrieveResponse(response: ProviderResponse): {
+  url: string
+  expiresAt: null
+} {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    throw errorFromBody(response, body, ERROR_BODIES)
+  }
+  const object = record(body)
+  const baseResp = record(object?.base_resp)
+  const code = numeric(baseResp?.status_code)
+  if (code !== null && code !== 0) {
+    const message = text(baseResp?.status_msg)
+    throw apiError({
+      response,
+      code: text(baseResp?.status_code),
+      message,
+      kind: BASE_RESP_ERRORS.has(code) ? BASE_RESP_ERRORS.get(code) : kindFromText(message),
+    })
+  }
+  const downloadUrl = text(record(object?.file)?.download_url)
+  if (downloadUrl === null || collectUrls(downloadUrl).length === 0) {
+    throw validationError(response, 'MiniMax file answer has no `file.download_url`', [
+      { path: ['file', 'download_url'], message: 'Expected an http(s) URL' },
+    ])
+  }
+  // The lifetime of `download_url` is not stated for video generation (native/minimax.md).
+  return { url: downloadUrl, expiresAt: null }
 }
 
 /** Parses a `GET /task/{id}` response, in either shape. Pure; exported for tests. */
@@ -233,23 +388,7 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
 function parseMiniMax(body: unknown, response: ProviderResponse) {
   const object = parseShape(miniMaxSchema, body, response, 'MiniMax-style task object')
   const vendorStatus = text(object.status)
-  const statusCode = object.base_resp?.status_code
-  const numericCode = numeric(statusCode)
-  let failure: VideoTaskFailure | null = null
-  if (statusCode !== undefined && statusCode !== null && numericCode !== 0) {
-    const code = text(statusCode)
-    const message = text(object.base_resp?.status_msg)
-    if (numericCode !== null && MINIMAX_REQUEST_ERRORS.has(numericCode)) {
-      throw apiError({ response, code, message, kind: MINIMAX_REQUEST_ERRORS.get(numericCode) })
-    }
-    const sensitive = numericCode !== null && MINIMAX_SENSITIVE_CONTENT.has(numericCode)
-    if (!vendorStatus || !(sensitive || mapStatus(vendorStatus) === 'failed')) {
-      // A code this adapter does not know, next to a status that is not a failure (or none):
-      // the answer describes the request, not the task.
-      throw apiError({ response, code, message, kind: kindFromText(message) })
-    }
-    failure = { code, message: message ?? `MiniMax status code ${code}` }
-  }
+  let failure = baseRespFailure(response, object.base_resp, vendorStatus, MINIMAX_RULES)
   if (!vendorStatus) {
     throw validationError(response, 'MiniMax-style task object has no `status`', [
       { path: ['status'], message: 'Expected a non-empty status string' },
@@ -257,8 +396,8 @@ function parseMiniMax(body: unknown, response: ProviderResponse) {
   }
   if (failure === null && mapStatus(vendorStatus) === 'failed') {
     // vendor-notes.md "Across vendors": a `Fail` with status_code 0 still says why in status_msg.
-    const message = text(object.base_resp?.status_msg)
-    if (message && !isSuccessWord(message)) failure = { code: null, message }
+    const message = baseRespMessage(object.base_resp)
+    if (message) failure = { code: null, message }
   }
   const status: VideoTaskStatus = failure ? 'failed' : mapStatus(vendorStatus)
   return buildTask<GenericTaskVideoDetails>({
@@ -300,18 +439,4 @@ function isSuccessWord(value: string): boolean {
 function positive(value: unknown): number | undefined {
   const number = numeric(value)
   return number !== null && number > 0 ? number : undefined
-}
-
-/**
- * An id as a string. vendor-notes.md "Generic /task/{id}": ids may come as numbers, and a JSON
- * number above 2^53 loses digits in `JSON.parse`, so such an id is read back from the body text
- * when its key occurs exactly once there.
- */
-function idText(value: unknown, key: string, body: string): string | null {
-  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    const matches = [...body.matchAll(new RegExp(`"${key}"\\s*:\\s*(\\d+)`, 'g'))]
-    const digits = matches.length === 1 ? matches[0]?.[1] : undefined
-    if (digits) return digits
-  }
-  return text(value)
 }

@@ -6,6 +6,8 @@ import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
+import { KLING, kling } from './kling.js'
+import { MINIMAX, minimax } from './minimax.js'
 import { OPENAI, openai } from './openai.js'
 
 /*
@@ -22,6 +24,7 @@ export {
   ark,
 } from './ark.js'
 export {
+  type CheckResultCreateOptions,
   type CheckResultOptions,
   type CheckResultVideoDetails,
   checkResult,
@@ -34,9 +37,27 @@ export {
   type DashScopeVideoDetails,
   dashscope,
 } from './dashscope.js'
-export { type DoubaoVideoDetails, doubao } from './doubao.js'
-export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
-export { type OpenAIVideoDetails, openai } from './openai.js'
+export { type DoubaoProviderInput, type DoubaoVideoDetails, doubao } from './doubao.js'
+export {
+  type GenericTaskOptions,
+  type GenericTaskProviderInput,
+  type GenericTaskVideoDetails,
+  genericTask,
+} from './generic-task.js'
+export {
+  type KlingOptions,
+  type KlingProviderInput,
+  type KlingRoute,
+  type KlingVideoDetails,
+  kling,
+} from './kling.js'
+export {
+  type MiniMaxInput,
+  type MiniMaxVideoDetails,
+  minimax,
+  minimaxCallbackAnswer,
+} from './minimax.js'
+export { type OpenAIProviderInput, type OpenAIVideoDetails, openai } from './openai.js'
 
 /*
  * The one list of built-in providers. The CLI (`--provider`), the demo, the smoke scripts and the
@@ -237,6 +258,31 @@ export const BUILT_IN_PROVIDERS = [
     exportName: 'checkResult',
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
     dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+  entry({
+    id: 'minimax',
+    displayName: 'MiniMax (Hailuo) native API',
+    factory: minimax,
+    exportName: 'minimax',
+    description: MINIMAX as unknown as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'v1', reportsCancelled: false, progress: 'none', video: 'file-id' }],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
+        unauthorized: { note: 'HTTP 200 with `base_resp` 1004 (MiniMax answers errors with 200)' },
+        'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
+      },
+    },
+  }),
+  entry({
+    id: 'kling',
+    displayName: 'Kling (Kuaishou) native API',
+    factory: kling,
+    exportName: 'kling',
+    description: KLING as ProviderDescription<VideoTaskDetails>,
+    // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
+    // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
+    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
   }),
   entry({
     id: 'ark',

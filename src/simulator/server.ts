@@ -180,7 +180,7 @@ class SimulatorCore {
       provider,
       dialect,
       createdAt: record.createdAt,
-      statusUrl: `${this.baseURL}${vendor.statusPath(encoded)}`,
+      statusUrl: `${this.baseURL}${vendor.statusPath(encoded, dialect)}`,
       videoUrl,
     }
     if (vendor.contentPath !== undefined) {
@@ -266,8 +266,24 @@ class SimulatorCore {
       this.send(res, controlError(405, `Method ${method} not allowed on ${url.pathname}`))
       return
     }
-    if (route.kind === 'create') await this.create(req, res, route)
+    if (route.kind === 'create') await this.create(req, res, route, url.pathname)
     else await this.vendor(req, res, route, url)
+  }
+
+  /** `null` when the vendor's auth check passes, else its refusal. */
+  private vendorRefusal(
+    req: IncomingMessage,
+    vendor: ReturnType<typeof vendorOf>,
+    path: string,
+    requestId: string,
+  ): Rendered | 'unauthorized' | null {
+    if (vendor.authorize === undefined) return this.authorized(req) ? null : 'unauthorized'
+    return vendor.authorize(header(req, 'authorization'), {
+      path,
+      apiKey: this.options.apiKey,
+      nowMs: this.now(),
+      requestId,
+    })
   }
 
   authorized(req: IncomingMessage): boolean {
@@ -355,17 +371,26 @@ class SimulatorCore {
     if (route.kind === 'file') {
       const taskId = id === undefined ? undefined : this.fileIds.get(id)
       record = taskId === undefined ? undefined : this.tasks.get(taskId)
-      if (record?.script.provider !== provider || record.script.dialect !== vendor.fileDialect) {
-        record = undefined
+      // A file API serves the files of every task whose own vendor names one in this dialect
+      // (MiniMax's `/v1/files/retrieve` serves `minimax` tasks and `generic-task` relays' ones).
+      if (record !== undefined) {
+        const owner = vendorOf(record.script.provider)
+        if (owner.renderFile === undefined || record.script.dialect !== owner.fileDialect) {
+          record = undefined
+        }
       }
     } else {
       record = id === undefined ? undefined : this.tasks.get(id)
       if (record?.script.provider !== provider) record = undefined
+      // A route family reads only its own tasks (Kling: the wrong family answers not-found).
+      if (route.dialect !== undefined && record?.script.dialect !== route.dialect) {
+        record = undefined
+      }
     }
     const dialect: string =
       route.kind === 'file'
         ? (vendor.fileDialect ?? vendor.dialects[0])
-        : (record?.script.dialect ?? this.options.dialects[provider])
+        : (record?.script.dialect ?? route.dialect ?? this.options.dialects[provider])
     const requestId = `req_${hex(16)}`
     const extraHeaders: Record<string, string> =
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
@@ -376,9 +401,13 @@ class SimulatorCore {
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
 
-    if (!this.authorized(req)) {
+    const refusal = this.vendorRefusal(req, vendor, url.pathname, requestId)
+    if (refusal !== null) {
       this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
+      this.send(
+        res,
+        refusal === 'unauthorized' ? error('unauthorized') : jsonWire(refusal, extraHeaders),
+      )
       return
     }
 
@@ -504,6 +533,7 @@ class SimulatorCore {
     req: IncomingMessage,
     res: ServerResponse,
     route: MatchedRoute,
+    path: string,
   ): Promise<void> {
     const { provider } = route
     const vendor = vendorOf(provider)
@@ -511,15 +541,19 @@ class SimulatorCore {
     this.counters.totalRequests++
     this.counters.requestsByProvider[provider]++
     const raw = await readBody(req, MAX_CREATE_BYTES)
-    const dialect = create?.dialect ?? this.options.dialects[provider]
+    const dialect = route.dialect ?? create?.dialect ?? this.options.dialects[provider]
     const requestId = `req_${hex(16)}`
     const extraHeaders: Record<string, string> =
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
-    if (!this.authorized(req)) {
+    const refusal = this.vendorRefusal(req, vendor, path, requestId)
+    if (refusal !== null) {
       this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
+      this.send(
+        res,
+        refusal === 'unauthorized' ? error('unauthorized') : jsonWire(refusal, extraHeaders),
+      )
       return
     }
     if (create === undefined) {
@@ -560,7 +594,7 @@ class SimulatorCore {
     const input =
       'error' in request
         ? { ok: false as const, kind: undefined }
-        : create.parse({ ...request, headers: requestHeaders(req) })
+        : create.parse({ ...request, path, headers: requestHeaders(req) })
     if (!input.ok) {
       this.send(res, error(input.kind ?? 'bad-request'))
       return
@@ -574,7 +608,7 @@ class SimulatorCore {
     if (record === undefined) {
       try {
         record = this.addTask({
-          dialect: create.dialect,
+          dialect: route.dialect ?? create.dialect,
           ...script,
           provider,
           prompt: input.prompt,

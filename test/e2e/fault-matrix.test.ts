@@ -220,6 +220,10 @@ describe.each(PROVIDERS)('fault matrix: %s', (provider) => {
         if (facts?.video === 'content-url') {
           expect(task.videoUrl).toBeNull()
           expect(task.details.contentUrl).toBe(run.task.contentUrl)
+        } else if (facts?.video === 'file-id') {
+          // Only a file id to resolve through the vendor's file API (MiniMax).
+          expect(task.videoUrl).toBeNull()
+          expect(task.details.fileId).toMatch(/^\d+$/)
         } else {
           expect(task.videoUrl).toBe(run.task.videoUrl)
         }

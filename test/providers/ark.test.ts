@@ -371,7 +371,7 @@ describe('create', () => {
   const build = (input: Parameters<NonNullable<typeof provider.buildCreateRequest>>[0]) => {
     const request = provider.buildCreateRequest?.(input)
     if (!request) throw new Error('no buildCreateRequest')
-    return { request, body: JSON.parse(request.body ?? '{}') as Record<string, unknown> }
+    return { request, body: JSON.parse(String(request.body ?? '{}')) as Record<string, unknown> }
   }
 
   it("builds the doc's request from the shared input and the bag", () => {
@@ -395,7 +395,7 @@ describe('create', () => {
   it("defaults the model per cloud (ids differ: BytePlus's, Volcengine's doubao-)", () => {
     expect(build({ prompt: 'x' }).body.model).toBe('seedance-1-0-pro-250528')
     const volcengine = ark({ apiKey: KEY, region: 'cn-beijing' })
-    const body = JSON.parse(volcengine.buildCreateRequest?.({ prompt: 'x' }).body ?? '{}')
+    const body = JSON.parse(String(volcengine.buildCreateRequest?.({ prompt: 'x' }).body ?? '{}'))
     expect(body.model).toBe('doubao-seedance-1-0-pro-250528')
   })
 

@@ -304,7 +304,7 @@ describe('create', () => {
   const build = (input: Parameters<NonNullable<typeof provider.buildCreateRequest>>[0]) => {
     const request = provider.buildCreateRequest?.(input)
     if (!request) throw new Error('no buildCreateRequest')
-    return { request, body: JSON.parse(request.body ?? '{}') as Record<string, unknown> }
+    return { request, body: JSON.parse(String(request.body ?? '{}')) as Record<string, unknown> }
   }
 
   it("builds the doc's text-to-video request, with the async header", () => {

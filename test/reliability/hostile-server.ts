@@ -85,7 +85,10 @@ export function sendJson(
   response.end(text)
 }
 
-/** The task id a request asks for: the last path segment, or `taskId` in a check-result body. */
+/**
+ * The task id a request asks for: the last path segment, `taskId` in a check-result body, or the
+ * query parameter's value for routes that take the id in the query (`/tasks?task_ids=<id>`).
+ */
 export function requestedId(seen: SeenRequest): string {
   if (seen.method === 'POST') {
     try {
@@ -94,7 +97,10 @@ export function requestedId(seen: SeenRequest): string {
       return ''
     }
   }
-  const path = new URL(seen.url, 'http://x').pathname
+  const url = new URL(seen.url, 'http://x')
+  const query = [...url.searchParams.values()]
+  if (query.length > 0) return query.at(-1) ?? ''
+  const path = url.pathname
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
 
@@ -128,6 +134,8 @@ export function taskBody(
       failed: 'failed',
       unknown: 'mystery',
     },
+    minimax: { running: 'Processing', succeeded: 'Success', failed: 'Fail', unknown: 'Mystery' },
+    kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
   }
   const vendorWords = words[provider]
   // A vendor without a hand-written shape here: the simulator's own renderer of its default
@@ -166,6 +174,15 @@ export function taskBody(
         message: state === 'failed' ? reason : 'success',
         data: { status, video_url: done ? url : '', ...extra },
       }
+    case 'minimax':
+      // No URL on a MiniMax task: the file id stands for it.
+      return {
+        task_id: id,
+        status,
+        file_id: done ? '314053136425242' : '',
+        base_resp: { status_code: 0, status_msg: state === 'failed' ? reason : 'success' },
+        ...extra,
+      }
     case 'check-result':
       return {
         code: 0,
@@ -177,6 +194,21 @@ export function taskBody(
           failure_reason: state === 'failed' ? reason : '',
           ...extra,
         },
+      }
+    case 'kling':
+      return {
+        code: 0,
+        message: 'SUCCEED',
+        request_id: 'req-hostile',
+        data: [
+          {
+            id,
+            status,
+            message: state === 'failed' ? reason : '',
+            ...(done ? { outputs: [{ type: 'video', url }] } : {}),
+            ...extra,
+          },
+        ],
       }
   }
 }

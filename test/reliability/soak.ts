@@ -106,14 +106,20 @@ const RANDOM_FAULTS: FaultSpec[] = [
   { kind: 'progress-backwards' },
 ]
 
-/** Dialects in which the vendor reports a cancelled task as failed (the simulator follows them). */
-const CANCEL_AS_FAILED = new Set<SimulatedDialect>([
-  'official',
-  'gateway-upper',
-  'legacy',
-  'second-shape',
-  'minimax',
-])
+/** Each registered dialect's facts (the registry's), by provider and dialect name. */
+const FACTS = new Map(
+  BUILT_IN_PROVIDERS.flatMap((entry) =>
+    entry.dialects.map((facts) => [`${entry.id}/${facts.name}`, facts] as const),
+  ),
+)
+
+/**
+ * Dialects in which the vendor reports a cancelled task as failed (`reportsCancelled: false` in
+ * the registry; the simulator follows them).
+ */
+const CANCEL_AS_FAILED = new Set(
+  [...FACTS].filter(([, facts]) => !facts.reportsCancelled).map(([key]) => key),
+)
 
 type Expected = 'succeeded' | 'failed' | 'cancelled'
 
@@ -312,7 +318,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const planned: Planned[] = created.map((task, index) => {
     const { provider, dialect, outcome } = scripts[index] as Required<TaskScript>
     const expected: Expected =
-      outcome === 'cancelled' && CANCEL_AS_FAILED.has(dialect) ? 'failed' : outcome
+      outcome === 'cancelled' && CANCEL_AS_FAILED.has(`${provider}/${dialect}`) ? 'failed' : outcome
     return { task, provider, dialect, expected }
   })
   const waitsStarted = performance.now()
@@ -343,10 +349,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         return
       }
       if (kind === 'succeeded' && value) {
+        const video = FACTS.get(`${provider}/${dialect}`)?.video
         const right =
-          dialect === 'official'
+          video === 'content-url'
             ? value.details.contentUrl === task.contentUrl
-            : dialect === 'minimax'
+            : video === 'file-id'
               ? typeof value.details.fileId === 'string' && value.details.fileId !== ''
               : value.videoUrl === task.videoUrl
         if (!right) problems.push(`${task.id} (${provider}/${dialect}): wrong video`)

@@ -127,10 +127,13 @@ describe('gateway POST /v1/video/generations', () => {
   })
 })
 
-describe('MiniMax-style POST /v1/video_generation', () => {
-  it.each(['/v1/video_generation', '/task/minimax/v1/video_generation'])(
-    '%s answers {task_id, base_resp} and the task reads as minimax on /task/{id}',
-    async (path) => {
+describe('MiniMax POST /v1/video_generation', () => {
+  it.each([
+    ['/v1/video_generation', 'minimax', 'Preparing'],
+    ['/task/minimax/v1/video_generation', 'generic-task', 'Preparing'],
+  ] as const)(
+    '%s answers {task_id, base_resp} and the task reads as %s',
+    async (path, provider, word) => {
       const sim = await start()
       const created = await toRead(
         await create(sim, path, { model: 'MiniMax-Hailuo-02', prompt: 'x' }),
@@ -139,10 +142,24 @@ describe('MiniMax-style POST /v1/video_generation', () => {
         task_id: expect.stringMatching(/^\d{15}$/),
         base_resp: { status_code: 0, status_msg: 'success' },
       })
-      const status = await read(sim, { provider: 'generic-task', id: created.json.task_id })
-      expect(status.json.status).toBe('Preparing')
+      expect(sim.task(created.json.task_id)?.provider).toBe(provider)
+      const status = await read(sim, { provider, id: created.json.task_id })
+      expect(status.json.status).toBe(word)
     },
   )
+
+  it('the native route refuses bad input with HTTP 200 and base_resp 2013, and bills nothing', async () => {
+    const sim = await start()
+    const answer = await toRead(
+      await create(sim, '/v1/video_generation', { prompt: 'x'.repeat(2001) }),
+    )
+    expect(answer.status).toBe(200)
+    expect(answer.json).toEqual({
+      task_id: '',
+      base_resp: { status_code: 2013, status_msg: 'invalid params' },
+    })
+    expect(sim.billed()).toBe(0)
+  })
 })
 
 describe('scripts for created tasks', () => {
@@ -326,7 +343,10 @@ describe('MiniMax callbacks', () => {
   it('refuses a callback_url that is not a URL', async () => {
     const sim = await start()
     const answer = await toRead(
-      await create(sim, '/v1/video_generation', { prompt: 'x', callback_url: 'not a url' }),
+      await create(sim, '/task/minimax/v1/video_generation', {
+        prompt: 'x',
+        callback_url: 'not a url',
+      }),
     )
     expect(answer.status).toBe(400)
     expect(answer.json.base_resp.status_code).toBe(2013)

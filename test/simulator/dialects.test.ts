@@ -75,6 +75,30 @@ const EXTRACT = {
     url: (b) => b.data.result_url ?? undefined,
     error: (b) => b.data.failure_reason || undefined,
   },
+  v1: {
+    status: (b) => b.status,
+    progress: (b) => b.progress,
+    url: (b) => b.file_id || undefined,
+    error: (b) => (b.status === 'Fail' ? b.base_resp.status_msg : undefined),
+  },
+  tasks: {
+    status: (b) => b.data[0].status,
+    progress: (b) => b.data[0].progress,
+    url: (b) => b.data[0].outputs?.find((o: Body) => o.type === 'video')?.url,
+    error: (b) => b.data[0].message || undefined,
+  },
+  text2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
+  image2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
 } satisfies Partial<Record<SimulatedDialect, Extract>>
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -142,6 +166,34 @@ const WORDS = {
     failed: 'failed',
     cancelled: 'cancelled',
   },
+  v1: {
+    queued: ['Preparing', 'Queueing'],
+    running: 'Processing',
+    succeeded: 'Success',
+    failed: 'Fail',
+    cancelled: 'Fail',
+  },
+  tasks: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeeded',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  text2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  image2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
 } satisfies Partial<
   Record<
     SimulatedDialect,
@@ -160,6 +212,10 @@ const PROGRESS = {
   'envelope-doc': { queued: undefined, running: undefined, done: undefined },
   minimax: { queued: undefined, running: undefined, done: undefined },
   documented: { queued: 0, running: 50, done: 100 },
+  v1: { queued: undefined, running: undefined, done: undefined },
+  tasks: { queued: undefined, running: undefined, done: undefined },
+  text2video: { queued: undefined, running: undefined, done: undefined },
+  image2video: { queued: undefined, running: undefined, done: undefined },
 } satisfies Partial<Record<SimulatedDialect, { queued: unknown; running: unknown; done: unknown }>>
 
 /**
@@ -178,6 +234,9 @@ const CASES: [SimulatedProvider, TabledDialect][] = [
   ['generic-task', 'envelope-doc'],
   ['generic-task', 'minimax'],
   ['check-result', 'documented'],
+  ['minimax', 'v1'],
+  // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
+  ['kling', 'tasks'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 
@@ -229,7 +288,7 @@ describe('every API x dialect x outcome follows its script', () => {
     expect(sim.task(task.id)?.phase).toBe(outcome)
     if (outcome === 'succeeded') {
       expect(x.progress(done.json)).toBe(progress.done)
-      if (dialect === 'minimax') expect(x.url(done.json)).toMatch(/^\d+$/)
+      if (dialect === 'minimax' || dialect === 'v1') expect(x.url(done.json)).toMatch(/^\d+$/)
       else if (dialect === 'official') expect(x.url(done.json)).toBeUndefined()
       else expect(x.url(done.json)).toBe(task.videoUrl)
       expect(x.error(done.json)).toBeUndefined()
@@ -445,8 +504,9 @@ describe('dialect details', () => {
     const file = await toRead(await authed(sim, `/v1/files/retrieve?file_id=${json.file_id}`))
     expect(file.status).toBe(200)
     expect(file.json.file.download_url).toBe(task.videoUrl)
+    // The file API is MiniMax's own route: an unknown file is its HTTP 200 with code 2013.
     const missing = await toRead(await authed(sim, '/v1/files/retrieve?file_id=1'))
-    expect(missing.status).toBe(404)
+    expect(missing.status).toBe(200)
     expect(missing.json.base_resp.status_code).toBe(2013)
   })
 

@@ -95,6 +95,7 @@ describe('not found', () => {
     ['generic-task', 'envelope-doc', 404, { code: 404, data: null }],
     ['generic-task', 'minimax', 404, { base_resp: { status_code: 2013 } }],
     ['check-result', 'documented', 404, { code: 404, message: 'Task not found' }],
+    ['minimax', 'v1', 200, { base_resp: { status_code: 2013, status_msg: 'invalid task_id' } }],
   ] as const)('%s %s: unknown id -> %i', async (provider, dialect, status, body) => {
     const sim = await start({ dialects: { [provider]: dialect } })
     const r = await read(sim, { provider, id: 'no_such_task' })

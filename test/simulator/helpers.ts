@@ -15,6 +15,9 @@ const STATUS_PATHS: Partial<Record<Exclude<SimulatedProvider, 'check-result'>, s
   openai: '/v1/videos/',
   doubao: '/v1/video/generations/',
   'generic-task': '/task/',
+  minimax: '/v1/query/video_generation?task_id=',
+  // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
+  kling: '/tasks?task_ids=',
 }
 
 /** A clock the tests move by hand. */
@@ -79,7 +82,7 @@ export async function read(
   } else {
     const encoded = encodeURIComponent(task.id)
     const path = STATUS_PATHS[task.provider]
-    url = `${sim.baseURL}${path === undefined ? vendorOf(task.provider).statusPath(encoded) : `${path}${encoded}`}`
+    url = `${sim.baseURL}${path === undefined ? vendorOf(task.provider).statusPath(encoded, vendorOf(task.provider).dialects[0] as string) : `${path}${encoded}`}`
   }
   return toRead(await fetch(url, init))
 }

@@ -3,14 +3,35 @@
  * import from here; nothing in the kit knows a vendor, the transport or the wait engine.
  */
 export { apiError, type ErrorFacts } from './api-error.js'
+export {
+  BASE_RESP_ERRORS,
+  BASE_RESP_SENSITIVE,
+  type BaseResp,
+  type BaseRespRules,
+  baseRespFailure,
+  baseRespMessage,
+  baseRespSchema,
+} from './base-resp.js'
 export { normalizeBaseURL } from './base-url.js'
 export { buildTask, compact, type TaskFields } from './build-task.js'
 export {
   builtInProvider,
+  type CreateDescription,
+  type LifecycleContext,
+  type OutputContext,
   type ParseContext,
   type ProviderDescription,
   type ProviderRoute,
 } from './built-in-provider.js'
+export {
+  imageUrl,
+  jsonCreateRequest,
+  multipartBody,
+  refuseField,
+  refuseUnmapped,
+  type SharedField,
+  withProviderInput,
+} from './create-input.js'
 export {
   type EnvelopeRules,
   type ErrorBodyFields,
@@ -25,14 +46,18 @@ export { requestIdOf, retryAfterMs } from './headers.js'
 export type {
   CreatedTask,
   CreateRequestInput,
+  DefinitionLifecycle,
   ImageInput,
   OutputLocation,
+  ProviderCreateRequest,
   ProviderLifecycle,
   ResolvedImage,
+  UrlHelpers,
   VideoInput,
 } from './lifecycle.js'
 export {
   collectUrls,
+  idText,
   isHttpUrl,
   mapStatus,
   numeric,

@@ -155,3 +155,18 @@ export function record(value: unknown): Record<string, unknown> | null {
     ? (value as Record<string, unknown>)
     : null
 }
+
+/**
+ * An id as a string, whether the vendor sent a string or a number (MiniMax's `file_id` is a
+ * string in one answer and an integer in another). A JSON number above 2^53 loses digits in
+ * `JSON.parse`, so such an id is read back from the body text when `key` occurs exactly once
+ * there with a numeric value.
+ */
+export function idText(value: unknown, key: string, body: string): string | null {
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    const matches = [...body.matchAll(new RegExp(`"${key}"\\s*:\\s*(\\d+)`, 'g'))]
+    const digits = matches.length === 1 ? matches[0]?.[1] : undefined
+    if (digits) return digits
+  }
+  return text(value)
+}

@@ -7,6 +7,8 @@ import { checkResult } from './check-result.js'
 import { dashscope } from './dashscope.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
+import { kling } from './kling.js'
+import { minimax } from './minimax.js'
 import { openai } from './openai.js'
 import type { SimulatorVendor } from './vendor.js'
 
@@ -16,6 +18,8 @@ export const VENDORS = {
   doubao,
   'generic-task': genericTask,
   'check-result': checkResult,
+  kling,
+  minimax,
   ark,
   dashscope,
 } as const

@@ -14,6 +14,29 @@ export interface VendorRoute {
   /** Matched against the path; the first group, if any, is the task id. */
   pattern: RegExp
   kind: RouteKind
+  /**
+   * The query parameter carrying the id, for routes that take it there (MiniMax's
+   * `?task_id=`). @default `file_id` on `file` routes, else the pattern's first group
+   */
+  idParam?: string
+  /**
+   * The dialect this route belongs to, for vendors whose route families cannot read each other's
+   * tasks (Kling): a create here makes a task of this dialect, and a status route here serves
+   * only tasks of this dialect (any other id answers not-found, as the vendor does).
+   */
+  dialect?: string
+}
+
+/** What a vendor's {@link SimulatorVendor.authorize} check knows of a request. */
+export interface AuthorizeContext {
+  /** The request's path. */
+  path: string
+  /** The simulator's key (for Kling: the secret key tokens are signed with). */
+  apiKey: string
+  /** The simulator's clock, milliseconds since the epoch. */
+  nowMs: number
+  /** A request id for the error answer. */
+  requestId: string
 }
 
 /** A create request as the server read it (JSON, or `multipart/form-data`). */
@@ -24,6 +47,8 @@ export interface CreateRequest {
   files: Record<string, number>
   /** The body's format. */
   format: 'json' | 'multipart'
+  /** The request's path (a vendor with the model in the path reads it here). */
+  path?: string
   /** The request's headers, lower-cased (DashScope's `x-dashscope-async`). */
   headers?: Readonly<Record<string, string>>
 }
@@ -103,8 +128,8 @@ export interface SimulatorVendor<D extends string> {
   readonly routes: readonly VendorRoute[]
   /** The header carrying the request id on every answer, if the vendor sends one. */
   readonly requestIdHeader?: string
-  /** The path that reads a task, from its URL-encoded id. */
-  statusPath(encodedId: string): string
+  /** The path that reads a task, from its URL-encoded id (and its dialect, where routes differ). */
+  statusPath(encodedId: string, dialect: D): string
   /** The path of the task's content download, where the vendor has one. */
   contentPath?(encodedId: string): string
   /** For status routes read by POST: the task id from the JSON body. */
@@ -125,6 +150,12 @@ export interface SimulatorVendor<D extends string> {
   readonly fileDialect?: D
   /** Its create route's behaviour, when it has one in `routes`. */
   readonly create?: VendorCreate<D>
+  /**
+   * Checks a request's credentials, for vendors whose auth is more than `Bearer <apiKey>`
+   * (Kling's signed tokens): `null` when they pass, else the vendor's refusal.
+   * @default a bearer token equal to the simulator's key, else `renderError('unauthorized')`
+   */
+  authorize?(authorization: string | undefined, context: AuthorizeContext): Rendered | null
   /** Its cancel route's behaviour, when it has one in `routes`. */
   readonly cancel?: VendorCancel
 }

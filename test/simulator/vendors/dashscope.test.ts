@@ -12,7 +12,9 @@ import { fakeClock, read, useSimulators } from '../helpers.js'
 
 const start = useSimulators()
 
-async function send(request: ProviderRequest): Promise<ProviderResponse> {
+async function send(
+  request: Omit<ProviderRequest, 'body'> & { body?: string | Uint8Array | undefined },
+): Promise<ProviderResponse> {
   const answer = await fetch(request.url, {
     method: request.method,
     headers: request.headers,

@@ -1,0 +1,116 @@
+import { z } from 'zod'
+import type { VideoTaskFailure } from '../../model.js'
+import { apiError } from './api-error.js'
+import { type ErrorKind, kindFromText } from './error-kind.js'
+import { mapStatus, numeric, text } from './normalize.js'
+import type { ProviderResponse } from './types.js'
+
+/*
+ * The `base_resp: {status_code, status_msg}` answers of MiniMax's API (vendor-docs/native/
+ * minimax.md "Errors"), which the native `minimax` provider and the MiniMax-style objects of
+ * `generic-task` both read. Errors come with HTTP 200: the code decides, never the status.
+ */
+
+/** `base_resp` as sent: the code a number (or a numeric string), the message a string. */
+export const baseRespSchema = z.looseObject({
+  status_code: z.union([z.string(), z.number()]).nullish(),
+  status_msg: z.string().nullish(),
+})
+
+/** A parsed `base_resp`. */
+export type BaseResp = z.infer<typeof baseRespSchema>
+
+/**
+ * The codes that describe the request, not the task: thrown whatever the status word says.
+ * `undefined` is a plain, non-retryable ApiError (reading again with the same input will not
+ * help). vendor-docs/native/minimax.md "Errors" is the table.
+ */
+export const BASE_RESP_ERRORS: ReadonlyMap<number, ErrorKind | undefined> = new Map([
+  // "retry later": 1000 unknown error, 1001 request timeout, 1024 internal error, 1033 system
+  // error. A retryable ServerError, so the wait goes on.
+  [1000, 'server'],
+  [1001, 'server'],
+  [1024, 'server'],
+  [1033, 'server'],
+  // Rate limits (the official table; the MiniMax CLI's reading of 1002/1039 as content filters
+  // is not followed, per the doc's "Disagreements"): 1002 RPM, 1039 token limit, 1041 connection
+  // limit, 2045 rate growth, 2056 the plan's 5-hour usage window.
+  [1002, 'rate-limit'],
+  [1039, 'rate-limit'],
+  [1041, 'rate-limit'],
+  [2045, 'rate-limit'],
+  [2056, 'rate-limit'],
+  // 1004 not authorized, 2049 invalid API key (also a key of the other region's host).
+  [1004, 'authentication'],
+  [2049, 'authentication'],
+  // 1008 insufficient balance, 2038 real-name verification required (mainland).
+  [1008, 'permission'],
+  [2038, 'permission'],
+  // 2013 invalid params, 1042 invisible character ratio limit: fix the input.
+  [2013, undefined],
+  [1042, undefined],
+])
+
+/**
+ * Moderation: 1026 (input) and 1027 (generated video). Next to a task status the code is the
+ * task's outcome, so the task is `failed` with the code as its reason.
+ */
+export const BASE_RESP_SENSITIVE: ReadonlySet<number> = new Set([1026, 1027])
+
+/** How one API reads the codes that differ between its routes. */
+export interface BaseRespRules {
+  /**
+   * Whether `2013` with a message naming the task id (`invalid task_id`) means the task is
+   * unknown: a `TaskNotFoundError` (the native query route) rather than a plain ApiError.
+   */
+  notFoundOnInvalidTaskId: boolean
+  /**
+   * What a moderation code means next to an empty status: the task failed (the native query,
+   * as new-api reads it) or the request was refused (`error`).
+   */
+  sensitiveWithoutStatus: 'failed' | 'error'
+}
+
+/**
+ * Reads a `base_resp` next to a status word (`null` when there is none): throws the typed error
+ * of a request error, returns the task failure a non-zero code carries, or `null` when the code
+ * is `0` (or absent).
+ */
+export function baseRespFailure(
+  response: ProviderResponse,
+  baseResp: BaseResp | null | undefined,
+  vendorStatus: string | null,
+  rules: BaseRespRules,
+): VideoTaskFailure | null {
+  const statusCode = baseResp?.status_code
+  const number = numeric(statusCode)
+  if (statusCode === undefined || statusCode === null || number === 0) return null
+  const code = text(statusCode)
+  const message = text(baseResp?.status_msg)
+  if (rules.notFoundOnInvalidTaskId && number === 2013 && /task[_\s-]?id/i.test(message ?? '')) {
+    throw apiError({ response, code, message, kind: 'not-found' })
+  }
+  if (number !== null && BASE_RESP_ERRORS.has(number)) {
+    throw apiError({ response, code, message, kind: BASE_RESP_ERRORS.get(number) })
+  }
+  const sensitive = number !== null && BASE_RESP_SENSITIVE.has(number)
+  const taskFailed =
+    vendorStatus === null
+      ? sensitive && rules.sensitiveWithoutStatus === 'failed'
+      : sensitive || mapStatus(vendorStatus) === 'failed'
+  if (!taskFailed) {
+    // A code not in the table next to a status that is not a failure (or none): the answer
+    // describes the request, not the task.
+    throw apiError({ response, code, message, kind: kindFromText(message) })
+  }
+  return { code, message: message ?? `MiniMax status code ${code}` }
+}
+
+/**
+ * The reason of a `Fail` whose `base_resp` code is `0`: its `status_msg`, unless that is only
+ * "success" (vendor-notes.md "Across vendors").
+ */
+export function baseRespMessage(baseResp: BaseResp | null | undefined): string | null {
+  const message = text(baseResp?.status_msg)
+  return message && !/^\s*(success|ok)\s*$/i.test(message) ? message : null
+}
