@@ -262,3 +262,46 @@ describe('Ark callbacks', () => {
     }
   })
 })
+
+describe('through the client (submit, generate, cancel)', () => {
+  it('generate: submit from the shared input, then wait for the video', async () => {
+    const sim = await start({
+      timeScale: 1_000,
+      createScript: { queuedMs: 2_000, runningMs: 5_000 },
+    })
+    const client = createClient({
+      provider: ark({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 5,
+      maxIntervalMs: 10,
+    })
+    try {
+      const { task } = await client.generate({ prompt: 'A kitten', aspectRatio: '16:9' })
+      expect(task.status).toBe('succeeded')
+      expect(sim.billed()).toBe(1)
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('cancel of a submitted (queued) task; the wait then ends cancelled', async () => {
+    const clock = fakeClock()
+    const sim = await start({
+      now: clock.now,
+      createScript: { queuedMs: 60_000, runningMs: 5_000 },
+    })
+    const client = createClient({
+      provider: ark({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 5,
+      maxIntervalMs: 10,
+    })
+    try {
+      const ref = await client.submit({ prompt: 'A kitten' })
+      await client.cancel(ref)
+      expect(sim.task(ref.taskId)?.phase).toBe('cancelled')
+      const error = await client.waitFor(ref).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(TaskCancelledError)
+    } finally {
+      await client.close()
+    }
+  })
+})
