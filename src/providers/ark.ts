@@ -81,7 +81,8 @@ export interface ArkOptions {
   headers?: Record<string, string> | undefined
 }
 
-const OPTION_KEYS = ['apiKey', 'region', 'baseURL', 'headers'] as const
+// The shared provider options first, as every built-in factory lists them.
+const OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'region'] as const
 
 /**
  * What the `ark` provider puts in `task.details` (ark-seedance.md §Query). Only what the vendor

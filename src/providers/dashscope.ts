@@ -73,7 +73,8 @@ export interface DashScopeOptions {
   headers?: Record<string, string> | undefined
 }
 
-const OPTION_KEYS = ['apiKey', 'region', 'baseURL', 'headers'] as const
+// The shared provider options first, as every built-in factory lists them.
+const OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'region'] as const
 
 /** What the `dashscope` provider puts in `task.details` (dashscope-wan.md §Query). */
 export interface DashScopeVideoDetails extends VideoTaskDetails {

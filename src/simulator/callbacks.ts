@@ -1,5 +1,6 @@
 /*
- * MiniMax-style status callbacks to a create's `callback_url` (vendor-docs/native/minimax.md).
+ * Status callbacks to a create's `callback_url`: MiniMax-style with a handshake
+ * (vendor-docs/native/minimax.md), or straight POSTs (Ark, vendor-docs/native/ark-seedance.md).
  */
 import type { Delivery } from './delivery.js'
 import { parseJson } from './delivery.js'
@@ -25,7 +26,8 @@ export function watchCallbacks(
   callbackUrl: string,
   host: { snap(record: TaskRecord): Snapshot; delivery: Delivery },
 ): void {
-  const callback = vendorOf(record.script.provider).create?.callback
+  const create = vendorOf(record.script.provider).create
+  const callback = create?.callback
   if (callback === undefined) return
   const post = async (body: Json): Promise<unknown> => {
     const response = await fetch(callbackUrl, {
@@ -52,6 +54,10 @@ export function watchCallbacks(
     }
     const finished = snap.phase !== 'queued' && snap.phase !== 'running'
     if (!finished) host.delivery.later(CALLBACK_CHECK_MS, check)
+  }
+  if (create?.callbackHandshake === false) {
+    check()
+    return
   }
   const challenge = hex(16)
   post({ challenge }).then(

@@ -48,6 +48,9 @@ export type {
  * - `GET /v1/video/generations/{id}` (`doubao`)
  * - `GET /task/{id}` and `GET /v1/files/retrieve?file_id=...` (`generic-task`)
  * - `POST /api/video-generations/check-result` with `{"taskId": id}` (`check-result`)
+ * - `GET`, `POST` (create) and `DELETE` (cancel) on `/api/v3/contents/generations/tasks[/{id}]` (`ark`)
+ * - `GET /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel` and
+ *   `POST /api/v1/services/aigc/video-generation/video-synthesis` (`dashscope`)
  * - `POST /v1/videos` (JSON or multipart), `POST /v1/video/generations`,
  *   `POST /v1/video_generation` (also `/task/minimax/v1/video_generation`, with `callback_url`):
  *   the create routes; `x-simulator-script` (a JSON task script) and `x-simulator-fault` drive

@@ -52,6 +52,15 @@ export type SimulatedProvider = VendorId
  *     `running`, `succeeded`, `failed`, `cancelled`, integer `progress`, `result_url` /
  *     `result_urls`, `failure_reason` / `error_message` and `credits_refunded` /
  *     `refund_trans_no` on failure or cancellation.
+ * - `ark` (vendor-docs/native/ark-seedance.md):
+ *   - `'ark-api'`: bare task objects with `queued`, `running`, `succeeded`, `failed`,
+ *     `cancelled`, Unix-second `created_at` / `updated_at`, no progress, `content.video_url`,
+ *     `error: {code, message}` on failure; errors `{error: {code, message, type}}`.
+ *   - `'ark-relay'`: the same with the gateways' `pending` and `processing`.
+ * - `dashscope` (vendor-docs/native/dashscope-wan.md):
+ *   - `'dashscope'`: `{request_id, output: {task_id, task_status, submit_time, ...}}` with
+ *     `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELED`, zone-less UTC+8 time strings, no
+ *     progress, `output.video_url`; an unknown id is HTTP 200 `UNKNOWN`.
  */
 export type SimulatorDialects = VendorDialects
 

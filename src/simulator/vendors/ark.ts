@@ -116,7 +116,7 @@ function renderTask({ task, snap, statusWord }: StatusView, dialect: Dialect): R
  */
 function parseCreate(request: CreateRequest): CreateInput {
   if (request.format !== 'json') return { ok: false, message: 'request body must be JSON' }
-  const { model, content, duration } = request.fields
+  const { model, content, duration, callback_url: callbackUrl } = request.fields
   if (typeof model !== 'string' || model.trim() === '') {
     return { ok: false, message: 'MissingParameter.model' }
   }
@@ -138,7 +138,13 @@ function parseCreate(request: CreateRequest): CreateInput {
   if (duration !== undefined && !Number.isInteger(duration)) {
     return { ok: false, message: 'InvalidParameter.duration' }
   }
-  return { ok: true, prompt, model, callbackUrl: undefined }
+  if (
+    callbackUrl !== undefined &&
+    (typeof callbackUrl !== 'string' || !URL.canParse(callbackUrl))
+  ) {
+    return { ok: false, message: 'InvalidParameter.callback_url' }
+  }
+  return { ok: true, prompt, model, callbackUrl }
 }
 
 /** Volcengine Ark / BytePlus ModelArk, Seedance video tasks. */
@@ -184,6 +190,10 @@ export const ark: SimulatorVendor<Dialect> = {
   create: {
     parse: parseCreate,
     render: (view) => ({ status: 200, body: { id: view.task.script.id } }),
+    // ark-seedance.md §Callbacks: a POST on each status change with the query's body; no
+    // signature or handshake is documented.
+    callback: (view) => renderTask(view, view.task.script.dialect as Dialect).body,
+    callbackHandshake: false,
   },
   /*
    * ark-seedance.md §Cancel / delete: a queued task is cancelled; a running one refused (the

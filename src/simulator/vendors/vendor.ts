@@ -84,6 +84,12 @@ export interface VendorCreate<D extends string> {
   render(view: StatusView, dialect: D, shape: string | undefined): Rendered
   /** The body of a status callback, for vendors that call back. */
   callback?(view: StatusView): Rendered['body']
+  /**
+   * Whether callbacks start with MiniMax's `challenge` handshake; `false` POSTs each status
+   * change straight away (Ark: unsigned, no handshake).
+   * @default true
+   */
+  readonly callbackHandshake?: boolean
 }
 
 /**

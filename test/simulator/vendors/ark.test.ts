@@ -1,9 +1,11 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../../src/client.js'
 import { TaskCancelledError, TaskNotFoundError } from '../../../src/errors.js'
-import { ark } from '../../../src/providers/ark.js'
+import { ark, parseArkResponse } from '../../../src/providers/ark.js'
 import type { ProviderRequest, ProviderResponse } from '../../../src/providers/define-provider.js'
-import { fakeClock, read, useSimulators } from '../helpers.js'
+import { fakeClock, read, toRead, useSimulators } from '../helpers.js'
 
 /*
  * The Ark vendor of the simulator (ark-seedance.md), and the `ark` adapter's lifecycle members
@@ -198,6 +200,106 @@ describe('the ark adapter against the simulator', () => {
       expect(deleted.status).toBe(200)
       const gone = await client.getTask(finished.id).catch((caught: unknown) => caught)
       expect(gone).toBeInstanceOf(TaskNotFoundError)
+    } finally {
+      await client.close()
+    }
+  })
+})
+
+describe('Ark callbacks', () => {
+  it('POSTs the query body on each status change, with no handshake; the adapter reads it', async () => {
+    const clock = fakeClock()
+    const sim = await start({ now: clock.now, createScript: { queuedMs: 1_000, runningMs: 5_000 } })
+    const bodies: string[] = []
+    const hook = createServer(async (req, res) => {
+      let text = ''
+      for await (const chunk of req) text += String(chunk)
+      bodies.push(text)
+      res.end()
+    })
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve))
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/ark`
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 3_000
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error('condition not met within 3 s')
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+    }
+    try {
+      const provider = ark({ apiKey: sim.apiKey, baseURL: sim.baseURL })
+      const request = provider.buildCreateRequest?.({ prompt: 'p', callbackUrl: hookUrl })
+      if (!request) throw new Error('no create')
+      const created = await toRead(
+        await fetch(request.url, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body ?? '',
+        }),
+      )
+      const id = created.json.id as string
+      clock.tick(2_000)
+      await until(() => bodies.length === 1)
+      clock.tick(10_000)
+      await until(() => sim.task(id)?.callbacks === 2)
+      const tasks = bodies.map((body) =>
+        parseArkResponse({
+          status: 200,
+          headers: {},
+          body,
+          url: hookUrl,
+          provider: 'ark',
+          taskId: id,
+          receivedAt: 0,
+        }),
+      )
+      expect(tasks.map((task) => [task.id, task.status])).toEqual([
+        [id, 'running'],
+        [id, 'succeeded'],
+      ])
+    } finally {
+      await new Promise((resolve) => hook.close(resolve))
+    }
+  })
+})
+
+describe('through the client (submit, generate, cancel)', () => {
+  it('generate: submit from the shared input, then wait for the video', async () => {
+    const sim = await start({
+      timeScale: 1_000,
+      createScript: { queuedMs: 2_000, runningMs: 5_000 },
+    })
+    const client = createClient({
+      provider: ark({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 5,
+      maxIntervalMs: 10,
+    })
+    try {
+      const { task } = await client.generate({ prompt: 'A kitten', aspectRatio: '16:9' })
+      expect(task.status).toBe('succeeded')
+      expect(sim.billed()).toBe(1)
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('cancel of a submitted (queued) task; the wait then ends cancelled', async () => {
+    const clock = fakeClock()
+    const sim = await start({
+      now: clock.now,
+      createScript: { queuedMs: 60_000, runningMs: 5_000 },
+    })
+    const client = createClient({
+      provider: ark({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 5,
+      maxIntervalMs: 10,
+    })
+    try {
+      const ref = await client.submit({ prompt: 'A kitten' })
+      await client.cancel(ref)
+      expect(sim.task(ref.taskId)?.phase).toBe('cancelled')
+      const error = await client.waitFor(ref).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(TaskCancelledError)
     } finally {
       await client.close()
     }

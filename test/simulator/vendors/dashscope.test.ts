@@ -180,3 +180,42 @@ describe('the dashscope adapter against the simulator', () => {
     expect(sim.task(pending.id)?.phase).toBe('cancelled')
   })
 })
+
+describe('through the client (generate, cancel)', () => {
+  it('generate sends the async header (the simulator refuses without it) and waits', async () => {
+    const sim = await start({
+      timeScale: 1_000,
+      createScript: { queuedMs: 2_000, runningMs: 5_000 },
+    })
+    const client = createClient({
+      provider: dashscope({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 5,
+      maxIntervalMs: 10,
+    })
+    try {
+      const { task } = await client.generate({ prompt: 'A kitten', size: '1280x720' })
+      expect(task.status).toBe('succeeded')
+      expect(sim.billed()).toBe(1)
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('cancel of a running task is refused with a permanent ApiError, sent once', async () => {
+    const sim = await start({ createScript: { queuedMs: 0, runningMs: 600_000 } })
+    const client = createClient({
+      provider: dashscope({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 5,
+      maxIntervalMs: 10,
+    })
+    try {
+      const ref = await client.submit({ prompt: 'A kitten' })
+      const before = sim.totalRequests()
+      const error = await client.cancel(ref).catch((caught: unknown) => caught)
+      expect(error).toMatchObject({ code: 'UnsupportedOperation', retryable: false })
+      expect(sim.totalRequests() - before).toBe(1)
+    } finally {
+      await client.close()
+    }
+  })
+})
