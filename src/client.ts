@@ -1,6 +1,7 @@
 import { createReader } from './client/read.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
+import { errorFields, type Logger, type LogLevel, type RetryListener } from './logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
@@ -36,6 +37,8 @@ export interface GetTaskOptions {
    * @default the client's `retries` (2)
    */
   retries?: number | undefined
+  /** Before each retry of this read, after the client's `onRetry`. A throw ends the read. */
+  onRetry?: RetryListener | undefined
 }
 
 /** Options of {@link createClient}. Schedule options given here are the client's defaults. */
@@ -65,6 +68,34 @@ export interface ClientOptions<TDetails extends VideoTaskDetails = VideoTaskDeta
    * @default Math.random
    */
   random?: (() => number) | undefined
+  /**
+   * Where the client logs its retries, rate-limit waits, unknown statuses and give-ups (`info`
+   * and `warn`), and each read (`debug`). Lines never hold the key. Silent when neither this,
+   * `logLevel` nor the `VIDEO_TASKS_LOG` environment variable (Node) is set.
+   * @default none; `console` when `logLevel` or `VIDEO_TASKS_LOG` is set
+   * @example
+   * ```ts
+   * createClient({ provider, logger: pino(), logLevel: 'info' })
+   * ```
+   */
+  logger?: Logger | undefined
+  /**
+   * How much to log: `debug`, `info`, `warn`, `error` or `off`.
+   * @default `VIDEO_TASKS_LOG` if set (Node), else `warn` with a `logger`, else off
+   */
+  logLevel?: LogLevel | undefined
+  /**
+   * Called before every retry of every read of this client (`getTask`, the waits): the task id,
+   * the attempt, the error and the delay, for metrics or a progress display. A wait's or
+   * `getTask`'s own `onRetry` is called after it. A throw ends the read with that error.
+   *
+   * @example
+   * ```ts
+   * onRetry: ({ taskId, attempt, error, delayMs }) =>
+   *   metrics.increment('video_tasks.retry', { taskId, attempt, delayMs, error: String(error) })
+   * ```
+   */
+  onRetry?: RetryListener | undefined
 }
 
 /** A client for one provider. */
@@ -171,7 +202,8 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
 export function createClient<TDetails extends VideoTaskDetails>(
   options: ClientOptions<TDetails>,
 ): VideoTaskClient<TDetails> {
-  const { provider, clock, random, maxRequestsPerSecond, defaults } = resolveClientOptions(options)
+  const { provider, clock, random, maxRequestsPerSecond, defaults, log, onRetry } =
+    resolveClientOptions(options)
   const ownsTransport = options.transport === undefined
   const transport = options.transport ?? createTransport(options)
   const queue = new TimerQueue(clock)
@@ -181,11 +213,13 @@ export function createClient<TDetails extends VideoTaskDetails>(
     new RateLimiter(queue, maxRequestsPerSecond),
     queue,
     random,
+    { log, onRetry },
   )
   const loops = new Map<string, PollLoop>()
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
     read: reader.read,
+    reports: reader,
     queue,
     random,
     onIdle: (idle) => {
@@ -220,8 +254,31 @@ export function createClient<TDetails extends VideoTaskDetails>(
         getOptions.retries === undefined
           ? defaults
           : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
-      const result = await reader.read(taskId, settings, getOptions.signal, () => {})
-      return result.task
+      try {
+        const result = await reader.read(
+          taskId,
+          settings,
+          getOptions.signal,
+          () => {},
+          getOptions.onRetry,
+        )
+        return result.task
+      } catch (error) {
+        if (reader.logs('warn') && !getOptions.signal?.aborted && error instanceof VideoTaskError) {
+          if (error.retryable) {
+            reader.log(
+              'warn',
+              taskId,
+              `giving up on reading task ${taskId} after ${settings.retries + 1} attempts`,
+              {
+                attempts: settings.retries + 1,
+                ...errorFields(error),
+              },
+            )
+          }
+        }
+        throw error
+      }
     },
     async observe(taskId, observeOptions = {}) {
       if (closed) throw closedError()

@@ -1,9 +1,16 @@
 /**
  * video-tasks: one model and one polling loop for video-generation tasks across vendors.
  *
+ * The exports, in groups: the client and its options (logging and `onRetry` included); the
+ * task model; the errors; the providers (the built-in factories, their registry and
+ * `defineProvider`); downloads; the transport; and, last, the wait engine's pure pieces for
+ * drivers that run the schedule themselves. Everything exported here is documented and meant
+ * for users; the package's other modules are internal.
+ *
  * @module video-tasks
  */
 
+// The client: create one per provider; its options, calls and callbacks.
 export {
   type ClientOptions,
   createClient,
@@ -13,6 +20,7 @@ export {
   type WaitCallbacks,
   type WaitOptions,
 } from './client.js'
+// Downloads: a task's video to a file or a stream, resumable and checked.
 export {
   DOWNLOAD_DEFAULTS,
   type DownloadChecksum,
@@ -25,6 +33,7 @@ export {
   downloadToFile,
   downloadToStream,
 } from './download/index.js'
+// The errors every call rejects with.
 export {
   ApiError,
   type ApiErrorOptions,
@@ -47,6 +56,10 @@ export {
   VideoTaskError,
   WaitTimeoutError,
 } from './errors.js'
+// What the client says about its reads: the `logger` option and the `onRetry` event.
+export type { Logger, LogLevel, RetryEvent, RetryListener } from './logger.js'
+
+// The task model.
 export {
   type CancelledVideoTask,
   type FailedVideoTask,
@@ -68,17 +81,22 @@ export {
   videoTaskStatusSchema,
 } from './model.js'
 export type { ScheduleOptions } from './options/schedule-options.js'
-/**
- * The wait engine's pure pieces, for a driver that runs the schedule itself (a durable queue
- * worker, say): one request with no loop (`client.observe`), the schedule as one pure step
- * (`pollStep`, built on `decideNext`, which the in-process `waitFor` runs too), the settings
- * (`resolvePollSettings`), `PollState` checked when loaded (`parsePollState`), and a JSON-safe
- * outcome (`outcomeOf`). The retry policy's delays are exported for drivers that retry.
+/*
+ * Advanced: the wait engine's pure pieces, for a driver that runs the schedule itself (a durable
+ * queue worker, `video-tasks/queue`, say). One request with no loop is `client.observe`; the
+ * schedule as one pure step is `pollStep` (built on `decideNext`, which the in-process `waitFor`
+ * runs too, from `initialPollState`); its settings come from `resolvePollSettings`; a stored
+ * `PollState` is checked when loaded with `parsePollState` (`pollStateSchema`); a step's end
+ * becomes a JSON-safe outcome with `stepOutcome` / `outcomeOf` / `taskToJson`. The retry
+ * policy's classification and delays are here for drivers that retry. docs/performance.md and
+ * src/queue/ show them in use.
  */
 export {
   type ResolvedScheduleOptions as PollSettings,
   resolveScheduleOptions as resolvePollSettings,
 } from './options/schedule-options.js'
+// The providers: each built-in factory with its details and options types, the registry of
+// them (by id, for a config file or a CLI), and `defineProvider` for any other vendor.
 export {
   defineProvider,
   encodeTaskId,
@@ -89,8 +107,24 @@ export {
   type ProviderResponse,
 } from './providers/define-provider.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
-// The built-in providers (each factory, its details and options types) and their registry.
-export * from './providers/registry.js'
+export {
+  BUILT_IN_PROVIDER_IDS,
+  type BuiltInProvider,
+  type BuiltInProviderId,
+  type CheckResultOptions,
+  type CheckResultVideoDetails,
+  checkResult,
+  type DoubaoVideoDetails,
+  doubao,
+  type GenericTaskVideoDetails,
+  genericTask,
+  isBuiltInProviderId,
+  type OpenAIVideoDetails,
+  openai,
+  type ProgressStyle,
+  PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
+  type SimulatorDialectFacts,
+} from './providers/registry.js'
 export {
   backoffDelayMs,
   type ClassifiedFailure,
@@ -99,6 +133,7 @@ export {
   type RetryDelaySettings,
   retryAfterDelayMs,
 } from './retry-policy.js'
+// The transport: the one HTTP layer, to wrap (count, trace) or replace via `transport`.
 export {
   createDownloadTransport,
   createTransport,

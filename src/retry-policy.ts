@@ -116,6 +116,11 @@ export interface RetryRuntime {
   sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void>
   /** Random numbers in [0, 1) for jitter. */
   random(): number
+  /**
+   * Called before each sleep: the `attempt`-th request failed with `error` and is retried after
+   * `delayMs` (`retryAfter` when the server's `Retry-After` set it). A throw ends the read.
+   */
+  onRetry?(attempt: number, error: unknown, delayMs: number, retryAfter: boolean): void
 }
 
 /**
@@ -140,7 +145,9 @@ export function retryTransient<T>(
     if (signal?.aborted) throw signal.reason
     const failure = classifyFailure(error)
     if (!retryInsideRead(failure, retries)) throw error
-    return runtime.sleep(inReadDelayMs(1, failure, settings, runtime), signal).then(() =>
+    const delayMs = inReadDelayMs(1, failure, settings, runtime)
+    runtime.onRetry?.(1, error, delayMs, failure.retryAfterMs !== null)
+    return runtime.sleep(delayMs, signal).then(() =>
       pRetry(attempt, {
         retries: retries - 1,
         minTimeout: 0,
@@ -149,10 +156,10 @@ export function retryTransient<T>(
         onFailedAttempt: async ({ error: next, attemptNumber, retriesLeft }) => {
           const classified = classifyFailure(next)
           if (!retryInsideRead(classified, retriesLeft)) return
-          await runtime.sleep(
-            inReadDelayMs(attemptNumber + 1, classified, settings, runtime),
-            signal,
-          )
+          // p-retry counts from the first attempt it ran: ours ran before it.
+          const delayMs = inReadDelayMs(attemptNumber + 1, classified, settings, runtime)
+          runtime.onRetry?.(attemptNumber + 1, next, delayMs, classified.retryAfterMs !== null)
+          await runtime.sleep(delayMs, signal)
         },
       }),
     )
