@@ -9,9 +9,8 @@ import {
   type RetryEvent,
 } from '../src/logger.js'
 import { openai } from '../src/providers/openai.js'
-import { createTransport, type Transport } from '../src/transport.js'
-import type { Clock } from '../src/wait/timer-queue.js'
 import { HostileServer, requestedId, sendJson, taskBody } from './reliability/hostile-server.js'
+import { idleClock } from './support/idle-clock.js'
 
 /*
  * The client's `logger`, `logLevel`, `VIDEO_TASKS_LOG` and `onRetry`, over real sockets against
@@ -20,62 +19,6 @@ import { HostileServer, requestedId, sendJson, taskBody } from './reliability/ho
 
 const KEY = 'sk-log/Test+Key/0123456789ABCDEF'
 const FORBIDDEN = [KEY, KEY.replaceAll('/', '\\/'), encodeURIComponent(KEY), '0123456789ABCDEF']
-
-/**
- * A virtual clock that moves only while the client is idle: when no request is in flight, the
- * earliest timer fires with the time set to its due time. So a 4 s `Retry-After` or a 10 min
- * deadline costs no real time, and a deadline never fires while a read is on the wire.
- */
-function idleClock(): { clock: Clock; transport: Transport } {
-  let now = Date.UTC(2026, 0, 1)
-  let nextId = 1
-  let inFlight = 0
-  let pumping = false
-  const timers = new Map<number, { at: number; callback: () => void }>()
-  const pump = () => {
-    pumping = false
-    if (timers.size === 0) return
-    if (inFlight > 0) return wake()
-    let earliest: [number, { at: number; callback: () => void }] | undefined
-    for (const entry of timers) if (!earliest || entry[1].at < earliest[1].at) earliest = entry
-    if (!earliest) return
-    timers.delete(earliest[0])
-    now = Math.max(now, earliest[1].at)
-    earliest[1].callback()
-    wake()
-  }
-  const wake = () => {
-    if (pumping) return
-    pumping = true
-    setImmediate(pump)
-  }
-  const inner = createTransport()
-  const transport: Transport = {
-    async send(request) {
-      inFlight++
-      try {
-        return await inner.send(request)
-      } finally {
-        inFlight--
-        wake()
-      }
-    },
-    close: () => inner.close(),
-  }
-  const clock: Clock = {
-    now: () => now,
-    setTimeout(callback, delayMs) {
-      const id = nextId++
-      timers.set(id, { at: now + Math.max(0, delayMs), callback })
-      wake()
-      return id
-    },
-    clearTimeout: (handle) => {
-      timers.delete(handle as number)
-    },
-  }
-  return { clock, transport }
-}
 
 /** A logger that records every call, and every string it was handed. */
 function recordingLogger() {
