@@ -255,7 +255,9 @@ export interface BuiltInProvider {
    * The factory (`openai`, `doubao`, ...). `apiKey` may be left out only when
    * {@link BuiltInProvider.keyRequired} is `false`; otherwise the factory throws a `TypeError`.
    */
-  readonly factory: BuiltInProviderEntry['factory']
+  readonly factory: (
+    options: Omit<ProviderOptions, 'apiKey'> & { apiKey?: string },
+  ) => Provider<VideoTaskDetails>
   /** Whether the vendor requires an API key. */
   readonly keyRequired: boolean
   /** `adaptive` when the schedule aims at the finish predicted from progress, else `backoff`. */
