@@ -222,7 +222,12 @@ export const BUILT_IN_PROVIDERS = [
 ] as const satisfies readonly BuiltInProviderEntry[]
 
 /** The id of a built-in provider. */
-export type BuiltInProviderId = (typeof BUILT_IN_PROVIDERS)[number]['id']
+export type BuiltInProviderId = 'openai' | 'doubao' | 'generic-task' | 'check-result'
+
+/** Fails to compile when the list above and the registry's ids differ (a vendor added or gone). */
+type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const idsListed: SameIds<BuiltInProviderId, (typeof BUILT_IN_PROVIDERS)[number]['id']> = true
+void idsListed
 
 /** The built-in providers' ids, in registry order. */
 export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = BUILT_IN_PROVIDERS.map(

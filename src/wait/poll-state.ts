@@ -11,15 +11,20 @@ import { videoTaskStatusSchema } from '../model.js'
  */
 
 /** A progress reading the adaptive schedule estimates the rate from. */
-export const progressSampleSchema = z.object({
+export interface ProgressSample {
+  /** When it was read (milliseconds since the epoch). */
+  at: number
+  /** The progress, 0-100. */
+  progress: number
+}
+
+/** A progress reading the adaptive schedule estimates the rate from. */
+export const progressSampleSchema: z.ZodMiniType<ProgressSample> = z.object({
   /** When it was read (milliseconds since the epoch). zod 4 numbers are finite. */
   at: z.number(),
   /** The progress, 0-100. */
   progress: z.number().check(z.minimum(0), z.maximum(100)),
 })
-
-/** A progress reading the adaptive schedule estimates the rate from. */
-export type ProgressSample = z.infer<typeof progressSampleSchema>
 
 const scheduleShape = {
   /** The format version. */
