@@ -9,7 +9,7 @@ import {
   VideoTaskError,
   WaitTimeoutError,
 } from '../errors.js'
-import { failureReason } from '../logger.js'
+import { failureReason, type RetryEvent } from '../logger.js'
 import type { VideoTask } from '../model.js'
 import { describeError } from './common.js'
 import type { Outcome } from './render.js'
@@ -120,4 +120,19 @@ export function errorJson(error: unknown): Record<string, unknown> | null {
     return { name: error.name, message: error.message }
   }
   return { name: 'Error', message: String(error) }
+}
+
+/** Why a wait is retrying, for the bar: `retrying: ECONNREFUSED`, `429, retry in 4 s`. */
+export function retryNote(event: RetryEvent): string {
+  const reason = failureReason(event.error)
+  const delay =
+    event.delayMs < 1_000
+      ? `${Math.round(event.delayMs)} ms`
+      : `${Math.round(event.delayMs / 1_000)} s`
+  if (event.reason === 'retry-after' || reason === '429') return `${reason}, retry in ${delay}`
+  const which =
+    event.scope === 'request'
+      ? `attempt ${event.attempt}`
+      : `${event.attempt} failed read${event.attempt === 1 ? '' : 's'} in a row`
+  return `retrying: ${reason} (${which}, next in ${delay})`
 }

@@ -3,7 +3,6 @@
  * JSON lines elsewhere, ending with an exit code per outcome.
  */
 import { createClient } from '../client.js'
-import { failureReason, type RetryEvent } from '../logger.js'
 import type { VideoTask } from '../model.js'
 import { createTransport, type Transport } from '../transport.js'
 import { systemClock } from '../wait/timer-queue.js'
@@ -20,7 +19,7 @@ import {
   taskIdFrom,
   UsageError,
 } from './common.js'
-import { classify, errorJson, type WaitResult } from './outcome.js'
+import { classify, errorJson, retryNote, type WaitResult } from './outcome.js'
 import { colorFor, createBoard, formatDuration, liveFor, outcomeStyle, palette } from './render.js'
 
 /** `video-tasks wait --help`. */
@@ -58,21 +57,6 @@ Example:
   VIDEO_TASKS_API_KEY=sk-... npx video-tasks wait video_123 -p openai -u https://gateway.example.com/v1 \\
     | jq -r 'select(.type == "outcome") | .videoUrl'
 `
-
-/** Why a wait is retrying, for the bar: `retrying: ECONNREFUSED`, `429, retry in 4 s`. */
-export function retryNote(event: RetryEvent): string {
-  const reason = failureReason(event.error)
-  const delay =
-    event.delayMs < 1_000
-      ? `${Math.round(event.delayMs)} ms`
-      : `${Math.round(event.delayMs / 1_000)} s`
-  if (event.reason === 'retry-after' || reason === '429') return `${reason}, retry in ${delay}`
-  const which =
-    event.scope === 'request'
-      ? `attempt ${event.attempt}`
-      : `${event.attempt} failed read${event.attempt === 1 ? '' : 's'} in a row`
-  return `retrying: ${reason} (${which}, next in ${delay})`
-}
 
 /** One JSON line per read: what changed, in a stable shape for scripts. */
 function updateLine(task: VideoTask, elapsedMs: number, reads: number): string {

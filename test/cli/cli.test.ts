@@ -336,6 +336,22 @@ describe('video-tasks get', () => {
     expect(sim.requests(task.id)).toBe(1)
   })
 
+  it('says on stderr why it retries; stdout stays the JSON of the task', async () => {
+    const task = sim.createTask({
+      provider: 'doubao',
+      dialect: 'gateway-upper',
+      ...SCRIPT,
+      faults: [{ kind: 'server-error', status: 503, times: 1 }],
+    })
+    const result = await runHere(['get', task.id, ...api('doubao')], withKey, idleClock())
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(
+      /^video-tasks get: retrying: 503 \(attempt 1, next in \d+ m?s\)\n$/,
+    )
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: task.id, provider: 'doubao' })
+    expect(sim.requests(task.id)).toBe(2)
+  })
+
   it('exits 1 with the error on stderr for an unknown task', async () => {
     const result = await runCli(['get', 'video_missing', ...api('openai')], withKey)
     expect(result.code).toBe(1)
