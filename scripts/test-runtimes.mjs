@@ -321,6 +321,22 @@ async function test(runtime, ensured) {
 const build = buildIfNeeded()
 console.log(`test-runtimes: ${build}; runtimes cached in ${cacheDir}${strict ? '; strict' : ''}`)
 
+// Said once, before anything is fetched: what this run downloads in all (nothing when cached).
+const toFetch = selected.filter(
+  (runtime) =>
+    !(
+      (runtime.id === 'node20' && process.versions.node.startsWith('20.')) ||
+      (runtime.id === 'node20.18' && process.versions.node === '20.18.1')
+    ) &&
+    (flag('--refresh') || !existsSync(join(cacheDir, runtime.id, runtime.bin))),
+)
+if (toFetch.length > 0) {
+  const totalMb = toFetch.reduce((sum, runtime) => sum + runtime.sizeMb, 0)
+  console.log(
+    `test-runtimes: this run fetches ${toFetch.length} runtime${toFetch.length === 1 ? '' : 's'}, about ${totalMb} MB in all (${toFetch.map((runtime) => `${runtime.spec} ${runtime.sizeMb} MB`).join(', ')}), into ${cacheDir}; later runs reuse them (set VIDEO_TASKS_RUNTIMES_DIR to cache elsewhere)`,
+  )
+}
+
 // Install in parallel (network-bound), test one after another (timing checks stay honest). A
 // runtime that cannot be fetched (offline, no space, a registry error) is a clear line in the
 // table, never a stack trace.

@@ -11,6 +11,7 @@ import {
 } from './client/submit.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
+import { errorFields, type Logger, type LogLevel, type RetryListener } from './logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
@@ -67,6 +68,8 @@ export interface GetTaskOptions {
    * @default the client's `retries` (2)
    */
   retries?: number | undefined
+  /** Before each retry of this read, after the client's `onRetry`. A throw ends the read. */
+  onRetry?: RetryListener | undefined
 }
 
 /** Options of {@link createClient}. Schedule options given here are the client's defaults. */
@@ -96,6 +99,34 @@ export interface ClientOptions<TDetails extends VideoTaskDetails = VideoTaskDeta
    * @default Math.random
    */
   random?: (() => number) | undefined
+  /**
+   * Where the client logs its retries, rate-limit waits, unknown statuses and give-ups (`info`
+   * and `warn`), and each read (`debug`). Lines never hold the key. Silent when neither this,
+   * `logLevel` nor the `VIDEO_TASKS_LOG` environment variable (Node) is set.
+   * @default none; `console` when `logLevel` or `VIDEO_TASKS_LOG` is set
+   * @example
+   * ```ts
+   * createClient({ provider, logger: pino(), logLevel: 'info' })
+   * ```
+   */
+  logger?: Logger | undefined
+  /**
+   * How much to log: `debug`, `info`, `warn`, `error` or `off`.
+   * @default `VIDEO_TASKS_LOG` if set (Node), else `warn` with a `logger`, else off
+   */
+  logLevel?: LogLevel | undefined
+  /**
+   * Called before every retry of every read of this client (`getTask`, the waits): the task id,
+   * the attempt, the error and the delay, for metrics or a progress display. A wait's or
+   * `getTask`'s own `onRetry` is called after it. A throw ends the read with that error.
+   *
+   * @example
+   * ```ts
+   * onRetry: ({ taskId, attempt, error, delayMs }) =>
+   *   metrics.increment('video_tasks.retry', { taskId, attempt, delayMs, error: String(error) })
+   * ```
+   */
+  onRetry?: RetryListener | undefined
 }
 
 /** A client for one provider. */
@@ -280,13 +311,17 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
 export function createClient<TDetails extends VideoTaskDetails>(
   options: ClientOptions<TDetails>,
 ): VideoTaskClient<TDetails> {
-  const { provider, clock, random, maxRequestsPerSecond, defaults } = resolveClientOptions(options)
+  const { provider, clock, random, maxRequestsPerSecond, defaults, log, onRetry } =
+    resolveClientOptions(options)
   const ownsTransport = options.transport === undefined
   const transport = options.transport ?? createTransport(options)
   const queue = new TimerQueue(clock)
   const limiter = new RateLimiter(queue, maxRequestsPerSecond)
   const routes = new Map<string, string>()
-  const reader = createReader(provider, transport, limiter, queue, random, (id) => routes.get(id))
+  const reader = createReader(provider, transport, limiter, queue, random, (id) => routes.get(id), {
+    log,
+    onRetry,
+  })
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
   // Aborted by close(): every getTask and observe in flight (a read, a rate-limit slot, a retry
@@ -297,6 +332,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
     read: reader.read,
+    reports: reader,
     queue,
     random,
     onIdle: (idle) => {
@@ -340,8 +376,30 @@ export function createClient<TDetails extends VideoTaskDetails>(
           : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
       const call = followSignals(getOptions.signal, closing.signal)
       try {
-        const result = await reader.read(taskId, settings, call.signal, () => {})
+        const result = await reader.read(
+          taskId,
+          settings,
+          call.signal,
+          () => {},
+          undefined,
+          getOptions.onRetry,
+        )
         return result.task
+      } catch (error) {
+        if (reader.logs('warn') && !call.signal?.aborted && error instanceof VideoTaskError) {
+          if (error.retryable) {
+            reader.log(
+              'warn',
+              taskId,
+              `giving up on reading task ${taskId} after ${settings.retries + 1} attempts`,
+              {
+                attempts: settings.retries + 1,
+                ...errorFields(error),
+              },
+            )
+          }
+        }
+        throw error
       } finally {
         call.release()
       }

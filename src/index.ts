@@ -1,9 +1,17 @@
 /**
  * video-tasks: one model and one polling loop for video-generation tasks across vendors.
  *
+ * The exports, in groups: the client and its options (logging and `onRetry` included); the
+ * task model; the errors; the providers (the built-in factories, their registry and
+ * `defineProvider`); downloads; the transport; and, last, the wait engine's pure pieces for
+ * drivers that run the schedule themselves. Everything exported here is documented and meant
+ * for users; the package's other modules are internal.
+ *
  * @module video-tasks
  */
 
+// The job's life beyond the wait: submit (never billed twice), the reference to store, the
+// input every vendor shares, where the outputs are, and callbacks that nudge a wait.
 export {
   type CallbackHandler,
   type CallbackHandlerOptions,
@@ -11,24 +19,9 @@ export {
   type Nudgeable,
   toNodeListener,
 } from './client/callback-handler.js'
-/*
- * ---- Driver API ----
- * The wait engine's pieces for a driver that runs the schedule itself, outside this process's
- * memory (the durable `video-tasks/queue` worker is one; a cron job or a workflow engine could be
- * another). The in-process `waitFor` runs the same schedule (`decideNext`), so there is one
- * schedule, not two. A driver's loop, one step per read:
- *
- * 1. `resolvePollSettings(provider.pollDefaults, options)`: the settings, once.
- * 2. `initialPollState(...)` for a new wait, or `parsePollState(stored)` for one loaded from
- *    storage (untrusted JSON).
- * 3. `observeTask(provider, transport, taskId)`: exactly one request, no retries, no loop: the
- *    task and the server's poll hint, or a classified failure (transient with `Retry-After`, or
- *    permanent with its typed error).
- * 4. `pollStep(state, observation, settings, now, random)`: the next state and a decision (read
- *    again at `state.nextReadAt`, finished, timed out, given up). Store the state.
- * 5. `stepOutcome(...)`: the JSON-safe `WaitOutcome` once the decision ends the wait.
- */
+// Driver API: one request with no loop and no retries, as an observation for `pollStep`.
 export { observationOfFailure, observeTask } from './client/read-task.js'
+// The client: create one per provider; its options, calls and callbacks.
 export {
   type CancelOptions,
   type ClientDownloadOptions,
@@ -46,6 +39,7 @@ export {
   type WaitCallbacks,
   type WaitOptions,
 } from './client.js'
+// Downloads: a task's video to a file or a stream, resumable and checked.
 export {
   DOWNLOAD_DEFAULTS,
   type DownloadChecksum,
@@ -58,6 +52,7 @@ export {
   downloadToFile,
   downloadToStream,
 } from './download/index.js'
+// The errors every call rejects with.
 export {
   ApiError,
   type ApiErrorOptions,
@@ -83,6 +78,9 @@ export {
   VideoTaskError,
   WaitTimeoutError,
 } from './errors.js'
+// What the client says about its reads: the `logger` option and the `onRetry` event.
+export type { Logger, LogLevel, RetryEvent, RetryListener } from './logger.js'
+// The task model.
 export {
   type CancelledVideoTask,
   type FailedVideoTask,
@@ -104,10 +102,22 @@ export {
   videoTaskStatusSchema,
 } from './model.js'
 export type { ScheduleOptions } from './options/schedule-options.js'
+/*
+ * Advanced: the wait engine's pure pieces, for a driver that runs the schedule itself (a durable
+ * queue worker, `video-tasks/queue`, say). One request with no loop is `client.observe`; the
+ * schedule as one pure step is `pollStep` (built on `decideNext`, which the in-process `waitFor`
+ * runs too, from `initialPollState`); its settings come from `resolvePollSettings`; a stored
+ * `PollState` is checked when loaded with `parsePollState` (`pollStateSchema`); a step's end
+ * becomes a JSON-safe outcome with `stepOutcome` / `outcomeOf` / `taskToJson`. The retry
+ * policy's classification and delays are here for drivers that retry. docs/performance.md and
+ * src/queue/ show them in use.
+ */
 export {
   type ResolvedScheduleOptions as PollSettings,
   resolvePollSettings,
 } from './options/schedule-options.js'
+// The providers: each built-in factory with its details and options types, the registry of
+// them (by id, for a config file or a CLI), and `defineProvider` for any other vendor.
 export {
   defineProvider,
   encodeTaskId,
@@ -130,8 +140,51 @@ export type {
   VideoInput,
 } from './providers/kit/lifecycle.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
-// The built-in providers (each factory, its details and options types) and their registry.
-export * from './providers/registry.js'
+export {
+  type ArkContentItem,
+  type ArkOptions,
+  type ArkProvider,
+  type ArkProviderInput,
+  type ArkRegion,
+  type ArkVideoDetails,
+  ark,
+  BUILT_IN_PROVIDER_IDS,
+  type BuiltInProvider,
+  type BuiltInProviderId,
+  type CheckResultCreateOptions,
+  type CheckResultOptions,
+  type CheckResultVideoDetails,
+  checkResult,
+  type DashScopeOptions,
+  type DashScopeProvider,
+  type DashScopeProviderInput,
+  type DashScopeRegion,
+  type DashScopeVideoDetails,
+  type DoubaoProviderInput,
+  type DoubaoVideoDetails,
+  dashscope,
+  doubao,
+  type GenericTaskOptions,
+  type GenericTaskProviderInput,
+  type GenericTaskVideoDetails,
+  genericTask,
+  isBuiltInProviderId,
+  type KlingOptions,
+  type KlingProviderInput,
+  type KlingRoute,
+  type KlingVideoDetails,
+  kling,
+  type MiniMaxInput,
+  type MiniMaxVideoDetails,
+  minimax,
+  minimaxCallbackAnswer,
+  type OpenAIProviderInput,
+  type OpenAIVideoDetails,
+  openai,
+  type ProgressStyle,
+  PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
+  type SimulatorDialectFacts,
+} from './providers/registry.js'
 export {
   backoffDelayMs,
   type ClassifiedFailure,
@@ -141,6 +194,7 @@ export {
   retryAfterDelayMs,
 } from './retry-policy.js'
 export { isTaskRef, parseTaskRef, type TaskIdOrRef, type TaskRef } from './task-ref.js'
+// The transport: the one HTTP layer, to wrap (count, trace) or replace via `transport`.
 export {
   createDownloadTransport,
   createTransport,

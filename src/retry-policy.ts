@@ -116,6 +116,11 @@ export interface RetryRuntime {
   sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void>
   /** Random numbers in [0, 1) for jitter. */
   random(): number
+  /**
+   * Called before each sleep: the `attempt`-th request failed with `error` and is retried after
+   * `delayMs` (`retryAfter` when the server's `Retry-After` set it). A throw ends the read.
+   */
+  onRetry?(attempt: number, error: unknown, delayMs: number, retryAfter: boolean): void
 }
 
 /**

@@ -10,6 +10,8 @@ import {
   type BuiltInProviderId,
   builtInProviderEntry,
 } from '../providers/registry.js'
+import type { Transport } from '../transport.js'
+import type { Clock } from '../wait/timer-queue.js'
 import type { Outcome, OutputStream } from './render.js'
 
 /**
@@ -49,11 +51,17 @@ export const OUTCOME_EXIT: Record<Exclude<Outcome, 'aborted'>, number> = {
 
 /** The process's streams, environment and signals: injected, so commands run in tests too. */
 export interface CliIO {
+  /** The result: JSON lines for scripts, or the summary on a terminal. */
   stdout: OutputStream
+  /** Progress bars, retries and diagnostics, so `video-tasks wait ... | jq` still shows them. */
   stderr: OutputStream
   env: Record<string, string | undefined>
   /** Subscribes to SIGINT / SIGTERM; returns the unsubscribe function. */
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void
+  /** The clock waits run on (tests inject a virtual one). @default the system clock */
+  clock?: Clock | undefined
+  /** The transport to send requests with (tests wrap one). @default createTransport() */
+  transport?: Transport | undefined
 }
 
 /** The real process as a {@link CliIO}. */

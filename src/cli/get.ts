@@ -13,6 +13,7 @@ import {
   providerFromFlags,
   taskIdFrom,
 } from './common.js'
+import { retryNote } from './outcome.js'
 
 /** `video-tasks get --help`. */
 export const GET_HELP = `Usage: video-tasks get <taskId> --provider <id> --base-url <url> [options]
@@ -41,7 +42,11 @@ export async function getCommand(args: readonly string[], io: CliIO): Promise<nu
   }
   const taskId = taskIdFrom(positionals, 'get')
   const { provider } = providerFromFlags(values, io.env)
-  const client = createClient({ provider })
+  const client = createClient({
+    provider,
+    ...(io.clock === undefined ? {} : { clock: io.clock }),
+    ...(io.transport === undefined ? {} : { transport: io.transport }),
+  })
   const controller = new AbortController()
   const interrupt = new Error('Interrupted')
   let signalled: 'SIGINT' | 'SIGTERM' | undefined
@@ -51,7 +56,11 @@ export async function getCommand(args: readonly string[], io: CliIO): Promise<nu
     controller.abort(interrupt)
   })
   try {
-    const task = await client.getTask(taskId, { signal: controller.signal })
+    const task = await client.getTask(taskId, {
+      signal: controller.signal,
+      // Diagnostics on stderr: stdout stays the task's JSON.
+      onRetry: (event) => io.stderr.write(`video-tasks get: ${retryNote(event)}\n`),
+    })
     // The model's fields first, in the README's order, the vendor's payload last. Dates become
     // ISO strings; `raw` is the payload as received (an echoed key already redacted).
     const { id, provider: providerId, status, vendorStatus, progress, ...rest } = task

@@ -9,6 +9,7 @@ import {
   VideoTaskError,
   WaitTimeoutError,
 } from '../errors.js'
+import { failureReason, type RetryEvent } from '../logger.js'
 import type { VideoTask } from '../model.js'
 import { describeError } from './common.js'
 import type { Outcome } from './render.js'
@@ -72,17 +73,24 @@ export function classify(
       last === null
         ? 'no read answered'
         : `last status ${last.status}${last.progress === null ? '' : ` ${last.progress}%`}`
+    // The cause: what the reads kept failing with (a refused connection, 503s), if they did.
+    const cause = error.cause === undefined ? '' : `; last failure: ${causeOf(error.cause)}`
     return {
       outcome: 'timeout',
       task: last,
       error,
-      note: `timed out after ${Math.round(error.elapsedMs)} ms (${where})`,
+      note: `timed out after ${Math.round(error.elapsedMs)} ms (${where}${cause})`,
     }
   }
   if (interrupt !== undefined && error === interrupt) {
     return { outcome: 'aborted', task: lastTask, error, note: 'interrupted' }
   }
   return { outcome: 'error', task: lastTask, error, note: describeError(error) }
+}
+
+/** A failed read for people: `ECONNREFUSED (ConnectionError: ...)`, `503 (ServerError: ...)`. */
+export function causeOf(error: unknown): string {
+  return `${failureReason(error)} (${describeError(error)})`
 }
 
 /** The error as plain JSON for `--json` output: never the whole object (it holds the task). */
@@ -95,6 +103,16 @@ export function errorJson(error: unknown): Record<string, unknown> | null {
       message: error.task.error?.message ?? error.message,
     }
   }
+  if (error instanceof WaitTimeoutError) {
+    return {
+      name: error.name,
+      message: error.message,
+      cause:
+        error.cause === undefined
+          ? null
+          : { ...errorJson(error.cause), reason: failureReason(error.cause) },
+    }
+  }
   if (error instanceof ApiError) {
     return { name: error.name, status: error.status, code: error.code, message: error.message }
   }
@@ -102,4 +120,19 @@ export function errorJson(error: unknown): Record<string, unknown> | null {
     return { name: error.name, message: error.message }
   }
   return { name: 'Error', message: String(error) }
+}
+
+/** Why a wait is retrying, for the bar: `retrying: ECONNREFUSED`, `429, retry in 4 s`. */
+export function retryNote(event: RetryEvent): string {
+  const reason = failureReason(event.error)
+  const delay =
+    event.delayMs < 1_000
+      ? `${Math.round(event.delayMs)} ms`
+      : `${Math.round(event.delayMs / 1_000)} s`
+  if (event.reason === 'retry-after' || reason === '429') return `${reason}, retry in ${delay}`
+  const which =
+    event.scope === 'request'
+      ? `attempt ${event.attempt}`
+      : `${event.attempt} failed read${event.attempt === 1 ? '' : 's'} in a row`
+  return `retrying: ${reason} (${which}, next in ${delay})`
 }

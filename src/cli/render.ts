@@ -53,6 +53,11 @@ export interface Board {
   update(index: number, task: VideoTask): void
   /** Reports a progress (0-100) for row `index`; a value below the highest shown is ignored. */
   progress(index: number, progress: number): void
+  /**
+   * Shows why row `index` is retrying (`retrying: ECONNREFUSED`, `429, retry in 4 s`) until its
+   * next read arrives: in the row on a live board, as a line otherwise.
+   */
+  retrying(index: number, note: string): void
   /** Ends row `index` with an outcome and a note (the video URL, the error). */
   finish(index: number, outcome: Outcome, note?: string): void
   /** Draws the last frame and releases the terminal (cursor, timer). Idempotent. */
@@ -211,6 +216,8 @@ interface RowState {
   endedAt: number | null
   outcome: Outcome | null
   note: string
+  /** Why the row is retrying, until the next read; `null` when it is not. */
+  retry: string | null
 }
 
 /**
@@ -244,6 +251,7 @@ export function createBoard(rows: readonly BoardRow[], options: BoardOptions): B
     endedAt: null,
     outcome: null,
     note: '',
+    retry: null,
   }))
   const labelWidth = Math.max(0, ...rows.map((row) => visibleWidth(row.label)))
   const detailWidth = Math.max(0, ...rows.map((row) => visibleWidth(row.detail ?? '')))
@@ -278,7 +286,12 @@ export function createBoard(rows: readonly BoardRow[], options: BoardOptions): B
           ? colors.cyan(progressBar(state.progress, 20))
           : colors.dim(progressBar(state.progress, 20))
     // The vendor's own word last, dimmed: it is what the vendor's docs and dashboards show.
-    const vendor = state.vendorStatus === null ? '' : colors.dim(state.vendorStatus)
+    const vendor =
+      state.retry !== null
+        ? colors.yellow(state.retry)
+        : state.vendorStatus === null
+          ? ''
+          : colors.dim(state.vendorStatus)
     return `${spinner} ${head(state)}  ${bar} ${pad(percent(state.progress), 4, 'right')}  ${pad(state.status, 9)} ${pad(elapsed, 7, 'right')}  ${vendor}`
   }
 
@@ -312,6 +325,7 @@ export function createBoard(rows: readonly BoardRow[], options: BoardOptions): B
       const state = rowAt(index)
       if (!state || state.outcome !== null) return
       const changed = state.status !== task.status
+      state.retry = null
       state.status = task.status
       state.vendorStatus = task.vendorStatus
       if (task.progress !== null && task.progress > (state.progress ?? -1)) {
@@ -327,6 +341,12 @@ export function createBoard(rows: readonly BoardRow[], options: BoardOptions): B
       const state = rowAt(index)
       if (!state || state.outcome !== null) return
       if (progress > (state.progress ?? -1)) state.progress = progress
+    },
+    retrying(index, note) {
+      const state = rowAt(index)
+      if (!state || state.outcome !== null) return
+      state.retry = note
+      if (!live) plain(state, note)
     },
     finish(index, outcome, note = '') {
       const state = rowAt(index)

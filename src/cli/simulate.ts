@@ -25,20 +25,33 @@ The simulator's key is not a secret: it is "sim-test-key", printed at start.
 /** The simulator's bearer key: fixed and printed, so it is never mistaken for a real key. */
 const SIMULATOR_KEY = 'sim-test-key'
 
-/** What `simulate` prints once listening: enough to create a task and wait for it. */
-export function simulatorBanner(sim: Simulator, timeScale: number): string {
-  const script = JSON.stringify({ provider: 'openai', dialect: 'gateway', runningMs: 30_000 })
+/** The script of the task `simulate` creates at start, so the banner's wait runs as printed. */
+export const BANNER_TASK_SCRIPT = Object.freeze({
+  provider: 'openai',
+  dialect: 'gateway',
+  queuedMs: 2_000,
+  runningMs: 30_000,
+} as const)
+
+/**
+ * What `simulate` prints once listening: commands that run as printed (copy, paste): a wait for
+ * the task created at start (`taskId`), and how to create more.
+ */
+export function simulatorBanner(sim: Simulator, timeScale: number, taskId: string): string {
+  const { provider: _provider, ...script } = BANNER_TASK_SCRIPT
+  const body = JSON.stringify({ provider: 'openai', ...script })
+  const auth = `-H 'authorization: Bearer ${sim.apiKey}'`
   return `video-tasks simulator listening on ${sim.baseURL}
 API key: ${sim.apiKey}   time scale: ${timeScale}x
 
-Create a task (provider: ${BUILT_IN_PROVIDER_IDS.join(', ')}; see docs/simulator.md):
-  curl -s ${sim.baseURL}/__simulator/tasks -H 'authorization: Bearer ${sim.apiKey}' \\
-    -H 'content-type: application/json' -d '${script}'
+A task is ready (${taskId}, OpenAI-compatible gateway, done after ${(BANNER_TASK_SCRIPT.queuedMs + BANNER_TASK_SCRIPT.runningMs) / 1_000 / timeScale} s). Wait for it:
+  VIDEO_TASKS_API_KEY=${sim.apiKey} npx video-tasks wait ${taskId} --provider openai --base-url ${sim.baseURL}
 
-Wait for it with the id from the answer:
-  VIDEO_TASKS_API_KEY=${sim.apiKey} video-tasks wait <id> --provider openai --base-url ${sim.baseURL}
+Create another (provider: ${BUILT_IN_PROVIDER_IDS.join(', ')}; see docs/simulator.md), then wait
+for the id it answers with, as above:
+  curl -s ${sim.baseURL}/__simulator/tasks ${auth} -H 'content-type: application/json' -d '${body}'
 
-List tasks and their read counts: curl -s ${sim.baseURL}/__simulator/tasks -H 'authorization: Bearer ${sim.apiKey}'
+List tasks and their read counts: curl -s ${sim.baseURL}/__simulator/tasks ${auth}
 Press Ctrl-C to stop.
 `
 }
@@ -79,7 +92,8 @@ export async function simulateCommand(args: readonly string[], io: CliIO): Promi
     )
     return EXIT.error
   }
-  io.stdout.write(simulatorBanner(sim, timeScale))
+  const ready = sim.createTask(BANNER_TASK_SCRIPT)
+  io.stdout.write(simulatorBanner(sim, timeScale, ready.id))
   await stopped
   unsubscribe()
   const requests = sim.totalRequests()

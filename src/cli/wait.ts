@@ -5,6 +5,7 @@
 import { createClient } from '../client.js'
 import type { VideoTask } from '../model.js'
 import { createTransport, type Transport } from '../transport.js'
+import { systemClock } from '../wait/timer-queue.js'
 import {
   API_OPTIONS,
   type CliIO,
@@ -18,14 +19,16 @@ import {
   taskIdFrom,
   UsageError,
 } from './common.js'
-import { classify, errorJson, type WaitResult } from './outcome.js'
+import { classify, errorJson, retryNote, type WaitResult } from './outcome.js'
 import { colorFor, createBoard, formatDuration, liveFor, outcomeStyle, palette } from './render.js'
 
 /** `video-tasks wait --help`. */
 export const WAIT_HELP = `Usage: video-tasks wait <taskId> --provider <id> --base-url <url> [options]
 
-Polls a video task until it finishes. On a terminal it shows a live progress bar; otherwise (or
-with --json) it prints one JSON line per read and a last line with the outcome.
+Polls a video task until it finishes. The result goes to stdout: on a terminal a summary,
+otherwise (or with --json) one JSON line per read and a last line with the outcome. The progress
+bar, retries ("retrying: ECONNREFUSED", "429, retry in 4 s") and diagnostics go to stderr, so
+\`video-tasks wait ... | jq\` still shows the bar.
 
 Options:
   -p, --provider <id>       ${PROVIDER_IDS.join(' | ')}
@@ -51,7 +54,8 @@ Exit codes:
   130  interrupted (Ctrl-C); 143 on SIGTERM
 
 Example:
-  VIDEO_TASKS_API_KEY=sk-... video-tasks wait video_123 -p openai -u https://api.openai.com
+  VIDEO_TASKS_API_KEY=sk-... npx video-tasks wait video_123 -p openai -u https://gateway.example.com/v1 \\
+    | jq -r 'select(.type == "outcome") | .videoUrl'
 `
 
 /** One JSON line per read: what changed, in a stable shape for scripts. */
@@ -127,10 +131,14 @@ export async function waitCommand(args: readonly string[], io: CliIO): Promise<n
     ...(maxIntervalMs === undefined ? {} : { maxIntervalMs }),
   }
 
+  // stdout carries the result (JSON unless it is a terminal); stderr the bar and diagnostics.
   const json = values.json === true || !liveFor(io.stdout, io.env)
+  // A live bar redraws in place on stderr; JSON lines on the same terminal would break it.
+  const live = liveFor(io.stderr, io.env) && !(json && io.stdout.isTTY === true)
+  const clock = io.clock ?? systemClock
   // The default transport, wrapped to count every HTTP request (retries and failed reads
   // included): the SDK reports that count only on some outcomes, the CLI shows it on all.
-  const transport = createTransport()
+  const transport = io.transport ?? createTransport()
   let requests = 0
   const counting: Transport = {
     send: (request) => {
@@ -141,7 +149,7 @@ export async function waitCommand(args: readonly string[], io: CliIO): Promise<n
   }
   let client: ReturnType<typeof createClient>
   try {
-    client = createClient({ provider, transport: counting, ...schedule })
+    client = createClient({ provider, transport: counting, clock, ...schedule })
   } catch (error) {
     if (!(error instanceof TypeError)) throw error
     throw new UsageError(
@@ -160,14 +168,15 @@ export async function waitCommand(args: readonly string[], io: CliIO): Promise<n
     controller.abort(interrupt)
   })
 
-  const startedAt = Date.now()
+  const now = () => clock.now()
+  const startedAt = now()
   let lastTask: VideoTask | null = null
-  const board = json
-    ? undefined
-    : createBoard([{ label: providerId, taskId }], {
-        stream: io.stdout,
-        color: colorFor(io.stdout, io.env),
-      })
+  const board = createBoard([{ label: providerId, taskId }], {
+    stream: io.stderr,
+    live,
+    color: live && colorFor(io.stderr, io.env),
+    now,
+  })
   let settled: PromiseSettledResult<VideoTask>
   try {
     const task = await client.waitFor(taskId, {
@@ -175,10 +184,11 @@ export async function waitCommand(args: readonly string[], io: CliIO): Promise<n
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       onUpdate: (task) => {
         lastTask = task
-        if (json) io.stdout.write(`${updateLine(task, Date.now() - startedAt, requests)}\n`)
-        else board?.update(0, task)
+        if (json) io.stdout.write(`${updateLine(task, now() - startedAt, requests)}\n`)
+        board.update(0, task)
       },
-      onProgress: (progress) => board?.progress(0, progress),
+      onProgress: (progress) => board.progress(0, progress),
+      onRetry: (event) => board.retrying(0, retryNote(event)),
     })
     settled = { status: 'fulfilled', value: task }
   } catch (error) {
@@ -198,13 +208,13 @@ export async function waitCommand(args: readonly string[], io: CliIO): Promise<n
         ? EXIT.terminated
         : EXIT.interrupted
       : OUTCOME_EXIT[result.outcome]
-  const elapsedMs = Date.now() - startedAt
+  const elapsedMs = now() - startedAt
+  board.finish(0, result.outcome, result.note)
+  board.stop()
   if (json) {
     io.stdout.write(`${outcomeLine(result, exitCode, taskId, providerId, elapsedMs, reads)}\n`)
     return exitCode
   }
-  board?.finish(0, result.outcome, result.note)
-  board?.stop()
   const colors = palette(colorFor(io.stdout, io.env))
   const { paint } = outcomeStyle(result.outcome, colors)
   const summary = `${paint(result.outcome)} after ${formatDuration(elapsedMs)} and ${reads} read${reads === 1 ? '' : 's'}`

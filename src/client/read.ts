@@ -1,3 +1,5 @@
+import { secretsOf } from '../internal/redact.js'
+import { type ClientLog, errorFields, type RetryEvent, type RetryListener } from '../logger.js'
 import type { VideoTaskDetails } from '../model.js'
 import type { ResolvedScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
@@ -11,8 +13,9 @@ import { observationOfFailure, readTask, type TaskRead } from './read-task.js'
 /** The reads of one client: one request, or one read with the retry policy's retries. */
 export interface Reader<TDetails extends VideoTaskDetails> {
   /**
-   * One read with retries inside it; `onRequest` is called before each HTTP request, and
-   * `onFailure` with each request's failure (not an abort).
+   * One read with retries inside it; `onRequest` is called before each HTTP request,
+   * `onFailure` with each request's failure (not an abort), `onRetry` (the call's own listener,
+   * after the client's) before each retry.
    */
   read(
     taskId: string,
@@ -20,9 +23,32 @@ export interface Reader<TDetails extends VideoTaskDetails> {
     signal: AbortSignal | undefined,
     onRequest: () => void,
     onFailure?: (error: unknown) => void,
+    onRetry?: RetryListener | undefined,
   ): Promise<TaskRead<TDetails>>
+  /**
+   * Reports a retry the schedule decided (a read that failed after its retries): logs it and
+   * calls the client's `onRetry`. The loop calls each wait's own listener.
+   */
+  retried(event: RetryEvent): void
+  /** Logs at `level` about `taskId`, with the provider's secrets redacted. */
+  log: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    taskId: string,
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => void
+  /** Whether `level` is logged. */
+  logs(level: 'debug' | 'info' | 'warn' | 'error'): boolean
   /** Exactly one request, no retries: the task or the classified failure. */
   observe(taskId: string, signal: AbortSignal | undefined): Promise<Observation>
+}
+
+/** What the client says about its reads: its log and its `onRetry`. */
+export interface ReaderReports {
+  /** The client's log (silent by default). */
+  log: ClientLog
+  /** The client's `onRetry`. */
+  onRetry?: RetryListener | undefined
 }
 
 /** Joins the provider, the transport, the rate limit and the retry policy for one client. */
@@ -33,13 +59,46 @@ export function createReader<TDetails extends VideoTaskDetails>(
   queue: TimerQueue,
   random: () => number,
   routeOf: (taskId: string) => string | undefined = () => undefined,
+  reports: ReaderReports = { log: { enabled: () => false, write: () => {} } },
 ): Reader<TDetails> {
   // Wall-clock: `receivedAt` is a timestamp, and an HTTP-date `Retry-After` is read against it.
   const now = () => queue.wallNow()
-  const runtime = {
-    sleep: (delayMs: number, signal: AbortSignal | undefined) =>
-      queue.sleepUntil(queue.now() + delayMs, signal),
-    random,
+  const sleep = (delayMs: number, signal: AbortSignal | undefined) =>
+    queue.sleepUntil(queue.now() + delayMs, signal)
+  const runtime = { sleep, random }
+  const { log: clientLog, onRetry: clientOnRetry } = reports
+  // The key as every form the transport redacts; only computed when a line is written.
+  const secrets = (taskId: string): string[] => {
+    try {
+      return secretsOf(provider.buildRequest(taskId).headers)
+    } catch {
+      return []
+    }
+  }
+  const log: Reader<TDetails>['log'] = (level, taskId, message, fields = {}) => {
+    if (!clientLog.enabled(level)) return
+    clientLog.write(level, message, { taskId, provider: provider.id, ...fields }, secrets(taskId))
+  }
+  const retried = (event: RetryEvent) => {
+    if (clientLog.enabled('info')) {
+      const limited = event.reason === 'retry-after' || errorFields(event.error).reason === '429'
+      const fields = errorFields(event.error)
+      log(
+        limited ? 'warn' : 'info',
+        event.taskId,
+        `${limited ? 'rate limited' : 'retrying'} (${fields.reason}): ${
+          event.scope === 'request' ? 'request' : 'read'
+        } ${event.attempt} of task ${event.taskId} failed, next in ${Math.round(event.delayMs)} ms: ${fields.errorMessage}`,
+        {
+          attempt: event.attempt,
+          delayMs: Math.round(event.delayMs),
+          scope: event.scope,
+          retryReason: event.reason,
+          ...fields,
+        },
+      )
+    }
+    clientOnRetry?.(event)
   }
   const once = async (
     taskId: string,
@@ -47,15 +106,34 @@ export function createReader<TDetails extends VideoTaskDetails>(
     onRequest: () => void,
   ): Promise<TaskRead<TDetails>> => {
     const slot = limiter.acquire(signal)
-    if (slot) await slot
+    if (slot) {
+      if (clientLog.enabled('debug')) {
+        log('debug', taskId, `waiting for the client's request rate cap (maxRequestsPerSecond)`)
+      }
+      await slot
+    }
     // Aborted while it waited for its slot (or the client closed): nothing is sent.
     signal?.throwIfAborted()
     onRequest()
-    return readTask(provider, transport, taskId, { signal, now, route: routeOf(taskId) })
+    const result = await readTask(provider, transport, taskId, {
+      signal,
+      now,
+      route: routeOf(taskId),
+    })
+    if (clientLog.enabled('debug')) {
+      const { status, vendorStatus, progress } = result.task
+      log('debug', taskId, `read task ${taskId}: ${status} (${vendorStatus})`, {
+        status,
+        vendorStatus,
+        progress,
+      })
+    }
+    return result
   }
   const noop = () => {}
+  const quiet = clientOnRetry === undefined && !clientLog.enabled('info')
   return {
-    read(taskId, settings, signal, onRequest, onFailure) {
+    read(taskId, settings, signal, onRequest, onFailure, onRetry) {
       const attempt = onFailure
         ? () =>
             once(taskId, signal, onRequest).catch((error: unknown) => {
@@ -63,8 +141,31 @@ export function createReader<TDetails extends VideoTaskDetails>(
               throw error
             })
         : () => once(taskId, signal, onRequest)
-      return retryTransient(attempt, settings.retries, settings, runtime, signal)
+      // Most clients neither log nor listen: their reads allocate no reporting closure.
+      const readRuntime =
+        quiet && onRetry === undefined
+          ? runtime
+          : {
+              sleep,
+              random,
+              onRetry: (attemptNumber: number, error: unknown, delayMs: number, after: boolean) => {
+                const event: RetryEvent = {
+                  taskId,
+                  attempt: attemptNumber,
+                  error,
+                  delayMs,
+                  scope: 'request',
+                  reason: after ? 'retry-after' : 'backoff',
+                }
+                retried(event)
+                onRetry?.(event)
+              },
+            }
+      return retryTransient(attempt, settings.retries, settings, readRuntime, signal)
     },
+    retried,
+    log,
+    logs: (level) => clientLog.enabled(level),
     async observe(taskId, signal) {
       try {
         const { task, pollHintMs } = await once(taskId, signal, noop)

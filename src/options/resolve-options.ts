@@ -1,3 +1,15 @@
+import {
+  type ClientLog,
+  createClientLog,
+  isLogLevel,
+  LOG_ENVIRONMENT_VARIABLE,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  logLevelFromEnvironment,
+  type RetryListener,
+  SILENT_LOG,
+} from '../logger.js'
 import { type VideoTaskDetails, videoTaskStatusSchema } from '../model.js'
 import { normalizeBaseURL, type Provider } from '../providers/define-provider.js'
 import { checkRequestHeaders } from '../providers/kit/header-value.js'
@@ -34,7 +46,13 @@ const TRANSPORT_KEYS = [
 const transportKeysListed: Exhaustive<keyof TransportOptions, (typeof TRANSPORT_KEYS)[number]> =
   true
 
-const CALLBACK_KEYS = ['onUpdate', 'onStatusChange', 'onProgress', 'onPollState'] as const
+const CALLBACK_KEYS = [
+  'onUpdate',
+  'onStatusChange',
+  'onProgress',
+  'onPollState',
+  'onRetry',
+] as const
 
 const WAIT_KEYS = [
   ...SCHEDULE_KEYS,
@@ -47,7 +65,7 @@ const waitKeysListed: Exhaustive<
   (typeof WAIT_KEYS)[number]
 > = true
 
-const GET_TASK_KEYS = ['signal', 'retries'] as const
+const GET_TASK_KEYS = ['signal', 'retries', 'onRetry'] as const
 const OBSERVE_KEYS = ['signal'] as const
 
 const CLIENT_KEYS = [
@@ -56,6 +74,9 @@ const CLIENT_KEYS = [
   'maxRequestsPerSecond',
   'clock',
   'random',
+  'logger',
+  'logLevel',
+  'onRetry',
   ...SCHEDULE_KEYS,
   ...TRANSPORT_KEYS,
 ] as const
@@ -74,6 +95,10 @@ export interface ResolvedClientOptions<TProvider> {
   random: () => number
   /** The schedule every wait without options of its own uses. */
   defaults: ResolvedScheduleOptions
+  /** The client's log: `logger` at `logLevel`, a console one from `VIDEO_TASKS_LOG`, or silent. */
+  log: ClientLog
+  /** The client's `onRetry`. */
+  onRetry: RetryListener | undefined
 }
 
 /** The options `createClient` reads, as far as the resolver is concerned. */
@@ -83,6 +108,9 @@ export interface ClientOptionsInput<TProvider> extends ScheduleOptions, Transpor
   maxRequestsPerSecond?: number | undefined
   clock?: Clock | undefined
   random?: (() => number) | undefined
+  logger?: Logger | undefined
+  logLevel?: LogLevel | undefined
+  onRetry?: RetryListener | undefined
 }
 
 /** Checks `createClient`'s options and resolves the client's defaults against the provider. */
@@ -110,6 +138,8 @@ export function resolveClientOptions<TDetails extends VideoTaskDetails>(
   checkProviderRequest(provider)
   checkScheduleOptions(options)
   checkFunction('random', options.random)
+  checkFunction('onRetry', options.onRetry)
+  const log = resolveLog(options.logger, options.logLevel)
   const maxRequestsPerSecond =
     options.maxRequestsPerSecond === undefined
       ? 100
@@ -141,6 +171,8 @@ export function resolveClientOptions<TDetails extends VideoTaskDetails>(
     clock,
     random: options.random ?? Math.random,
     defaults,
+    log,
+    onRetry: options.onRetry,
   }
 }
 
@@ -159,6 +191,50 @@ function checkProviderRequest(provider: Provider): void {
   }
   if (request?.headers !== undefined)
     checkRequestHeaders(request.headers, 'provider request header ')
+}
+
+/**
+ * The client's log. `logLevel` wins, then `VIDEO_TASKS_LOG` (Node), then `warn` when a `logger`
+ * is given; with neither a logger nor a level it is silent. A level without a logger logs to
+ * `console`. A `VIDEO_TASKS_LOG` that is not a level is ignored (an environment variable must
+ * not make `createClient` throw), and said so once on the console.
+ */
+function resolveLog(logger: unknown, logLevel: unknown): ClientLog {
+  if (logger !== undefined) {
+    const methods = ['debug', 'info', 'warn', 'error'] as const
+    if (
+      typeof logger !== 'object' ||
+      logger === null ||
+      methods.some((name) => typeof (logger as Record<string, unknown>)[name] !== 'function')
+    ) {
+      throw new TypeError(
+        'Expected `logger` to have debug(), info(), warn() and error() methods, like console',
+      )
+    }
+  }
+  if (logLevel !== undefined && !isLogLevel(logLevel)) {
+    throw new TypeError(
+      `Expected \`logLevel\` to be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`,
+    )
+  }
+  let level: LogLevel | undefined = logLevel
+  if (level === undefined) {
+    const fromEnvironment = logLevelFromEnvironment()
+    if (isLogLevel(fromEnvironment)) level = fromEnvironment
+    else if (fromEnvironment !== undefined) warnBadEnvironment(fromEnvironment)
+  }
+  if (level === undefined)
+    return logger === undefined ? SILENT_LOG : createClientLog(logger as Logger, 'warn')
+  return createClientLog((logger as Logger | undefined) ?? console, level)
+}
+
+let warnedBadEnvironment = false
+function warnBadEnvironment(value: string): void {
+  if (warnedBadEnvironment) return
+  warnedBadEnvironment = true
+  console.warn(
+    `video-tasks: ${LOG_ENVIRONMENT_VARIABLE}=${JSON.stringify(value)} is not one of ${LOG_LEVELS.join(', ')}; ignored`,
+  )
 }
 
 /** Checks a wait's options (`waitFor`, `watch`, `resume`, `waitForAll`, `waitForAny`). */
@@ -214,12 +290,21 @@ function hasScheduleOptions(options: ScheduleOptions): boolean {
 export function checkGetTaskOptions(
   options: unknown,
   where: 'getTask' | 'observe' = 'getTask',
-): asserts options is { signal?: AbortSignal | undefined; retries?: number | undefined } {
+): asserts options is {
+  signal?: AbortSignal | undefined
+  retries?: number | undefined
+  onRetry?: RetryListener | undefined
+} {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('Expected the options to be an object')
   }
   checkKnownKeys(options, where === 'getTask' ? GET_TASK_KEYS : OBSERVE_KEYS, `${where} options`)
-  const { signal, retries } = options as { signal?: unknown; retries?: unknown }
+  const { signal, retries, onRetry } = options as {
+    signal?: unknown
+    retries?: unknown
+    onRetry?: unknown
+  }
   checkSignal(signal)
+  checkFunction('onRetry', onRetry)
   checkScheduleOptions({ retries: retries as number | undefined })
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
 import {
   buildTask,
@@ -90,9 +90,9 @@ export interface CheckResultCreateOptions {
 // check-result-response.schema.md: `{code, message, data}`. `data` is checked once `code` says
 // success, since an error body has none.
 const envelopeSchema = z.looseObject({
-  code: z.union([z.string(), z.number()]).nullish(),
-  message: z.string().nullish(),
-  data: z.unknown().optional(),
+  code: z.nullish(z.union([z.string(), z.number()])),
+  message: z.nullish(z.string()),
+  data: z.optional(z.unknown()),
 })
 
 /**

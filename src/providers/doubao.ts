@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   buildTask,
@@ -47,7 +47,7 @@ export type DoubaoVideoDetails = Pick<VideoTaskDetails, 'startedAt' | 'model' | 
 // doc's task (`fail_reason`, `submit_time`, ...) and a simpler one (`url`, `format`, `error`).
 // Both carry `status`, which is all that is required; everything else is read leniently below.
 const taskSchema = z.looseObject({
-  task_id: z.union([z.string(), z.number()]).nullish(),
+  task_id: z.nullish(z.union([z.string(), z.number()])),
   status: z.string(),
 })
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   apiError,
@@ -69,11 +69,11 @@ const idSchema = z.union([z.string(), z.number()])
 // status, data}`. Only what decides between a task and an error is checked here; `data` is
 // checked once the code says success (an error envelope may carry `data: null`).
 const envelopeSchema = z.looseObject({
-  code: idSchema.nullish(),
-  message: z.string().nullish(),
-  request_id: idSchema.nullish(),
-  status: idSchema.nullish(),
-  data: z.unknown().optional(),
+  code: z.nullish(idSchema),
+  message: z.nullish(z.string()),
+  request_id: z.nullish(idSchema),
+  status: z.nullish(idSchema),
+  data: z.optional(z.unknown()),
 })
 
 /** The doc's `code: 0`, the upstream's `10000`; a missing code with a readable `data` too. */
@@ -91,14 +91,16 @@ const envelopeDataSchema = z.looseObject({ status: z.string() })
 // only `base_resp` (and sometimes an empty `status`), so either of the two is enough here.
 const miniMaxSchema = z
   .looseObject({
-    task_id: idSchema.nullish(),
-    status: z.string().nullish(),
-    file_id: idSchema.nullish(),
-    base_resp: baseRespSchema.nullish(),
+    task_id: z.nullish(idSchema),
+    status: z.nullish(z.string()),
+    file_id: z.nullish(idSchema),
+    base_resp: z.nullish(baseRespSchema),
   })
-  .refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
-    message: 'Expected a `status` string or a `base_resp` object',
-  })
+  .check(
+    z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
+      message: 'Expected a `status` string or a `base_resp` object',
+    }),
+  )
 
 /*
  * vendor-notes.md "Generic /task/{id}": MiniMax answers request errors with HTTP 200 and a

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
 import {
   buildTask,
@@ -49,14 +49,14 @@ export type OpenAIVideoDetails = Pick<
 // vendor-notes.md "OpenAI Sora": every field but `status` varies between the official API and
 // gateways, so only `status` is required; the rest is read leniently below.
 const videoObjectSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).optional(),
+  id: z.optional(z.union([z.string(), z.number()])),
   status: z.string(),
-  error: z
-    .looseObject({
-      message: z.string().nullish(),
-      code: z.union([z.string(), z.number()]).nullish(),
-    })
-    .nullish(),
+  error: z.nullish(
+    z.looseObject({
+      message: z.nullish(z.string()),
+      code: z.nullish(z.union([z.string(), z.number()])),
+    }),
+  ),
 })
 
 // OpenAI's `{error: {message, type, code}}`, and the open-source gateway's `{code, message, data}`

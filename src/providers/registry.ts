@@ -323,7 +323,20 @@ export const BUILT_IN_PROVIDERS = [
 ] as const satisfies readonly BuiltInProviderEntry[]
 
 /** The id of a built-in provider. */
-export type BuiltInProviderId = (typeof BUILT_IN_PROVIDERS)[number]['id']
+export type BuiltInProviderId =
+  | 'openai'
+  | 'doubao'
+  | 'generic-task'
+  | 'check-result'
+  | 'minimax'
+  | 'kling'
+  | 'ark'
+  | 'dashscope'
+
+/** Fails to compile when the list above and the registry's ids differ (a vendor added or gone). */
+type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const idsListed: SameIds<BuiltInProviderId, (typeof BUILT_IN_PROVIDERS)[number]['id']> = true
+void idsListed
 
 /** The built-in providers' ids, in registry order. */
 export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = BUILT_IN_PROVIDERS.map(
@@ -339,3 +352,58 @@ export function builtInProviderEntry(id: string): BuiltInProviderEntry | undefin
 export function isBuiltInProviderId(id: string): id is BuiltInProviderId {
   return BUILT_IN_PROVIDERS.some((each) => each.id === id)
 }
+
+/**
+ * A built-in provider as the package exports it: what a program needs to offer the providers by
+ * id (a config file, a CLI of its own) or to point one at the simulator. The adapter's internals
+ * and the shared tests' data stay in the package.
+ */
+export interface BuiltInProvider {
+  /** The provider id (`task.provider`, the CLI's `--provider`, the simulator's provider name). */
+  readonly id: BuiltInProviderId
+  /** The vendor's name for people (`OpenAI-compatible /v1/videos`). */
+  readonly displayName: string
+  /** The factory's name as the package exports it (`genericTask`). */
+  readonly exportName: string
+  /**
+   * The factory (`openai`, `doubao`, ...). `apiKey` may be left out only when
+   * {@link BuiltInProvider.keyRequired} is `false`; otherwise the factory throws a `TypeError`.
+   */
+  readonly factory: (
+    options: Omit<ProviderOptions, 'apiKey'> & { apiKey?: string },
+  ) => Provider<VideoTaskDetails>
+  /** Whether the vendor requires an API key. */
+  readonly keyRequired: boolean
+  /** `adaptive` when the schedule aims at the finish predicted from progress, else `backoff`. */
+  readonly pollStyle: 'adaptive' | 'backoff'
+  /** The simulator's dialects of this vendor (`video-tasks/simulator`); the first is its default. */
+  readonly dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
+  /** The provider pointed at a simulator (or any test server) with `apiKey`. */
+  forSimulator(baseURL: string, apiKey: string): Provider<VideoTaskDetails>
+}
+
+/**
+ * The built-in providers, in the order the CLI and the docs list them.
+ *
+ * @example
+ * ```ts
+ * import { BUILT_IN_PROVIDERS } from 'video-tasks'
+ *
+ * const entry = BUILT_IN_PROVIDERS.find((each) => each.id === config.provider)
+ * const provider = entry?.factory({ baseURL: config.baseURL, apiKey: config.apiKey })
+ * ```
+ */
+export const PUBLIC_BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = Object.freeze(
+  BUILT_IN_PROVIDERS.map((each) =>
+    Object.freeze({
+      id: each.id,
+      displayName: each.displayName,
+      exportName: each.exportName,
+      factory: each.factory,
+      keyRequired: each.keyRequired,
+      pollStyle: each.pollStyle,
+      dialects: each.dialects,
+      forSimulator: each.forSimulator,
+    }),
+  ),
+)

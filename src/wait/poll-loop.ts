@@ -1,4 +1,5 @@
 import { TaskCancelledError, TaskFailedError, UnknownStatusError } from '../errors.js'
+import type { RetryEvent, RetryListener } from '../logger.js'
 import type { VideoTask } from '../model.js'
 import { classifyFailure } from '../retry-policy.js'
 import type { ScheduleState } from './poll-state.js'
@@ -20,6 +21,23 @@ export interface Waiter {
   deliver(task: VideoTask, state: ScheduleState): void
   /** Called once when the loop ends for this waiter. */
   settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void
+  /** Whether the waiter has an `onRetry` of its own (so the loop reports retries to it). */
+  readonly listensToRetries?: boolean
+  /** A retry of the loop's read. Throwing rejects this waiter only. */
+  retried?(event: RetryEvent): void
+}
+
+/** What a loop reports beyond tasks: retries, unknown statuses, giving up (the client logs). */
+export interface LoopReports {
+  /** A read failed transiently and the schedule reads again after `event.delayMs`. */
+  retried(event: RetryEvent): void
+  /** Writes a log line about `taskId` (the client redacts and filters it). */
+  log(
+    level: 'debug' | 'info' | 'warn' | 'error',
+    taskId: string,
+    message: string,
+    fields?: Record<string, unknown>,
+  ): void
 }
 
 /**
@@ -37,7 +55,10 @@ export interface LoopDependencies {
     signal: AbortSignal,
     onRequest: () => void,
     onFailure?: (error: unknown) => void,
+    onRetry?: RetryListener | undefined,
   ): Promise<{ task: VideoTask; pollHintMs: number | null }>
+  /** Where retries, unknown statuses and give-ups are reported, if anywhere. */
+  reports?: LoopReports | undefined
   /** The client's timers. */
   queue: TimerQueue
   /** Random numbers in [0, 1) for jitter. */
@@ -179,6 +200,10 @@ export class PollLoop {
         (error) => {
           this.lastError = error
         },
+        // Only a loop with a wait that listens pays for the fan-out.
+        this.#waiters.some((waiter) => waiter.listensToRetries)
+          ? (event) => this.#fanOutRetry(event)
+          : undefined,
       )
       pollHintMs = read.pollHintMs
       observation = { kind: 'task', task: read.task, pollHintMs }
@@ -203,6 +228,45 @@ export class PollLoop {
       this.#deps.random(),
     )
     this.state = state
+    const reports = this.#deps.reports
+    if (observation.kind === 'error' && decision.action === 'read') {
+      const event: RetryEvent = {
+        taskId: this.taskId,
+        attempt: state.consecutiveFailures,
+        error: observation.error,
+        delayMs: decision.delayMs,
+        scope: 'read',
+        reason: decision.reason === 'retry-after' ? 'retry-after' : 'backoff',
+      }
+      reports?.retried(event)
+      this.#fanOutRetry(event)
+      if (this.#finished) return
+    }
+    if (observation.kind === 'task' && observation.task.status === 'unknown') {
+      reports?.log(
+        'warn',
+        this.taskId,
+        `task ${this.taskId} reported a status the adapter does not know: ${JSON.stringify(observation.task.vendorStatus)} (${state.consecutiveUnknown} in a row)`,
+        {
+          vendorStatus: observation.task.vendorStatus,
+          consecutiveUnknown: state.consecutiveUnknown,
+        },
+      )
+    }
+    if (decision.action === 'give-up') {
+      reports?.log(
+        'warn',
+        this.taskId,
+        decision.reason === 'unknown'
+          ? `giving up on task ${this.taskId}: ${state.consecutiveUnknown} unknown statuses in a row (maxConsecutiveUnknown)`
+          : `giving up on task ${this.taskId}: ${state.consecutiveFailures} failed reads in a row (maxConsecutiveFailures)`,
+        {
+          reason: decision.reason,
+          consecutiveFailures: state.consecutiveFailures,
+          consecutiveUnknown: state.consecutiveUnknown,
+        },
+      )
+    }
     if (observation.kind === 'task') {
       this.lastTask = observation.task
       for (const waiter of [...this.#waiters]) this.#deliver(waiter, observation.task)
@@ -233,6 +297,20 @@ export class PollLoop {
               ? new UnknownStatusError(this.lastTask, this.state.consecutiveUnknown)
               : this.lastError,
         })
+    }
+  }
+
+  /** Calls each listening waiter's `onRetry`; one that throws ends its own wait only. */
+  #fanOutRetry(event: RetryEvent): void {
+    for (const waiter of [...this.#waiters]) {
+      if (!waiter.listensToRetries) continue
+      try {
+        waiter.retried?.(event)
+      } catch (error) {
+        this.#delete(waiter)
+        waiter.settle({ ok: false, error })
+        if (this.#waiters.length === 0) this.#stop()
+      }
     }
   }
 

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
+import { describeIssue } from '../internal/describe-issue.js'
 import { videoTaskStatusSchema } from '../model.js'
 
 /*
@@ -10,37 +11,42 @@ import { videoTaskStatusSchema } from '../model.js'
  */
 
 /** A progress reading the adaptive schedule estimates the rate from. */
-export const progressSampleSchema = z.object({
+export interface ProgressSample {
   /** When it was read (milliseconds since the epoch). */
-  at: z.number().finite(),
+  at: number
   /** The progress, 0-100. */
-  progress: z.number().min(0).max(100),
-})
+  progress: number
+}
 
 /** A progress reading the adaptive schedule estimates the rate from. */
-export type ProgressSample = z.infer<typeof progressSampleSchema>
+export const progressSampleSchema: z.ZodMiniType<ProgressSample> = z.object({
+  /** When it was read (milliseconds since the epoch). zod 4 numbers are finite. */
+  at: z.number(),
+  /** The progress, 0-100. */
+  progress: z.number().check(z.minimum(0), z.maximum(100)),
+})
 
 const scheduleShape = {
   /** The format version. */
   version: z.literal(1),
   /** The task waited for. */
-  taskId: z.string().min(1),
+  taskId: z.string().check(z.minLength(1)),
   /** The provider id the state belongs to (resume checks it). */
-  provider: z.string().min(1),
+  provider: z.string().check(z.minLength(1)),
   /** HTTP requests made, failed ones and retries included. */
-  reads: z.number().int().min(0),
+  reads: z.int().check(z.minimum(0)),
   /** Failed reads in a row (transient failures only; a permanent one ends the wait). */
-  consecutiveFailures: z.number().int().min(0),
+  consecutiveFailures: z.int().check(z.minimum(0)),
   /** Reads in a row that returned `unknown`. */
-  consecutiveUnknown: z.number().int().min(0),
+  consecutiveUnknown: z.int().check(z.minimum(0)),
   /** How far the interval has grown since the last status change. */
-  backoffStep: z.number().int().min(0),
+  backoffStep: z.int().check(z.minimum(0)),
   /** The last status read, or `null` before the first read. */
   lastStatus: z.nullable(videoTaskStatusSchema),
   /** The first and the latest progress readings of the current run of increasing progress. */
-  samples: z.array(progressSampleSchema).max(2),
+  samples: z.array(progressSampleSchema).check(z.maxLength(2)),
   /** When the next read is due (milliseconds since the epoch). */
-  nextReadAt: z.number().finite(),
+  nextReadAt: z.number(),
 }
 
 /**
@@ -50,9 +56,9 @@ const scheduleShape = {
 export const pollStateSchema = z.object({
   ...scheduleShape,
   /** When the wait started (milliseconds since the epoch). */
-  startedAt: z.number().finite(),
+  startedAt: z.number(),
   /** When the wait gives up (milliseconds since the epoch), or `null` for never. */
-  deadlineAt: z.number().finite().nullable(),
+  deadlineAt: z.nullable(z.number()),
 })
 
 /** Where a wait stands: see {@link pollStateSchema}. */
@@ -81,6 +87,6 @@ export function parsePollState(value: unknown): PollState {
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
   throw new TypeError(
-    `Expected \`state\` to be a PollState from onPollState: ${issue?.message ?? 'invalid'} at ${issue?.path.join('.') ?? ''}`,
+    `Expected \`state\` to be a PollState from onPollState: ${issue ? describeIssue(issue) : 'invalid'} at ${issue?.path.join('.') ?? ''}`,
   )
 }

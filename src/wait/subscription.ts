@@ -1,4 +1,5 @@
 import { WaitTimeoutError } from '../errors.js'
+import type { RetryEvent, RetryListener } from '../logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf, VideoTaskStatus } from '../model.js'
 import { addAbortCallback, removeAbortCallback } from './abort-hub.js'
 import { type LoopDependencies, type LoopSettings, PollLoop, type Waiter } from './poll-loop.js'
@@ -47,6 +48,17 @@ export interface WaitCallbacks<TDetails extends VideoTaskDetails = VideoTaskDeta
   onProgress?: ((progress: number, task: VideoTask<TDetails>) => void) | undefined
   /** After every read, the wait's state as plain JSON, to store for `client.resume`. */
   onPollState?: ((state: PollState) => void) | undefined
+  /**
+   * Before each retry: a request retried inside a read (`scope: 'request'`) or a failed read the
+   * schedule repeats (`scope: 'read'`), with the error, the attempt and the delay. Called after
+   * the client's own `onRetry`.
+   *
+   * @example
+   * ```ts
+   * onRetry: ({ attempt, error, delayMs }) => console.error(`retry ${attempt} in ${delayMs} ms`, error)
+   * ```
+   */
+  onRetry?: RetryListener | undefined
 }
 
 /** What a subscription reads from the wait's options. */
@@ -102,6 +114,7 @@ export function subscribe<TDetails extends VideoTaskDetails>(
         ? now + settings.timeoutMs
         : null
   let loop = host.loops.get(taskId)
+  let fresh: PollLoop | null = null
   if (!loop) {
     const {
       startedAt: _start,
@@ -110,7 +123,7 @@ export function subscribe<TDetails extends VideoTaskDetails>(
     } = resumed ?? initialPollState({ taskId, provider: host.providerId, now, timeoutMs: Infinity })
     loop = new PollLoop(taskId, host.loopDependencies, settings, schedule)
     host.loops.set(taskId, loop)
-    loop.start()
+    fresh = loop
   }
   const subscription = new WaitSubscription<TDetails>(
     host,
@@ -121,6 +134,8 @@ export function subscribe<TDetails extends VideoTaskDetails>(
     sink,
   )
   subscription.start()
+  // Started once its first wait has joined, so the first read already reports to it (onRetry).
+  fresh?.start()
   return subscription
 }
 
@@ -289,6 +304,14 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
     ) {
       ;(result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.leave(error))
     }
+  }
+
+  get listensToRetries(): boolean {
+    return this.#options.onRetry !== undefined
+  }
+
+  retried(event: RetryEvent): void {
+    this.#options.onRetry?.(event)
   }
 
   settle(outcome: { ok: true; task: VideoTask } | { ok: false; error: unknown }): void {

@@ -12,6 +12,8 @@ import {
   type BuiltInProviderId,
 } from '../../src/providers/registry.js'
 import { type Simulator, startSimulator } from '../../src/simulator/index.js'
+import { HostileServer } from '../reliability/hostile-server.js'
+import { idleClock } from '../support/idle-clock.js'
 
 /*
  * The `video-tasks` bin as users run it: src/cli/index.ts bundled on the fly like tsup bundles
@@ -113,7 +115,11 @@ async function runCli(args: readonly string[], env: Record<string, string> = {})
 }
 
 /** Runs the CLI in this process, with streams that record, and the same check on the key. */
-async function runHere(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
+async function runHere(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  seams: Pick<CliIO, 'clock' | 'transport'> = {},
+): Promise<Result> {
   const stdout: string[] = []
   const stderr: string[] = []
   const io: CliIO = {
@@ -121,6 +127,7 @@ async function runHere(args: readonly string[], env: Record<string, string> = {}
     stderr: { write: (text: string) => stderr.push(text) },
     env,
     onSignal: () => () => {},
+    ...seams,
   }
   const code = await run(args, io)
   const result = { code, signal: null, stdout: stdout.join(''), stderr: stderr.join('') }
@@ -198,13 +205,14 @@ describe('video-tasks wait', () => {
 
   it('exits 4 when --timeout passes first', async () => {
     const task = sim.createTask({ provider: 'doubao', queuedMs: 1e12, runningMs: 1_000 })
-    // The deadline must fall in a sleep, not during a request (which the child would count and
-    // the server might not see). With the default backoff (x1.5, jitter up to -10%) from 200 ms,
-    // reads happen at 0, 180-200, 450-500 and 855-950 ms and the fifth not before 1460 ms: a
-    // 1.2 s deadline leaves ~250 ms either side, and both sides count exactly four reads.
-    const result = await runCli(
+    // On a virtual clock that moves only between requests (test/support/idle-clock.ts): with
+    // the default backoff (x1.5, jitter up to -10%) from 200 ms, reads happen at 0, 180-200,
+    // 450-500 and 855-950 ms and the fifth not before 1460 ms, so a 1.2 s deadline ends the
+    // wait after exactly four reads, however busy the machine.
+    const result = await runHere(
       ['wait', task.id, ...api('doubao'), '--interval', '200', '--timeout', '1.2s'],
       withKey,
+      idleClock(),
     )
     expect(result.code).toBe(4)
     const lines = jsonLines(result.stdout)
@@ -213,10 +221,54 @@ describe('video-tasks wait', () => {
       exitCode: 4,
       status: 'queued',
       reads: 4,
-      error: { name: 'WaitTimeoutError' },
+      elapsedMs: 1_200,
+      error: { name: 'WaitTimeoutError', cause: null },
     })
     expect(lines.filter((line) => line.type === 'update')).toHaveLength(4)
     expect(sim.requests(task.id)).toBe(4)
+    expect(result.stderr).toMatch(/timeout: timed out after 1200 ms \(last status queued 10%\)$/m)
+  })
+
+  it('a timeout prints its cause: the reads kept failing with ECONNREFUSED', async () => {
+    // A port nobody listens on: every request is refused.
+    const closed = await new HostileServer(() => {}).start()
+    const url = closed.url
+    await closed.close()
+    const result = await runHere(
+      ['wait', 'task_refused', '--provider', 'doubao', '--base-url', url, '--timeout', '30s'],
+      withKey,
+      idleClock(),
+    )
+    expect(result.code).toBe(4)
+    const outcome = jsonLines(result.stdout).at(-1)
+    expect(outcome).toMatchObject({
+      outcome: 'timeout',
+      error: {
+        name: 'WaitTimeoutError',
+        cause: { name: 'ConnectionError', reason: 'ECONNREFUSED' },
+      },
+    })
+    // The bar (plain lines off a terminal) says why it is retrying, then why it timed out.
+    expect(result.stderr).toMatch(/retrying: ECONNREFUSED \(attempt 1, next in \d+ m?s\)/)
+    expect(result.stderr).toMatch(
+      /retrying: ECONNREFUSED \(1 failed read in a row, next in \d+ s\)/,
+    )
+    expect(result.stderr).toMatch(
+      /timed out after 30000 ms \(no read answered; last failure: ECONNREFUSED/,
+    )
+  })
+
+  it('shows "429, retry in 4 s" when the server asks to wait', async () => {
+    const task = sim.createTask({
+      provider: 'openai',
+      dialect: 'gateway',
+      ...SCRIPT,
+      faults: [{ kind: 'rate-limit', retryAfterMs: 4_000, times: 1 }],
+    })
+    const result = await runHere(['wait', task.id, ...api('openai'), ...FAST], withKey, idleClock())
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('429, retry in 4 s')
+    expect(jsonLines(result.stdout).at(-1)).toMatchObject({ outcome: 'succeeded' })
   })
 
   it('exits 1 on another error: a wrong key is a 401, and neither key is printed', async () => {
@@ -282,6 +334,22 @@ describe('video-tasks get', () => {
       raw: { code: 'success' },
     })
     expect(sim.requests(task.id)).toBe(1)
+  })
+
+  it('says on stderr why it retries; stdout stays the JSON of the task', async () => {
+    const task = sim.createTask({
+      provider: 'doubao',
+      dialect: 'gateway-upper',
+      ...SCRIPT,
+      faults: [{ kind: 'server-error', status: 503, times: 1 }],
+    })
+    const result = await runHere(['get', task.id, ...api('doubao')], withKey, idleClock())
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(
+      /^video-tasks get: retrying: 503 \(attempt 1, next in \d+ m?s\)\n$/,
+    )
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: task.id, provider: 'doubao' })
+    expect(sim.requests(task.id)).toBe(2)
   })
 
   it('exits 1 with the error on stderr for an unknown task', async () => {
@@ -396,7 +464,7 @@ describe('usage errors, help and version', () => {
 
 describe('video-tasks simulate', () => {
   it('prints a working URL and key, serves tasks, and exits 0 on SIGTERM', async () => {
-    const child = start(['simulate', '--time-scale', '50'])
+    const child = start(['simulate', '--time-scale', '1000'])
     let resolveBanner!: (stdout: string) => void
     const banner = new Promise<string>((resolve) => {
       resolveBanner = resolve
@@ -409,11 +477,17 @@ describe('video-tasks simulate', () => {
     const key = /API key: (\S+)/.exec(text)?.[1]
     expect(url).toBeDefined()
     expect(text).toContain(`curl -s ${url}/__simulator/tasks -H 'authorization: Bearer ${key}'`)
-    // The printed recipe works: create a task through the control endpoint, then read it.
+    // The printed recipe works: create a task through the control endpoint, then read it. Queued
+    // for ever, so what the read sees does not depend on how fast the machine is.
     const created = await fetch(`${url}/__simulator/tasks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'openai', dialect: 'gateway', id: 'task_cli_1' }),
+      body: JSON.stringify({
+        provider: 'openai',
+        dialect: 'gateway',
+        id: 'task_cli_1',
+        queuedMs: 1e12,
+      }),
     })
     expect(created.status).toBe(201)
     const read = await fetch(`${url}/v1/videos/task_cli_1`, {
@@ -421,11 +495,21 @@ describe('video-tasks simulate', () => {
     })
     expect(await read.json()).toMatchObject({ id: 'task_cli_1', status: 'pending' })
 
+    // The printed wait runs as printed (npx video-tasks is this CLI; fast polling appended).
+    const command = /^ {2}(VIDEO_TASKS_API_KEY=\S+) npx video-tasks (wait .+)$/m.exec(text)
+    expect(command).not.toBeNull()
+    const [variable, value] = (command?.[1] ?? '').split('=')
+    const waited = await runCli([...(command?.[2] ?? '').split(' '), ...FAST], {
+      [variable ?? '']: value ?? '',
+    })
+    expect(waited.code).toBe(0)
+    expect(jsonLines(waited.stdout).at(-1)).toMatchObject({ outcome: 'succeeded' })
+
     child.kill('SIGTERM')
     const result = await done
     expect(result.signal).toBeNull()
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('Simulator stopped after 1 request.')
+    expect(result.stdout).toMatch(/Simulator stopped after \d+ requests?\./)
   })
 })
 
@@ -466,45 +550,64 @@ describe.each(BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry] as const))(
   },
 )
 
-describe('video-tasks wait on a terminal (in process, with a TTY-like stream)', () => {
-  /** A terminal 100 columns wide; what is written to it, as one string. */
-  function terminal(env: Record<string, string> = {}) {
-    const chunks: string[] = []
+describe('video-tasks wait on a terminal (in process, with TTY-like streams)', () => {
+  /** A terminal 100 columns wide; stdout and stderr recorded apart. */
+  function terminal(
+    env: Record<string, string> = {},
+    tty: { stdout: boolean; stderr: boolean } = { stdout: true, stderr: true },
+  ) {
+    const out: string[] = []
+    const err: string[] = []
     const io: CliIO = {
-      stdout: { isTTY: true, columns: 100, write: (text: string) => chunks.push(text) },
-      stderr: { write: (text: string) => chunks.push(text) },
+      stdout: { isTTY: tty.stdout, columns: 100, write: (text: string) => out.push(text) },
+      stderr: { isTTY: tty.stderr, columns: 100, write: (text: string) => err.push(text) },
       env: { VIDEO_TASKS_API_KEY: KEY, TERM: 'xterm-256color', NO_COLOR: '1', ...env },
       onSignal: () => () => {},
     }
-    return { io, output: () => chunks.join('') }
+    return { io, stdout: () => out.join(''), stderr: () => err.join('') }
   }
 
-  it('draws a progress bar in place and ends with the video URL', async () => {
+  it('draws a progress bar in place on stderr and ends with the video URL on stdout', async () => {
     const task = sim.createTask({ provider: 'openai', dialect: 'official', ...SCRIPT })
-    const { io, output: written } = terminal()
+    const { io, stdout, stderr } = terminal()
     const code = await run(['wait', task.id, ...api('openai'), ...FAST], io)
     expect(code).toBe(0)
-    const output = written()
-    expect(output).not.toContain(KEY)
-    expect(output.startsWith('\u001b[?25l')).toBe(true)
-    expect(output).toContain('\u001b[1A\r\u001b[2K')
-    expect(output).toContain('\u001b[?25h')
-    expect(output).toMatch(/✔ openai +video_\w+…? +█{20} 100% +succeeded/)
-    expect(output).toContain(`video: ${task.contentUrl} (with the API key)`)
-    expect(output).toMatch(/succeeded after [\d.]+m?s and 5 reads/)
+    const bar = stderr()
+    expect(bar + stdout()).not.toContain(KEY)
+    expect(bar.startsWith('\u001b[?25l')).toBe(true)
+    expect(bar).toContain('\u001b[1A\r\u001b[2K')
+    expect(bar).toContain('\u001b[?25h')
+    expect(bar).toMatch(/✔ openai +video_\w+…? +█{20} 100% +succeeded/)
+    expect(stdout()).not.toContain('\u001b')
+    expect(stdout()).toContain(`video: ${task.contentUrl} (with the API key)`)
+    expect(stdout()).toMatch(/succeeded after [\d.]+m?s and 5 reads/)
   })
+
+  it('piped into jq: stdout is JSON lines, stderr still shows the live bar', async () => {
+    const task = sim.createTask({ provider: 'openai', dialect: 'gateway', ...SCRIPT })
+    const { io, stdout, stderr } = terminal({}, { stdout: false, stderr: true })
+    const code = await run(['wait', task.id, ...api('openai'), ...FAST], io)
+    expect(code).toBe(0)
+    const lines = jsonLines(stdout())
+    expect(lines.map((line) => line.type)).toEqual([...Array(READS).fill('update'), 'outcome'])
+    expect(lines.at(-1)).toMatchObject({ outcome: 'succeeded', videoUrl: task.videoUrl })
+    expect(stderr()).toContain('\u001b[?25l')
+    expect(stderr()).toMatch(/✔ openai +task_\w+…? +█{20} 100% +succeeded/)
+  })
+
   it.each([
     ['--json', ['--json'], {}],
     ['TERM=dumb', [], { TERM: 'dumb' }],
-  ])('prints JSON lines instead with %s', async (_name, flags, env) => {
+  ])('prints JSON lines on stdout and plain lines on stderr with %s', async (_name, flags, env) => {
     const task = sim.createTask({ provider: 'check-result', ...SCRIPT })
-    const { io, output } = terminal(env)
+    const { io, stdout, stderr } = terminal(env)
     const code = await run(['wait', task.id, ...api('check-result'), ...FAST, ...flags], io)
     expect(code).toBe(0)
-    expect(output()).not.toContain('\u001b')
-    expect(jsonLines(output()).map((line) => line.type)).toEqual([
+    expect(stdout() + stderr()).not.toContain('\u001b')
+    expect(jsonLines(stdout()).map((line) => line.type)).toEqual([
       ...Array(READS).fill('update'),
       'outcome',
     ])
+    expect(stderr()).toMatch(/succeeded: https?:\/\//)
   })
 })

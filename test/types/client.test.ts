@@ -18,6 +18,8 @@ import {
   openai,
   type PollState,
   type Provider,
+  type RetryEvent,
+  type RetryListener,
   type ScheduleOptions,
   type StatusHandlers,
   type TaskIdOrRef,
@@ -214,7 +216,11 @@ describe('callbacks', () => {
     expectTypeOf<GetTaskOptions>().toEqualTypeOf<{
       signal?: AbortSignal | undefined
       retries?: number | undefined
+      onRetry?: RetryListener | undefined
     }>()
+    expectTypeOf<WaitCallbacks<D>['onRetry']>().toEqualTypeOf<RetryListener | undefined>()
+    expectTypeOf<Parameters<RetryListener>[0]>().toEqualTypeOf<RetryEvent>()
+    expectTypeOf<RetryEvent['scope']>().toEqualTypeOf<'request' | 'read'>()
     // Every option is optional.
     expectTypeOf({}).toExtend<WaitOptions<VideoTaskDetails>>()
   })

@@ -1,9 +1,10 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
+import { describeIssue } from '../../internal/describe-issue.js'
 import type { ProviderResponse } from './types.js'
 import { validationError } from './validation-error.js'
 
 /** Parses `value` with a zod schema, throwing a {@link ResponseValidationError} with its issues. */
-export function parseShape<T extends z.ZodType>(
+export function parseShape<T extends z.ZodMiniType>(
   schema: T,
   value: unknown,
   response: ProviderResponse,
@@ -13,7 +14,7 @@ export function parseShape<T extends z.ZodType>(
   if (result.success) return result.data
   const issues = result.error.issues.map((issue) => ({
     path: issue.path,
-    message: issue.message,
+    message: describeIssue(issue),
   }))
   const first = issues[0]
   throw validationError(
