@@ -23,7 +23,7 @@ import type { RateLimiter } from '../wait/rate-limiter.js'
 import type { SubscriptionOptions } from '../wait/subscription.js'
 import type { TimerQueue } from '../wait/timer-queue.js'
 import { authorizedRequest } from './authorize.js'
-import { providerResponse } from './read-task.js'
+import { providerResponse, readTask } from './read-task.js'
 import { checkVideoInput, resolveImage } from './video-input.js'
 
 /*
@@ -278,9 +278,34 @@ export function createSubmitter<TDetails extends VideoTaskDetails>(
         hint: 'the vendor documents no cancel route',
       })
     }
-    const request = buildCancelRequest.call(provider, taskId, context.routes.get(taskId))
+    const route = context.routes.get(taskId)
+    const request = buildCancelRequest.call(provider, taskId, route)
     const { signal } = options
     const runtime = { sleep, random }
+    const allowed = provider.cancellableStatuses
+    if (allowed !== undefined) {
+      // A vendor whose cancel harms a task past these statuses (Ark deletes a finished one): read
+      // first, with the read's own retries, and send nothing from any other status.
+      const { task } = await retryTransient(
+        async () => {
+          const slot = limiter.acquire(signal)
+          if (slot) await slot
+          signal?.throwIfAborted()
+          return readTask(provider, transport, taskId, { signal, now: () => queue.now(), route })
+        },
+        defaults.retries,
+        defaults,
+        runtime,
+        signal,
+      )
+      if (!allowed.includes(task.status)) {
+        throw new UnsupportedOperationError({
+          operation: 'cancel',
+          provider: provider.id,
+          hint: `task ${taskId} is ${task.status}, and ${provider.id} cancels only a task that is ${allowed.join(' or ')}; nothing was sent`,
+        })
+      }
+    }
     // A cancel may be resent: cancelling twice cancels once.
     await retryTransient(
       async () => {

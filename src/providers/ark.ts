@@ -245,6 +245,9 @@ export function ark(options: ArkOptions): ArkProvider {
       headers: headers(),
     }),
     parseCancelResponse: parseArkCancelResponse,
+    // ark-seedance.md "Cancel": honoured only while queued; the same DELETE on a finished task
+    // deletes its record (and its video link with it), so the client reads first.
+    cancellableStatuses: ['queued'] as const,
     outputs: arkOutputs,
   })
 }

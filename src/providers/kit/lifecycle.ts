@@ -1,4 +1,4 @@
-import type { VideoTask, VideoTaskDetails } from '../../model.js'
+import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../../model.js'
 import type { ProviderRequest, ProviderResponse } from './types.js'
 
 /*
@@ -114,6 +114,13 @@ export interface ProviderLifecycle<
   readonly idempotencyHeader?: string | undefined
   /** Builds the cancel request; absent when the vendor cannot cancel. */
   buildCancelRequest?(taskId: string, route?: string): ProviderRequest
+  /**
+   * The statuses a task may be cancelled from, when the vendor's cancel does harm outside them
+   * (Ark's `DELETE` on a finished task deletes its record: vendor-docs/native/ark-seedance.md).
+   * The client then reads the task first and sends no cancel from any other status.
+   * @default any status: the cancel is sent without a read
+   */
+  readonly cancellableStatuses?: readonly VideoTaskStatus[] | undefined
   /** Checks a cancel answer; throws a typed error when the vendor refused. */
   parseCancelResponse?(response: ProviderResponse): void
   /** Where a task's outputs are, one entry per output (`result_urls`), best first. */

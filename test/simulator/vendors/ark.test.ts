@@ -2,7 +2,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../../src/client.js'
-import { TaskCancelledError, TaskNotFoundError } from '../../../src/errors.js'
+import {
+  TaskCancelledError,
+  TaskNotFoundError,
+  UnsupportedOperationError,
+} from '../../../src/errors.js'
 import { ark, parseArkResponse } from '../../../src/providers/ark.js'
 import type { ProviderRequest, ProviderResponse } from '../../../src/providers/define-provider.js'
 import { fakeClock, read, toRead, useSimulators } from '../helpers.js'
@@ -200,6 +204,32 @@ describe('the ark adapter against the simulator', () => {
       expect(deleted.status).toBe(200)
       const gone = await client.getTask(finished.id).catch((caught: unknown) => caught)
       expect(gone).toBeInstanceOf(TaskNotFoundError)
+    } finally {
+      await client.close()
+    }
+  })
+})
+
+describe('client.cancel on Ark', () => {
+  const start = useSimulators()
+
+  it('reads first and sends no DELETE to a finished task, which Ark would delete', async () => {
+    const clock = fakeClock()
+    const sim = await start({ now: clock.now })
+    const client = createClient({ provider: ark({ apiKey: sim.apiKey, baseURL: sim.baseURL }) })
+    try {
+      const finished = sim.createTask({ provider: 'ark', queuedMs: 0, runningMs: 1 })
+      clock.tick(10)
+      const error = await client.cancel(finished.id).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(UnsupportedOperationError)
+      expect((error as Error).message).toMatch(/succeeded.*nothing was sent/)
+      // One read, no DELETE: the finished task and its video are still there.
+      expect(sim.requests(finished.id)).toBe(1)
+      expect((await client.getTask(finished.id)).status).toBe('succeeded')
+
+      const queued = sim.createTask({ provider: 'ark', queuedMs: 60_000, runningMs: 5_000 })
+      await client.cancel(queued.id)
+      expect(sim.task(queued.id)?.phase).toBe('cancelled')
     } finally {
       await client.close()
     }
