@@ -15,6 +15,7 @@ import {
   encodeTaskId,
   errorFromBody,
   isHttpUrl,
+  kindFromStatus,
   normalizeBaseURL,
   numeric,
   type OutputLocation,
@@ -155,14 +156,20 @@ function durationMs(value: unknown): number | null {
 }
 
 /** The typed error of a Google error answer. `onRead`: a 404 means the operation is unknown. */
-function googleError(response: ProviderResponse, body: unknown, onRead: boolean): ApiError {
+function googleError(
+  response: ProviderResponse,
+  body: unknown,
+  onRead: boolean,
+  statusInBody = false,
+): ApiError {
   const nested = record(record(body)?.error)
   const parsed = nested ? googleErrorSchema.safeParse(nested) : null
   if (!parsed?.success) return errorFromBody(response, body, ERROR_BODIES)
   const error = parsed.data
   const details = (error.details ?? []).map(record)
   const reason = details.map((detail) => text(detail?.reason)).find((value) => value !== null)
-  const status = response.status
+  // A relay may pass Google's error with HTTP 200: its `code` is then the HTTP status that counts.
+  const status = statusInBody && error.code !== undefined ? error.code : response.status
   const code =
     reason ?? text(error.status) ?? (error.code === undefined ? null : String(error.code))
   const message = text(error.message)
@@ -173,7 +180,7 @@ function googleError(response: ProviderResponse, body: unknown, onRead: boolean)
     // vendor-docs/native/gemini-veo.md "Availability warning": Veo's place on the Gemini API
     // is unconfirmed; a 404 on create is most likely the model.
     return new ApiError({
-      status,
+      status: response.status,
       code,
       message: `${message ?? 'Not found'} (the model may not be available on the Gemini API any more)`,
       requestId: requestIdOf(response.headers),
@@ -189,7 +196,7 @@ function googleError(response: ProviderResponse, body: unknown, onRead: boolean)
       .map((detail) => durationMs(detail?.retryDelay))
       .find((value) => value !== null)
     return new RateLimitError({
-      status,
+      status: response.status,
       code,
       message: message ?? 'Resource has been exhausted',
       requestId: requestIdOf(response.headers),
@@ -199,6 +206,7 @@ function googleError(response: ProviderResponse, body: unknown, onRead: boolean)
       retryAfterMs: delay ?? retryAfterMs(response.headers, response.receivedAt),
     })
   }
+  if (statusInBody) kind ??= kindFromStatus(status)
   return apiError({ response, message, code, kind })
 }
 
@@ -221,6 +229,10 @@ export function parseGeminiResponse(
   const body = readJson(response)
   if (response.status < 200 || response.status >= 300) {
     throw googleError(response, body, onRead)
+  }
+  const object = record(body)
+  if (object && !('name' in object) && record(object.error)) {
+    throw googleError(response, body, onRead, true)
   }
   const operation = parseShape(operationSchema, body, response, 'Gemini operation')
   const origin = new URL(context.url('/')).origin

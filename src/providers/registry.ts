@@ -1,6 +1,7 @@
 import type { VideoTaskDetails } from '../model.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
 import { DOUBAO, doubao } from './doubao.js'
+import { GEMINI, gemini } from './gemini.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
@@ -17,6 +18,12 @@ export {
   checkResult,
 } from './check-result.js'
 export { type DoubaoVideoDetails, doubao } from './doubao.js'
+export {
+  type GeminiOptions,
+  type GeminiProviderInput,
+  type GeminiVideoDetails,
+  gemini,
+} from './gemini.js'
 export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
 export {
   type KlingOptions,
@@ -42,6 +49,12 @@ export interface SimulatorDialectFacts {
   name: string
   /** Whether the dialect has a word for "cancelled"; without one a cancelled task reads as failed. */
   reportsCancelled: boolean
+  /**
+   * Whether the dialect tells a queued task from a running one; without (Gemini's operations,
+   * `done` absent either way) a queued task reads as running.
+   * @default true
+   */
+  reportsQueued?: boolean
   /** How the dialect reports progress while a task runs. */
   progress: ProgressStyle
   /**
@@ -236,6 +249,31 @@ export const BUILT_IN_PROVIDERS = [
     // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
     // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
     dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
+  }),
+  entry({
+    id: 'gemini',
+    displayName: 'Veo on the Gemini API',
+    factory: gemini,
+    exportName: 'gemini',
+    description: GEMINI as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      {
+        name: 'gemini-api',
+        reportsCancelled: false,
+        reportsQueued: false,
+        progress: 'none',
+        video: 'content-url',
+      },
+    ],
+    faultMatrix: {
+      cells: {
+        'unknown-status': {
+          expect: { outcome: 'succeed', reads: 4 },
+          note: 'no status word in this API: the answer is unchanged',
+        },
+        'vendor-error-200': { note: "Google's `{error}` body with HTTP 200, as a relay passes it" },
+      },
+    },
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 

@@ -133,6 +133,8 @@ export function taskBody(
       unknown: 'mystery',
     },
     kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
+    // No status word: `done` and what came with it say it.
+    gemini: { running: 'running', succeeded: 'done', failed: 'done', unknown: 'running' },
   }
   const status = words[provider][state]
   const done = state === 'succeeded'
@@ -178,6 +180,20 @@ export function taskBody(
           ...extra,
         },
       }
+    case 'gemini': {
+      const rai = { raiMediaFilteredCount: 1, raiMediaFilteredReasons: [reason] }
+      const samples = { generatedSamples: [{ video: { uri: url } }] }
+      return {
+        name: id,
+        ...(state === 'running' || state === 'unknown'
+          ? {}
+          : {
+              done: true,
+              response: { generateVideoResponse: done ? samples : rai },
+            }),
+        ...extra,
+      }
+    }
     case 'kling':
       return {
         code: 0,

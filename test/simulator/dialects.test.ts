@@ -93,6 +93,22 @@ const EXTRACT: Record<SimulatedDialect, Extract> = {
     url: (b) => b.data.task_result?.videos[0]?.url,
     error: (b) => b.data.task_status_msg || undefined,
   },
+  // No status word: what `done` and the response say, in words of this table.
+  'gemini-api': {
+    status: (b) =>
+      b.done === undefined
+        ? 'absent'
+        : b.done === false
+          ? 'false'
+          : b.error
+            ? 'error'
+            : b.response?.generateVideoResponse?.generatedSamples
+              ? 'samples'
+              : 'filtered',
+    progress: (b) => b.metadata?.progressPercent,
+    url: (b) => b.response?.generateVideoResponse?.generatedSamples?.[0]?.video?.uri,
+    error: (b) => b.response?.generateVideoResponse?.raiMediaFilteredReasons?.[0],
+  },
 }
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -184,6 +200,13 @@ const WORDS: Record<
     failed: 'failed',
     cancelled: 'failed',
   },
+  'gemini-api': {
+    queued: ['absent', 'absent'],
+    running: 'false',
+    succeeded: 'samples',
+    failed: 'filtered',
+    cancelled: 'error',
+  },
 }
 
 /** The progress half-way through the running time (queued: at creation), per dialect. */
@@ -200,6 +223,7 @@ const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; do
   tasks: { queued: undefined, running: undefined, done: undefined },
   text2video: { queued: undefined, running: undefined, done: undefined },
   image2video: { queued: undefined, running: undefined, done: undefined },
+  'gemini-api': { queued: undefined, running: undefined, done: undefined },
 }
 
 const CASES: [SimulatedProvider, SimulatedDialect][] = [
@@ -214,6 +238,7 @@ const CASES: [SimulatedProvider, SimulatedDialect][] = [
   ['check-result', 'documented'],
   // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
   ['kling', 'tasks'],
+  ['gemini', 'gemini-api'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 
@@ -267,6 +292,8 @@ describe('every API x dialect x outcome follows its script', () => {
       expect(x.progress(done.json)).toBe(progress.done)
       if (dialect === 'minimax') expect(x.url(done.json)).toMatch(/^\d+$/)
       else if (dialect === 'official') expect(x.url(done.json)).toBeUndefined()
+      // Gemini's video is an API route that needs the key (the task's content URL).
+      else if (dialect === 'gemini-api') expect(x.url(done.json)).toBe(task.contentUrl)
       else expect(x.url(done.json)).toBe(task.videoUrl)
       expect(x.error(done.json)).toBeUndefined()
     } else {

@@ -13,6 +13,7 @@ const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> =
   'generic-task': '/task/',
   // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
   kling: '/tasks?task_ids=',
+  gemini: '/v1beta/',
 }
 
 /** A clock the tests move by hand. */
@@ -65,7 +66,11 @@ export async function read(
 ): Promise<Read> {
   const headers: Record<string, string> = {}
   const key = options.key === undefined ? sim.apiKey : options.key
-  if (key !== null) headers.authorization = `Bearer ${key}`
+  if (key !== null) {
+    headers.authorization = `Bearer ${key}`
+    // Vendors that read the key from their own header (Gemini).
+    headers['x-goog-api-key'] = key
+  }
   const init: RequestInit = { headers }
   if (options.signal !== undefined) init.signal = options.signal
   let url: string

@@ -4,6 +4,7 @@
  */
 import { checkResult } from './check-result.js'
 import { doubao } from './doubao.js'
+import { gemini } from './gemini.js'
 import { genericTask } from './generic-task.js'
 import { kling } from './kling.js'
 import { openai } from './openai.js'
@@ -16,6 +17,7 @@ export const VENDORS = {
   'generic-task': genericTask,
   'check-result': checkResult,
   kling,
+  gemini,
 } as const
 
 /** A provider id of the table. */
