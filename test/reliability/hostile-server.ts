@@ -9,7 +9,22 @@ export interface SeenRequest {
   /** The request target exactly as sent (path and query, still percent-encoded). */
   url: string
   authorization: string | undefined
+  /** The `x-goog-api-key` header (Gemini sends its key there, not in `Authorization`). */
+  googApiKey: string | undefined
   body: string
+}
+
+/**
+ * The credential a request carried, as sent: the `Authorization` header, else the vendor key
+ * header. What a hostile server echoes back.
+ */
+export function sentCredential(seen: SeenRequest): string {
+  return seen.authorization ?? seen.googApiKey ?? ''
+}
+
+/** The key a request carried: a bearer token, or the vendor key header's value. */
+export function sentKey(seen: SeenRequest): string | undefined {
+  return /^Bearer (.+)$/.exec(seen.authorization ?? '')?.[1] ?? seen.googApiKey
 }
 
 /** What the server does with a request; `seen.body` is already read. */
@@ -46,6 +61,7 @@ export class HostileServer {
           method: request.method ?? '',
           url: request.url ?? '',
           authorization: request.headers.authorization,
+          googApiKey: request.headers['x-goog-api-key'] as string | undefined,
           body: Buffer.concat(chunks).toString('utf8'),
         }
         this.requests.push(seen)
@@ -102,6 +118,14 @@ export function requestedId(seen: SeenRequest): string {
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
 
+/**
+ * Whether a vendor's answers can carry a status the SDK does not know. Gemini's cannot: an
+ * operation has no status word, only `done`.
+ */
+export function hasUnknownState(provider: ProviderName): boolean {
+  return provider !== 'gemini'
+}
+
 /** A task body in each vendor's shape. `extra` goes into the task object (the raw payload). */
 export function taskBody(
   provider: ProviderName,
@@ -134,7 +158,7 @@ export function taskBody(
     },
     kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
     // No status word: `done` and what came with it say it.
-    gemini: { running: 'running', succeeded: 'done', failed: 'done', unknown: 'running' },
+    gemini: { running: 'running', succeeded: 'done', failed: 'done', unknown: '' },
   }
   const status = words[provider][state]
   const done = state === 'succeeded'
@@ -198,7 +222,6 @@ export function taskBody(
       return {
         code: 0,
         message: 'SUCCEED',
-        request_id: 'req-hostile',
         data: [
           {
             id,
