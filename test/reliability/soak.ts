@@ -106,14 +106,22 @@ const RANDOM_FAULTS: FaultSpec[] = [
   { kind: 'progress-backwards' },
 ]
 
-/** Dialects in which the vendor reports a cancelled task as failed (the simulator follows them). */
-const CANCEL_AS_FAILED = new Set<SimulatedDialect>([
-  'official',
-  'gateway-upper',
-  'legacy',
-  'second-shape',
-  'minimax',
-])
+/**
+ * Dialects in which the vendor reports a cancelled task as failed (the simulator follows them):
+ * the registry's `reportsCancelled: false`.
+ */
+const CANCEL_AS_FAILED = new Set<SimulatedDialect>(
+  BUILT_IN_PROVIDERS.flatMap((entry) =>
+    entry.dialects
+      .filter((facts) => !facts.reportsCancelled)
+      .map((facts) => facts.name as SimulatedDialect),
+  ),
+)
+
+/** Where each dialect puts a succeeded task's video (the registry's `video`). */
+const VIDEO_OF = new Map<string, string>(
+  BUILT_IN_PROVIDERS.flatMap((entry) => entry.dialects.map((facts) => [facts.name, facts.video])),
+)
 
 type Expected = 'succeeded' | 'failed' | 'cancelled'
 
@@ -343,10 +351,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         return
       }
       if (kind === 'succeeded' && value) {
+        // Where the video is, as the registry says of the dialect.
+        const video = VIDEO_OF.get(dialect)
         const right =
-          dialect === 'official'
+          video === 'content-url'
             ? value.details.contentUrl === task.contentUrl
-            : dialect === 'minimax'
+            : video === 'file-id'
               ? typeof value.details.fileId === 'string' && value.details.fileId !== ''
               : value.videoUrl === task.videoUrl
         if (!right) problems.push(`${task.id} (${provider}/${dialect}): wrong video`)
