@@ -8,6 +8,8 @@ const SENSITIVE_HEADERS = new Set([
   'proxy-authorization',
   'x-api-key',
   'api-key',
+  // Gemini API keys (vendor-docs/native/gemini-veo.md "Auth and host").
+  'x-goog-api-key',
   'cookie',
 ])
 

@@ -30,6 +30,7 @@ import {
   parseTimestamp,
   readJson,
   record,
+  requestIdOf,
   requestIdOfResponse,
   text,
   validationError,
@@ -267,7 +268,11 @@ function envelopeData(
   if (envelope.code !== undefined && envelope.code !== null && code !== 0) {
     throw klingError(response, body, onRead)
   }
-  return { body, data: envelope.data, requestId: text(envelope.request_id) }
+  return {
+    body,
+    data: envelope.data,
+    requestId: text(envelope.request_id) ?? requestIdOf(response.headers),
+  }
 }
 
 function routeOfUrl(url: string): KlingRoute {

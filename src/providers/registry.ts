@@ -3,6 +3,7 @@ import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
 import { DASHSCOPE, dashscope } from './dashscope.js'
 import { DOUBAO, doubao } from './doubao.js'
+import { GEMINI, gemini } from './gemini.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
@@ -38,6 +39,12 @@ export {
   dashscope,
 } from './dashscope.js'
 export { type DoubaoProviderInput, type DoubaoVideoDetails, doubao } from './doubao.js'
+export {
+  type GeminiOptions,
+  type GeminiProviderInput,
+  type GeminiVideoDetails,
+  gemini,
+} from './gemini.js'
 export {
   type GenericTaskOptions,
   type GenericTaskProviderInput,
@@ -81,6 +88,12 @@ export interface SimulatorDialectFacts {
    * API), or only `details.fileId` (MiniMax).
    */
   video: 'url' | 'content-url' | 'file-id'
+  /**
+   * Whether the dialect tells a queued task from a running one; without (Gemini's operations,
+   * `done` absent either way) a queued task reads as running.
+   * @default true
+   */
+  reportsQueued?: boolean
 }
 
 /**
@@ -320,6 +333,31 @@ export const BUILT_IN_PROVIDERS = [
       },
     },
   }),
+  entry({
+    id: 'gemini',
+    displayName: 'Veo on the Gemini API',
+    factory: gemini,
+    exportName: 'gemini',
+    description: GEMINI as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      {
+        name: 'gemini-api',
+        reportsCancelled: false,
+        reportsQueued: false,
+        progress: 'none',
+        video: 'content-url',
+      },
+    ],
+    faultMatrix: {
+      cells: {
+        'unknown-status': {
+          expect: { outcome: 'succeed', reads: 4 },
+          note: 'no status word in this API: the answer is unchanged',
+        },
+        'vendor-error-200': { note: "Google's `{error}` body with HTTP 200, as a relay passes it" },
+      },
+    },
+  }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 
 /** The id of a built-in provider. */
@@ -332,6 +370,7 @@ export type BuiltInProviderId =
   | 'kling'
   | 'ark'
   | 'dashscope'
+  | 'gemini'
 
 /** Fails to compile when the list above and the registry's ids differ (a vendor added or gone). */
 type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never

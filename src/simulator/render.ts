@@ -28,6 +28,8 @@ export interface StatusView {
   /** Replaces the status word (the `unknown-status` fault). */
   statusWord: string | undefined
   requestId: string
+  /** The simulator's base URL, for answers that link back to the API (Gemini's file URIs). */
+  baseURL?: string
 }
 
 /** The errors every vendor has its own body for. */

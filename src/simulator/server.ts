@@ -279,6 +279,7 @@ class SimulatorCore {
   ): Rendered | 'unauthorized' | null {
     if (vendor.authorize === undefined) return this.authorized(req) ? null : 'unauthorized'
     return vendor.authorize(header(req, 'authorization'), {
+      header: (name) => header(req, name),
       path,
       apiKey: this.options.apiKey,
       nowMs: this.now(),
@@ -471,7 +472,7 @@ class SimulatorCore {
         ? (fault.statusWord ?? vendor.unknownStatusWord(record.script.dialect))
         : undefined
     const rendered = vendor.renderStatus(
-      { task: record, snap, statusWord, requestId },
+      { task: record, snap, statusWord, requestId, baseURL: this.baseURL },
       record.script.dialect,
     )
     if (snap.progress !== undefined) record.lastProgress = snap.progress
@@ -636,7 +637,13 @@ class SimulatorCore {
     const normal = () =>
       jsonWire(
         create.render(
-          { task: created, snap: this.snap(created), statusWord: undefined, requestId },
+          {
+            task: created,
+            snap: this.snap(created),
+            statusWord: undefined,
+            requestId,
+            baseURL: this.baseURL,
+          },
           created.script.dialect,
           shape,
         ),

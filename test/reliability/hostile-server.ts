@@ -11,7 +11,22 @@ export interface SeenRequest {
   /** The request target exactly as sent (path and query, still percent-encoded). */
   url: string
   authorization: string | undefined
+  /** The `x-goog-api-key` header (Gemini sends its key there, not in `Authorization`). */
+  googApiKey: string | undefined
   body: string
+}
+
+/**
+ * The credential a request carried, as sent: the `Authorization` header, else the vendor key
+ * header. What a hostile server echoes back.
+ */
+export function sentCredential(seen: SeenRequest): string {
+  return seen.authorization ?? seen.googApiKey ?? ''
+}
+
+/** The key a request carried: a bearer token, or the vendor key header's value. */
+export function sentKey(seen: SeenRequest): string | undefined {
+  return /^Bearer (.+)$/.exec(seen.authorization ?? '')?.[1] ?? seen.googApiKey
 }
 
 /** What the server does with a request; `seen.body` is already read. */
@@ -48,6 +63,7 @@ export class HostileServer {
           method: request.method ?? '',
           url: request.url ?? '',
           authorization: request.headers.authorization,
+          googApiKey: request.headers['x-goog-api-key'] as string | undefined,
           body: Buffer.concat(chunks).toString('utf8'),
         }
         this.requests.push(seen)
@@ -104,6 +120,14 @@ export function requestedId(seen: SeenRequest): string {
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
 
+/**
+ * Whether a vendor's answers can carry a status the SDK does not know. Gemini's cannot: an
+ * operation has no status word, only `done`.
+ */
+export function hasUnknownState(provider: ProviderName): boolean {
+  return provider !== 'gemini'
+}
+
 /** A task body in each vendor's shape. `extra` goes into the task object (the raw payload). */
 export function taskBody(
   provider: ProviderName,
@@ -136,6 +160,8 @@ export function taskBody(
     },
     minimax: { running: 'Processing', succeeded: 'Success', failed: 'Fail', unknown: 'Mystery' },
     kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
+    // No status word: `done` and what came with it say it.
+    gemini: { running: 'running', succeeded: 'done', failed: 'done', unknown: '' },
   }
   const vendorWords = words[provider]
   // A vendor without a hand-written shape here: the simulator's own renderer of its default
@@ -195,6 +221,20 @@ export function taskBody(
           ...extra,
         },
       }
+    case 'gemini': {
+      const rai = { raiMediaFilteredCount: 1, raiMediaFilteredReasons: [reason] }
+      const samples = { generatedSamples: [{ video: { uri: url } }] }
+      return {
+        name: id,
+        ...(state === 'running' || state === 'unknown'
+          ? {}
+          : {
+              done: true,
+              response: { generateVideoResponse: done ? samples : rai },
+            }),
+        ...extra,
+      }
+    }
     case 'kling':
       return {
         code: 0,

@@ -15,9 +15,12 @@ import {
 import { REDACTED } from '../../src/internal/redact.js'
 import {
   HostileServer,
+  hasUnknownState,
   requestedId,
   type SeenRequest,
   sendJson,
+  sentCredential,
+  sentKey,
   taskBody,
 } from './hostile-server.js'
 import { makeProvider, PROVIDER_NAMES, type ProviderName } from './providers.js'
@@ -100,7 +103,7 @@ afterAll(() => {
  */
 function hostile(provider: ProviderName) {
   return (seen: SeenRequest, response: ServerResponse) => {
-    const auth = seen.authorization ?? ''
+    const auth = sentCredential(seen)
     const id = requestedId(seen)
     const echo = { echo: auth, note: `you sent ${auth}`, escaped: auth.replaceAll('/', '\\/') }
     switch (id) {
@@ -192,7 +195,7 @@ describe.each(PROVIDER_NAMES)('the key never leaves: %s', (provider) => {
     const error = await rejection(client.waitFor('echo-401'))
     expect(error).toBeInstanceOf(AuthenticationError)
     // The server did receive the key: this test would pass vacuously otherwise.
-    expect(server.requests[0]?.authorization).toBe(`Bearer ${KEY}`)
+    expect(server.requests[0] && sentKey(server.requests[0])).toBe(KEY)
     expect(views(error).join('\n')).toContain(REDACTED)
     expectNoKey(error)
   })
@@ -245,12 +248,15 @@ describe.each(PROVIDER_NAMES)('the key never leaves: %s', (provider) => {
     expectNoKey(error)
   })
 
-  it('unknown statuses in a row, the key in the raw payload', async () => {
-    const { client } = await setup(provider)
-    const error = await rejection(client.waitFor('echo-unknown', { maxConsecutiveUnknown: 2 }))
-    expect(error).toBeInstanceOf(UnknownStatusError)
-    expectNoKey(error)
-  })
+  it.runIf(hasUnknownState(provider))(
+    'unknown statuses in a row, the key in the raw payload',
+    async () => {
+      const { client } = await setup(provider)
+      const error = await rejection(client.waitFor('echo-unknown', { maxConsecutiveUnknown: 2 }))
+      expect(error).toBeInstanceOf(UnknownStatusError)
+      expectNoKey(error)
+    },
+  )
 
   it('every task handed out (onUpdate, watch, the result) and the poll state', async () => {
     const { client } = await setup(provider)

@@ -99,6 +99,22 @@ const EXTRACT = {
     url: (b) => b.data.task_result?.videos[0]?.url,
     error: (b) => b.data.task_status_msg || undefined,
   },
+  // No status word: what `done` and the response say, in words of this table.
+  'gemini-api': {
+    status: (b) =>
+      b.done === undefined
+        ? 'absent'
+        : b.done === false
+          ? 'false'
+          : b.error
+            ? 'error'
+            : b.response?.generateVideoResponse?.generatedSamples
+              ? 'samples'
+              : 'filtered',
+    progress: (b) => b.metadata?.progressPercent,
+    url: (b) => b.response?.generateVideoResponse?.generatedSamples?.[0]?.video?.uri,
+    error: (b) => b.response?.generateVideoResponse?.raiMediaFilteredReasons?.[0],
+  },
 } satisfies Partial<Record<SimulatedDialect, Extract>>
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -194,6 +210,13 @@ const WORDS = {
     failed: 'failed',
     cancelled: 'failed',
   },
+  'gemini-api': {
+    queued: ['absent', 'absent'],
+    running: 'false',
+    succeeded: 'samples',
+    failed: 'filtered',
+    cancelled: 'error',
+  },
 } satisfies Partial<
   Record<
     SimulatedDialect,
@@ -216,6 +239,7 @@ const PROGRESS = {
   tasks: { queued: undefined, running: undefined, done: undefined },
   text2video: { queued: undefined, running: undefined, done: undefined },
   image2video: { queued: undefined, running: undefined, done: undefined },
+  'gemini-api': { queued: undefined, running: undefined, done: undefined },
 } satisfies Partial<Record<SimulatedDialect, { queued: unknown; running: unknown; done: unknown }>>
 
 /**
@@ -237,6 +261,7 @@ const CASES: [SimulatedProvider, TabledDialect][] = [
   ['minimax', 'v1'],
   // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
   ['kling', 'tasks'],
+  ['gemini', 'gemini-api'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 
@@ -290,6 +315,8 @@ describe('every API x dialect x outcome follows its script', () => {
       expect(x.progress(done.json)).toBe(progress.done)
       if (dialect === 'minimax' || dialect === 'v1') expect(x.url(done.json)).toMatch(/^\d+$/)
       else if (dialect === 'official') expect(x.url(done.json)).toBeUndefined()
+      // Gemini's video is an API route that needs the key (the task's content URL).
+      else if (dialect === 'gemini-api') expect(x.url(done.json)).toBe(task.contentUrl)
       else expect(x.url(done.json)).toBe(task.videoUrl)
       expect(x.error(done.json)).toBeUndefined()
     } else {

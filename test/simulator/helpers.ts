@@ -18,6 +18,7 @@ const STATUS_PATHS: Partial<Record<Exclude<SimulatedProvider, 'check-result'>, s
   minimax: '/v1/query/video_generation?task_id=',
   // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
   kling: '/tasks?task_ids=',
+  gemini: '/v1beta/',
 }
 
 /** A clock the tests move by hand. */
@@ -70,7 +71,11 @@ export async function read(
 ): Promise<Read> {
   const headers: Record<string, string> = {}
   const key = options.key === undefined ? sim.apiKey : options.key
-  if (key !== null) headers.authorization = `Bearer ${key}`
+  if (key !== null) {
+    headers.authorization = `Bearer ${key}`
+    // Vendors that read the key from their own header (Gemini).
+    headers['x-goog-api-key'] = key
+  }
   const init: RequestInit = { headers }
   if (options.signal !== undefined) init.signal = options.signal
   let url: string

@@ -6,6 +6,7 @@ import { ark } from './ark.js'
 import { checkResult } from './check-result.js'
 import { dashscope } from './dashscope.js'
 import { doubao } from './doubao.js'
+import { gemini } from './gemini.js'
 import { genericTask } from './generic-task.js'
 import { kling } from './kling.js'
 import { minimax } from './minimax.js'
@@ -22,6 +23,7 @@ export const VENDORS = {
   minimax,
   ark,
   dashscope,
+  gemini,
 } as const
 
 /** A provider id of the table. */

@@ -29,6 +29,8 @@ export interface VendorRoute {
 
 /** What a vendor's {@link SimulatorVendor.authorize} check knows of a request. */
 export interface AuthorizeContext {
+  /** A request header (the first, when repeated), for keys not in `Authorization`. */
+  header(name: string): string | undefined
   /** The request's path. */
   path: string
   /** The simulator's key (for Kling: the secret key tokens are signed with). */
