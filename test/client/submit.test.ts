@@ -279,6 +279,27 @@ describe('never pay twice', () => {
     expect((error as ConnectionError).notSent).toBe(true)
   })
 
+  it('the fetch transport tells the same: refused is never-sent and resent, a reset is uncertain', async () => {
+    const port = await closedPort()
+    const refused = openai({ baseURL: `http://127.0.0.1:${port}`, apiKey: 'sk-test-refused' })
+    const error = await client(refused, { fetch: globalThis.fetch, retries: 1 })
+      .submit({ prompt: 'A red fox' })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).notSent).toBe(true)
+    const sim = await simulator()
+    const reset = openai({
+      baseURL: sim.baseURL,
+      apiKey: sim.apiKey,
+      headers: { 'x-simulator-fault': 'reset' },
+    })
+    const uncertain = await client(reset, { fetch: globalThis.fetch, retries: 3 })
+      .submit({ prompt: 'A red fox' })
+      .catch((caught: unknown) => caught)
+    expect(uncertain).toBeInstanceOf(SubmitUncertainError)
+    expect(sim.stats().requestsByProvider.openai).toBe(1)
+  })
+
   it('with an honoured idempotency header, a reset create is resent with the same key, billed once', async () => {
     const sim = await simulator({ idempotencyHeader: 'idempotency-key' })
     const base = openai({ baseURL: sim.baseURL, apiKey: sim.apiKey })
