@@ -3,6 +3,7 @@
  * resent only when it provably never left, or under an honoured idempotency header), input
  * refused before anything is sent, and the TaskRef it returns.
  */
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ClientOptions, createClient, type VideoTaskClient } from '../../src/client.js'
@@ -315,6 +316,59 @@ describe('never pay twice', () => {
     expect(sim.billed('order-7')).toBe(1)
     expect(ref.idempotencyKey).toBe('order-7')
     expect(sim.task(ref.taskId)?.script.prompt).toBe('A red fox')
+  })
+})
+
+describe('submit: a 429 and an abort', () => {
+  it('a 429 refused the create (nothing made): resent after Retry-After, one task', async () => {
+    let creates = 0
+    const server = createHttpServer((req, res) => {
+      creates++
+      if (creates === 1) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' })
+        res.end('{"error":{"message":"Rate limit reached","type":"requests"}}')
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"id":"video_2","object":"video","status":"queued","progress":0}')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    started.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) })
+    const baseURL = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+    const ref = await client(openai({ baseURL, apiKey: 'sk-test-429' })).submit({ prompt: 'a' })
+    expect(ref.taskId).toBe('video_2')
+    expect(creates).toBe(2)
+  })
+
+  it('aborted before sending rejects with the reason and sends nothing', async () => {
+    const sim = await simulator()
+    const controller = new AbortController()
+    const reason = new Error('user left')
+    controller.abort(reason)
+    const made = client(openai({ baseURL: sim.baseURL, apiKey: sim.apiKey }))
+    await expect(made.submit({ prompt: 'a' }, { signal: controller.signal })).rejects.toBe(reason)
+    expect(sim.stats().totalRequests).toBe(0)
+  })
+
+  it('aborted while the create is in flight: uncertain, the reason as its cause', async () => {
+    const sim = await simulator()
+    const provider = openai({
+      baseURL: sim.baseURL,
+      apiKey: sim.apiKey,
+      headers: { 'x-simulator-fault': 'hang' },
+    })
+    const controller = new AbortController()
+    const reason = new Error('user left')
+    const pending = client(provider)
+      .submit({ prompt: 'a' }, { signal: controller.signal })
+      .catch((caught: unknown) => caught)
+    // Abort once the simulator has the request (and has billed it).
+    while (sim.billed() === 0) await new Promise((resolve) => setImmediate(resolve))
+    controller.abort(reason)
+    const error = await pending
+    expect(error).toBeInstanceOf(SubmitUncertainError)
+    expect((error as SubmitUncertainError).cause).toBe(reason)
+    expect(sim.stats().requestsByProvider.openai).toBe(1)
   })
 })
 
