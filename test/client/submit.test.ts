@@ -322,7 +322,7 @@ describe('never pay twice', () => {
 describe('submit: a 429 and an abort', () => {
   it('a 429 refused the create (nothing made): resent after Retry-After, one task', async () => {
     let creates = 0
-    const server = createHttpServer((req, res) => {
+    const server = createHttpServer((_request, res) => {
       creates++
       if (creates === 1) {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' })
