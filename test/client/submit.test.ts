@@ -459,7 +459,14 @@ describe('TaskRef in place of an id', () => {
     expect((await made.waitFor(ref, { timeoutMs: 5_000 })).status).toBe('succeeded')
     expect((await made.observe(ref)).kind).toBe('task')
     for await (const task of made.watch(ref)) expect(task.id).toBe(ref.taskId)
+    const second = await made.submit({ prompt: 'A grey wolf' })
+    const both = await made.waitForAll([ref, second.taskId], { timeoutMs: 5_000 })
+    expect(both.map((task) => task.id)).toEqual([ref.taskId, second.taskId])
+    expect((await made.waitForAny([second], { timeoutMs: 5_000 })).id).toBe(second.taskId)
     const requests = sim.stats().totalRequests
+    await expect(made.waitForAll([ref, { ...second, provider: 'doubao' }])).rejects.toThrow(
+      TypeError,
+    )
     const otherProvider = { ...ref, provider: 'doubao' }
     await expect(made.getTask(otherProvider)).rejects.toThrow(/provider openai/)
     const otherOrigin = { ...ref, origin: 'https://evil.example' }

@@ -123,7 +123,7 @@ describe('VideoTaskClient methods', () => {
       AsyncIterableIterator<VideoTask<OpenAIVideoDetails>>
     >()
     expectTypeOf<Client['waitForAll']>().returns.resolves.toEqualTypeOf<Succeeded[]>()
-    expectTypeOf<Client['waitForAll']>().parameter(0).toEqualTypeOf<readonly string[]>()
+    expectTypeOf<Client['waitForAll']>().parameter(0).toEqualTypeOf<readonly TaskIdOrRef[]>()
     expectTypeOf<Client['waitForAny']>().returns.resolves.toEqualTypeOf<Succeeded>()
     expectTypeOf<Client['resume']>().returns.resolves.toEqualTypeOf<Succeeded>()
     expectTypeOf<Client['resume']>().parameter(0).toEqualTypeOf<PollState>()
