@@ -181,7 +181,7 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * rejects the whole and stops the other waits.
    */
   waitForAll(
-    taskIds: readonly string[],
+    taskIds: readonly TaskIdOrRef[],
     options?: WaitOptions<TDetails>,
   ): Promise<VideoTaskOf<'succeeded', TDetails>[]>
   /**
@@ -189,7 +189,7 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * `AggregateError` of every wait's error if none succeeds.
    */
   waitForAny(
-    taskIds: readonly string[],
+    taskIds: readonly TaskIdOrRef[],
     options?: WaitOptions<TDetails>,
   ): Promise<VideoTaskOf<'succeeded', TDetails>>
   /**
@@ -363,6 +363,11 @@ export function createClient<TDetails extends VideoTaskDetails>(
   }
   const submitter = createSubmitter(submitContext)
   const idOf = (idOrRef: TaskIdOrRef, where: string) => taskIdOf(submitContext, idOrRef, where)
+  // Not an array: left to `group`, which refuses it with its own message.
+  const idsOf = (idsOrRefs: readonly TaskIdOrRef[], where: string) =>
+    (Array.isArray(idsOrRefs)
+      ? idsOrRefs.map((each) => (typeof each === 'string' ? each : idOf(each, where)))
+      : idsOrRefs) as readonly string[]
 
   const client: VideoTaskClient<TDetails> = {
     provider,
@@ -496,10 +501,14 @@ export function createClient<TDetails extends VideoTaskDetails>(
       }
     },
     cancel: (idOrRef, cancelOptions) => submitter.cancel(idOrRef, cancelOptions),
-    waitForAll: (taskIds, waitOptions = {}) =>
-      group(taskIds, waitOptions, 'waitForAll', (waits) => Promise.all(waits)),
-    waitForAny: (taskIds, waitOptions = {}) =>
-      group(taskIds, waitOptions, 'waitForAny', (waits) => Promise.any(waits)),
+    async waitForAll(taskIds, waitOptions = {}) {
+      const ids = idsOf(taskIds, 'waitForAll')
+      return group(ids, waitOptions, 'waitForAll', (waits) => Promise.all(waits))
+    },
+    async waitForAny(taskIds, waitOptions = {}) {
+      const ids = idsOf(taskIds, 'waitForAny')
+      return group(ids, waitOptions, 'waitForAny', (waits) => Promise.any(waits))
+    },
     async close() {
       if (closed) return
       closed = true

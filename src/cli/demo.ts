@@ -205,8 +205,8 @@ async function submitDemoTasks(
   apiKey: string,
   createTask: (script: TaskScript) => unknown,
 ): Promise<TaskIdOrRef[]> {
-  return Promise.all(
-    TASKS.map(async ({ script, shows }) => {
+  const refs = await Promise.all(
+    TASKS.map(async ({ script, shows }): Promise<TaskIdOrRef | null> => {
       const entry = builtInProviderEntry(script.provider)
       if (!entry) throw new Error(`No built-in provider for the simulated API ${script.provider}`)
       const { provider: _provider, ...rest } = script
@@ -215,10 +215,7 @@ async function submitDemoTasks(
         apiKey,
         headers: { 'x-simulator-script': JSON.stringify(rest) },
       })
-      if (!provider.buildCreateRequest) {
-        createTask(script)
-        return script.id
-      }
+      if (!provider.buildCreateRequest) return null
       const client = createClient({ provider })
       try {
         return await client.submit({ prompt: shows })
@@ -227,6 +224,14 @@ async function submitDemoTasks(
       }
     }),
   )
+  // After the submits, so these tasks' clocks start with the others' (a slow machine's submits
+  // take a while, and a task created first could finish before its first read).
+  return refs.map((ref, index) => {
+    if (ref !== null) return ref
+    const script = (TASKS[index] as DemoTask).script
+    createTask(script)
+    return script.id
+  })
 }
 
 /** Runs the demo. Resolves with 0 when every task ended as scripted. */

@@ -65,7 +65,7 @@ export interface GenerateOptions<TDetails extends VideoTaskDetails = VideoTaskDe
    * resumed (`client.waitFor(ref)`). If it throws or rejects, `generate` rejects with that error
    * and does not poll.
    */
-  onSubmitted?: ((ref: TaskRef) => void | Promise<void>) | undefined
+  onSubmitted?: ((ref: TaskRef) => unknown) | undefined
 }
 
 /** What `client.generate` resolves with. */

@@ -3,6 +3,7 @@
  * resent only when it provably never left, or under an honoured idempotency header), input
  * refused before anything is sent, and the TaskRef it returns.
  */
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ClientOptions, createClient, type VideoTaskClient } from '../../src/client.js'
@@ -279,6 +280,27 @@ describe('never pay twice', () => {
     expect((error as ConnectionError).notSent).toBe(true)
   })
 
+  it('the fetch transport tells the same: refused is never-sent and resent, a reset is uncertain', async () => {
+    const port = await closedPort()
+    const refused = openai({ baseURL: `http://127.0.0.1:${port}`, apiKey: 'sk-test-refused' })
+    const error = await client(refused, { fetch: globalThis.fetch, retries: 1 })
+      .submit({ prompt: 'A red fox' })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as ConnectionError).notSent).toBe(true)
+    const sim = await simulator()
+    const reset = openai({
+      baseURL: sim.baseURL,
+      apiKey: sim.apiKey,
+      headers: { 'x-simulator-fault': 'reset' },
+    })
+    const uncertain = await client(reset, { fetch: globalThis.fetch, retries: 3 })
+      .submit({ prompt: 'A red fox' })
+      .catch((caught: unknown) => caught)
+    expect(uncertain).toBeInstanceOf(SubmitUncertainError)
+    expect(sim.stats().requestsByProvider.openai).toBe(1)
+  })
+
   it('with an honoured idempotency header, a reset create is resent with the same key, billed once', async () => {
     const sim = await simulator({ idempotencyHeader: 'idempotency-key' })
     const base = openai({ baseURL: sim.baseURL, apiKey: sim.apiKey })
@@ -294,6 +316,59 @@ describe('never pay twice', () => {
     expect(sim.billed('order-7')).toBe(1)
     expect(ref.idempotencyKey).toBe('order-7')
     expect(sim.task(ref.taskId)?.script.prompt).toBe('A red fox')
+  })
+})
+
+describe('submit: a 429 and an abort', () => {
+  it('a 429 refused the create (nothing made): resent after Retry-After, one task', async () => {
+    let creates = 0
+    const server = createHttpServer((_request, res) => {
+      creates++
+      if (creates === 1) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' })
+        res.end('{"error":{"message":"Rate limit reached","type":"requests"}}')
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"id":"video_2","object":"video","status":"queued","progress":0}')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    started.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) })
+    const baseURL = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+    const ref = await client(openai({ baseURL, apiKey: 'sk-test-429' })).submit({ prompt: 'a' })
+    expect(ref.taskId).toBe('video_2')
+    expect(creates).toBe(2)
+  })
+
+  it('aborted before sending rejects with the reason and sends nothing', async () => {
+    const sim = await simulator()
+    const controller = new AbortController()
+    const reason = new Error('user left')
+    controller.abort(reason)
+    const made = client(openai({ baseURL: sim.baseURL, apiKey: sim.apiKey }))
+    await expect(made.submit({ prompt: 'a' }, { signal: controller.signal })).rejects.toBe(reason)
+    expect(sim.stats().totalRequests).toBe(0)
+  })
+
+  it('aborted while the create is in flight: uncertain, the reason as its cause', async () => {
+    const sim = await simulator()
+    const provider = openai({
+      baseURL: sim.baseURL,
+      apiKey: sim.apiKey,
+      headers: { 'x-simulator-fault': 'hang' },
+    })
+    const controller = new AbortController()
+    const reason = new Error('user left')
+    const pending = client(provider)
+      .submit({ prompt: 'a' }, { signal: controller.signal })
+      .catch((caught: unknown) => caught)
+    // Abort once the simulator has the request (and has billed it).
+    while (sim.billed() === 0) await new Promise((resolve) => setImmediate(resolve))
+    controller.abort(reason)
+    const error = await pending
+    expect(error).toBeInstanceOf(SubmitUncertainError)
+    expect((error as SubmitUncertainError).cause).toBe(reason)
+    expect(sim.stats().requestsByProvider.openai).toBe(1)
   })
 })
 
@@ -384,7 +459,14 @@ describe('TaskRef in place of an id', () => {
     expect((await made.waitFor(ref, { timeoutMs: 5_000 })).status).toBe('succeeded')
     expect((await made.observe(ref)).kind).toBe('task')
     for await (const task of made.watch(ref)) expect(task.id).toBe(ref.taskId)
+    const second = await made.submit({ prompt: 'A grey wolf' })
+    const both = await made.waitForAll([ref, second.taskId], { timeoutMs: 5_000 })
+    expect(both.map((task) => task.id)).toEqual([ref.taskId, second.taskId])
+    expect((await made.waitForAny([second], { timeoutMs: 5_000 })).id).toBe(second.taskId)
     const requests = sim.stats().totalRequests
+    await expect(made.waitForAll([ref, { ...second, provider: 'doubao' }])).rejects.toThrow(
+      TypeError,
+    )
     const otherProvider = { ...ref, provider: 'doubao' }
     await expect(made.getTask(otherProvider)).rejects.toThrow(/provider openai/)
     const otherOrigin = { ...ref, origin: 'https://evil.example' }

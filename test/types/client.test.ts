@@ -23,6 +23,7 @@ import {
   type ScheduleOptions,
   type StatusHandlers,
   type TaskIdOrRef,
+  type TaskRef,
   type VideoTask,
   type VideoTaskClient,
   type VideoTaskDetails,
@@ -124,7 +125,7 @@ describe('VideoTaskClient methods', () => {
       AsyncIterableIterator<VideoTask<OpenAIVideoDetails>>
     >()
     expectTypeOf<Client['waitForAll']>().returns.resolves.toEqualTypeOf<Succeeded[]>()
-    expectTypeOf<Client['waitForAll']>().parameter(0).toEqualTypeOf<readonly string[]>()
+    expectTypeOf<Client['waitForAll']>().parameter(0).toEqualTypeOf<readonly TaskIdOrRef[]>()
     expectTypeOf<Client['waitForAny']>().returns.resolves.toEqualTypeOf<Succeeded>()
     expectTypeOf<Client['resume']>().returns.resolves.toEqualTypeOf<Succeeded>()
     expectTypeOf<Client['resume']>().parameter(0).toEqualTypeOf<PollState>()
@@ -223,5 +224,35 @@ describe('callbacks', () => {
     expectTypeOf<RetryEvent['scope']>().toEqualTypeOf<'request' | 'read'>()
     // Every option is optional.
     expectTypeOf({}).toExtend<WaitOptions<VideoTaskDetails>>()
+  })
+})
+
+describe('submit and generate', () => {
+  type Client = VideoTaskClient<OpenAIVideoDetails>
+
+  it('submit resolves with a TaskRef; generate with the provider’s succeeded task', () => {
+    expectTypeOf<Client['submit']>().returns.resolves.toEqualTypeOf<TaskRef>()
+    type Result = Awaited<ReturnType<Client['generate']>>
+    expectTypeOf<Result['task']>().toEqualTypeOf<VideoTaskOf<'succeeded', OpenAIVideoDetails>>()
+    expectTypeOf<Result['ref']>().toEqualTypeOf<TaskRef>()
+    expectTypeOf<Result['reads']>().toEqualTypeOf<number>()
+    const use = async (client: Client) => {
+      await client.generate(
+        { prompt: 'a fox', durationSeconds: 4 },
+        { onSubmitted: async (ref) => expectTypeOf(ref).toEqualTypeOf<TaskRef>() },
+      )
+      // @ts-expect-error: the prompt is required
+      await client.submit({ durationSeconds: 4 })
+      // @ts-expect-error: an image is a URL, a path, a Blob or bytes
+      await client.submit({ prompt: 'a', image: 42 })
+      await client.cancel({
+        version: 1,
+        provider: 'openai',
+        origin: 'https://a.test',
+        taskId: 't',
+        submittedAt: '',
+      })
+    }
+    void use
   })
 })
