@@ -23,6 +23,7 @@ import {
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
+  TaskNotReadyError,
   UnknownStatusError,
   VideoTaskError,
   WaitTimeoutError,
@@ -126,6 +127,11 @@ const CASES: Array<{
   {
     Class: TaskCancelledError,
     make: () => new TaskCancelledError(task({ status: 'cancelled' })),
+    chain: ['VideoTaskError'],
+  },
+  {
+    Class: TaskNotReadyError,
+    make: () => new TaskNotReadyError(task({ status: 'running' }), 'download'),
     chain: ['VideoTaskError'],
   },
   {
