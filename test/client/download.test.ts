@@ -105,6 +105,18 @@ describe('client.download', () => {
     expect(JSON.stringify(result)).not.toContain(sim.apiKey)
   })
 
+  it('given the task itself (from waitFor), reads nothing more', async () => {
+    const { clock, sim, dir } = await setup()
+    const task = sim.createTask({ provider: 'doubao', queuedMs: 0, runningMs: 1_000 })
+    clock.tick(1_000)
+    const client = createClient({ provider: doubao({ baseURL: sim.baseURL, apiKey: sim.apiKey }) })
+    const finished = await client.waitFor(task.id)
+    const [result] = await client.download(finished, { to: join(dir, 'v.mp4') })
+    await client.close()
+    expect(result?.bytes).toBe(4_096)
+    expect(sim.requests(task.id)).toBe(1)
+  })
+
   it('an authenticated location that redirects to the CDN never carries the key there', async () => {
     const { clock, sim, dir } = await setup()
     const task = sim.createTask({
