@@ -7,6 +7,7 @@ import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
 import { assertTaskId, type Provider } from './providers/define-provider.js'
+import { retryTransient } from './retry-policy.js'
 import type { TaskIdOrRef } from './task-ref.js'
 import {
   createDownloadTransport,
@@ -248,6 +249,11 @@ export function createClient<TDetails extends VideoTaskDetails>(
     providerId: provider.id,
   }
   let downloads: DownloadTransport | undefined
+  const retryRuntime = {
+    sleep: (delayMs: number, signal: AbortSignal | undefined) =>
+      queue.sleepUntil(queue.now() + delayMs, signal),
+    random,
+  }
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
 
@@ -291,6 +297,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
             return downloads
           },
           getTask: (taskId, signal) => client.getTask(taskId, { signal }),
+          retry: (attempt, signal) =>
+            retryTransient(attempt, defaults.retries, defaults, retryRuntime, signal),
           now: () => queue.now(),
         },
         task,
