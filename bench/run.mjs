@@ -57,7 +57,7 @@ const CONFIG = quick
   : {
       throughput: { tasks: 1000, rounds: 5, warmupMs: 1000, durationMs: 3000 },
       memory: { waits: 10_000, rounds: 3 },
-      economy: { tasks: 1000, seed: 42, callbackTasks: 200 },
+      economy: { tasks: 1000, seed: 42, callbackTasks: 20 },
       parse: { targetMs: 80, rounds: 5 },
       imports: { spawns: 10 },
       download: { rounds: 3, megabytes: 200 },

@@ -17,6 +17,7 @@ import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-opt
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
 import type { Provider } from './providers/define-provider.js'
 import type { VideoInput } from './providers/kit/lifecycle.js'
+import { retryTransient } from './retry-policy.js'
 import type { TaskIdOrRef, TaskRef } from './task-ref.js'
 import {
   createDownloadTransport,
@@ -347,6 +348,11 @@ export function createClient<TDetails extends VideoTaskDetails>(
     providerId: provider.id,
   }
   let downloads: DownloadTransport | undefined
+  const retryRuntime = {
+    sleep: (delayMs: number, signal: AbortSignal | undefined) =>
+      queue.sleepUntil(queue.now() + delayMs, signal),
+    random,
+  }
 
   const { start, wait, group } = createWaits<TDetails>({
     host,
@@ -436,6 +442,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
             return downloads
           },
           getTask: (taskId, signal) => client.getTask(taskId, { signal }),
+          retry: (attempt, signal) =>
+            retryTransient(attempt, defaults.retries, defaults, retryRuntime, signal),
           now: () => queue.now(),
         },
         task,

@@ -24,6 +24,7 @@ import {
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
+  TaskNotReadyError,
   UnknownStatusError,
   UnsupportedOperationError,
   VideoTaskError,
@@ -144,6 +145,11 @@ const CASES: Array<{
   {
     Class: TaskCancelledError,
     make: () => new TaskCancelledError(task({ status: 'cancelled' })),
+    chain: ['VideoTaskError'],
+  },
+  {
+    Class: TaskNotReadyError,
+    make: () => new TaskNotReadyError(task({ status: 'running' }), 'download'),
     chain: ['VideoTaskError'],
   },
   {

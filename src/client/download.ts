@@ -105,6 +105,8 @@ export interface DownloadContext<TDetails extends VideoTaskDetails> {
   downloadTransport(): DownloadTransport
   /** Reads the task (with the client's retries). */
   getTask(taskId: string, signal: AbortSignal | undefined): Promise<VideoTask<TDetails>>
+  /** Runs one request with the client's retries of a transient failure (a file API's look-up). */
+  retry<T>(attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T>
   /** The client's clock, for `expiresAt`. */
   now(): number
 }
@@ -378,17 +380,20 @@ async function sourceOf<TDetails extends VideoTaskDetails>(
     }
   }
   const { request } = location
-  const raw = await context.transport.send({ ...request, signal, provider: context.provider.id })
   const secrets = secretsOf(request.headers)
-  const resolved = location.parse({
-    status: raw.status,
-    headers: raw.headers,
-    body: secrets.length > 0 ? redact(raw.body, secrets) : raw.body,
-    url: request.url,
-    provider: context.provider.id,
-    taskId: task.id,
-    receivedAt: context.now(),
-  })
+  // A 429 or 5xx from the file API is retried like a read (the parse throws the typed error).
+  const resolved = await context.retry(async () => {
+    const raw = await context.transport.send({ ...request, signal, provider: context.provider.id })
+    return location.parse({
+      status: raw.status,
+      headers: raw.headers,
+      body: secrets.length > 0 ? redact(raw.body, secrets) : raw.body,
+      url: request.url,
+      provider: context.provider.id,
+      taskId: task.id,
+      receivedAt: context.now(),
+    })
+  }, signal)
   return {
     url: resolved.url,
     headers: undefined,

@@ -8,7 +8,14 @@ import type { VideoTask } from '../../src/model.js'
 import type { Provider } from '../../src/providers/define-provider.js'
 import { checkResult, doubao, genericTask, openai } from '../../src/providers/registry.js'
 import { simulatedBody } from '../../src/simulator/index.js'
-import { listDirectory, startServer, tempDirectory } from '../download/servers.js'
+import {
+  BODY,
+  listDirectory,
+  sendBody,
+  sha256,
+  startServer,
+  tempDirectory,
+} from '../download/servers.js'
 import { fakeClock, useSimulators } from '../simulator/helpers.js'
 
 /*
@@ -105,6 +112,18 @@ describe('client.download', () => {
     expect(JSON.stringify(result)).not.toContain(sim.apiKey)
   })
 
+  it('given the task itself (from waitFor), reads nothing more', async () => {
+    const { clock, sim, dir } = await setup()
+    const task = sim.createTask({ provider: 'doubao', queuedMs: 0, runningMs: 1_000 })
+    clock.tick(1_000)
+    const client = createClient({ provider: doubao({ baseURL: sim.baseURL, apiKey: sim.apiKey }) })
+    const finished = await client.waitFor(task.id)
+    const [result] = await client.download(finished, { to: join(dir, 'v.mp4') })
+    await client.close()
+    expect(result?.bytes).toBe(4_096)
+    expect(sim.requests(task.id)).toBe(1)
+  })
+
   it('an authenticated location that redirects to the CDN never carries the key there', async () => {
     const { clock, sim, dir } = await setup()
     const task = sim.createTask({
@@ -192,6 +211,51 @@ describe('client.download', () => {
     expect(await fileSha(join(dir, 'v.mp4'))).toBe(expectedSha(9, 50_000))
     expect(sim.task(task.id)?.contentReads).toBe(1) // the file look-up
     expect(sim.cdnRequests().every((request) => !request.authorization)).toBe(true)
+  })
+
+  it('a file API answering 503 once is asked again; its link goes out without the key', async () => {
+    const dir = await tempDirectory()
+    const storage = await startServer((request, response) => sendBody(request, response, BODY))
+    let lookups = 0
+    const api = await startServer((request, response) => {
+      response.setHeader('content-type', 'application/json')
+      if (request.url?.startsWith('/v1/files/retrieve')) {
+        lookups++
+        if (lookups === 1) {
+          response.writeHead(503)
+          response.end('{"base_resp":{"status_code":1000,"status_msg":"unknown error"}}')
+          return
+        }
+        response.end(
+          JSON.stringify({
+            file: { file_id: 7, download_url: `${storage.origin}/v.mp4?sig=x` },
+            base_resp: { status_code: 0, status_msg: 'success' },
+          }),
+        )
+        return
+      }
+      response.end(
+        JSON.stringify({
+          task_id: 't9',
+          status: 'Success',
+          file_id: '7',
+          base_resp: { status_code: 0, status_msg: 'success' },
+        }),
+      )
+    })
+    const client = createClient({
+      provider: genericTask({ baseURL: api.origin, apiKey: 'sk-file-api-123456789' }),
+      minIntervalMs: 1,
+      intervalMs: 1,
+    })
+    const [result] = await client.download('t9', { to: join(dir, 'v.mp4') })
+    await client.close()
+    expect(result).toMatchObject({ kind: 'resolve', bytes: BODY.length })
+    expect(lookups).toBe(2)
+    expect(sha256(await readFile(join(dir, 'v.mp4')))).toBe(sha256(BODY))
+    expect(storage.requests.every((request) => request.headers.authorization === undefined)).toBe(
+      true,
+    )
   })
 
   it('several outputs (result_urls) go to a {index} pattern, one result each', async () => {
