@@ -11,7 +11,7 @@ import {
   type QueueOutcome,
 } from 'video-tasks/queue'
 import { type Simulator, startSimulator } from 'video-tasks/simulator'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ENGINES, startEngine, type TestEngine, uniqueQueueName } from './support/engines.js'
 import { outcomeCollector } from './support/outcomes.js'
 
@@ -38,18 +38,20 @@ beforeAll(async () => {
   await writeFile(crashWorker, output.outputFiles[0]?.text ?? '')
 })
 
+// Killed after each test: a test that times out must not leave a worker behind.
+const children = new Set<import('node:child_process').ChildProcess>()
+afterEach(() => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
 function runCrashWorker(config: object): Promise<{
   delivered: { outcome: QueueOutcome; context: OutcomeContext }
   signal: NodeJS.Signals | null
 }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', crashWorker, JSON.stringify(config)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
+    const child = spawn(process.execPath, [crashWorker, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -58,6 +60,8 @@ function runCrashWorker(config: object): Promise<{
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
     })
+    children.add(child)
+    child.once('exit', () => children.delete(child))
     child.on('error', reject)
     child.on('exit', (_code, signal) => {
       const line = stdout.split('\n').find((entry) => entry.startsWith('{'))
@@ -147,6 +151,6 @@ describe.each(ENGINES)('the crash window on $name', ({ name, available }) => {
         await tasks.close()
       }
     },
-    30_000,
+    90_000,
   )
 })
