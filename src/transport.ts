@@ -297,22 +297,20 @@ function createUndiciTransport(
   options: ResolvedTransportOptions,
   loadUndici: UndiciLoader,
 ): Transport {
-  let agent: Dispatcher | undefined
-  let loading: Promise<Dispatcher> | undefined
-  const getAgent = (): Dispatcher | Promise<Dispatcher> => {
+  let agent: Agent | undefined
+  let loading: Promise<Agent> | undefined
+  const getAgent = (): Agent | Promise<Agent> => {
     if (agent) return agent
+    // No decompress interceptor: undici's prints an ExperimentalWarning (7.30) and the SDK
+    // writes nothing (SECURITY.md). A body compressed unasked (no Accept-Encoding is sent) is
+    // not JSON: a permanent ResponseValidationError (test/transport-hostile.test.ts).
     loading ??= loadUndici().then((undici) => {
-      const base = new undici.Agent({
+      agent ??= new undici.Agent({
         keepAliveTimeout: 10_000,
         keepAliveMaxTimeout: 10_000,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
       })
-      // A server may compress a body nobody asked it to (gzip, deflate, br): undici's own
-      // interceptor decodes it as `fetch` would, and `maxResponseBytes` then bounds the decoded
-      // bytes, so a compression bomb is cut off like any large body.
-      const decompress = undici.interceptors?.decompress
-      agent ??= decompress ? base.compose(decompress()) : base
       return agent
     })
     return loading

@@ -420,7 +420,12 @@ function check(adapter: Adapter, response: ProviderResponse): void {
     if (Expected && !(own instanceof Expected) && !decidedByCode) {
       fail(`HTTP ${response.status} gave ${name}`)
     }
-    if (response.status >= 500 && !own.retryable) fail(`HTTP ${response.status} not retryable`)
+    // Every 5xx is worth another read but 501 and 505, which say it will never work.
+    const permanent5xx = response.status === 501 || response.status === 505
+    if (response.status >= 500 && !permanent5xx && !own.retryable) {
+      fail(`HTTP ${response.status} not retryable`)
+    }
+    if (permanent5xx && own.retryable) fail(`HTTP ${response.status} retried`)
     return
   }
 

@@ -11,7 +11,7 @@ export function normalizeBaseURL(value: unknown, name = 'baseURL'): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point.
   if (/[\u0000-\u0020\u007f]/.test(value)) {
     throw new TypeError(
-      `Expected \`${name}\` without whitespace or control characters (the value is not repeated here)`,
+      `Expected \`${name}\` to be an absolute URL without whitespace or control characters (the value is not repeated here)`,
     )
   }
   let url: URL
@@ -20,7 +20,7 @@ export function normalizeBaseURL(value: unknown, name = 'baseURL'): string {
   } catch {
     // Not repeated: a value that is not a URL may well be a key given in the wrong place.
     throw new TypeError(
-      `Expected \`${name}\` to be an absolute http(s) URL such as https://api.example.com${value.includes('://') ? '' : ' (it has no scheme)'}; the value is not repeated here`,
+      `Expected \`${name}\` to be an absolute URL (http or https) such as https://api.example.com${value.includes('://') ? '' : ' (it has no scheme)'}; the value is not repeated here`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
