@@ -4,14 +4,7 @@
  * callbacks); vendor-notes.md "Creating tasks and fetching outputs".
  */
 import { digits } from '../ids.js'
-import {
-  ERROR_STATUS,
-  type ErrorKind,
-  type Json,
-  pick,
-  type Rendered,
-  type StatusView,
-} from '../render.js'
+import { ERROR_STATUS, type ErrorKind, pick, type Rendered, type StatusView } from '../render.js'
 import type { TaskPhase } from '../types.js'
 import {
   MINIMAX_ERRORS,
