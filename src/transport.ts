@@ -4,8 +4,8 @@ import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } fr
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
-  /** `GET` or `POST`. */
-  method: 'GET' | 'POST'
+  /** `GET`, `POST`, or `DELETE` (a cancel: Runway's `DELETE /v1/tasks/{id}`). */
+  method: 'GET' | 'POST' | 'DELETE'
   /** The absolute URL. */
   url: string
   /** Request headers. */

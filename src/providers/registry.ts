@@ -6,6 +6,7 @@ import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
 import { MINIMAX, minimax } from './minimax.js'
 import { OPENAI, openai } from './openai.js'
+import { RUNWAY, runway } from './runway.js'
 
 /*
  * What the package exports of each built-in provider: its factory, its details type and its
@@ -25,6 +26,7 @@ export {
   minimaxCallbackAnswer,
 } from './minimax.js'
 export { type OpenAIVideoDetails, openai } from './openai.js'
+export { type RunwayInput, type RunwayVideoDetails, runway } from './runway.js'
 
 /*
  * The one list of built-in providers. The CLI (`--provider`), the demo, the smoke scripts and the
@@ -238,6 +240,22 @@ export const BUILT_IN_PROVIDERS = [
         'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
         unauthorized: { note: 'HTTP 200 with `base_resp` 1004 (MiniMax answers errors with 200)' },
         'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
+      },
+    },
+  }),
+  entry({
+    id: 'runway',
+    displayName: 'Runway developer API',
+    factory: runway,
+    exportName: 'runway',
+    description: RUNWAY as unknown as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': {
+          expect: { outcome: 'reject', error: 'ResponseValidationError', reads: 2 },
+          note: 'Runway sends errors at their HTTP status: a 200 `{error}` is no task',
+        },
       },
     },
   }),

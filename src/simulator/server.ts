@@ -386,6 +386,10 @@ class SimulatorCore {
       this.send(res, error('unauthorized'))
       return
     }
+    if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
+      this.send(res, error('bad-request'))
+      return
+    }
 
     // Draw for every authorized request, so the random stream depends only on the request count.
     const randomFault = this.drawRandomFault()
@@ -507,6 +511,10 @@ class SimulatorCore {
       this.send(res, error('not-found'))
       return
     }
+    if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
+      this.send(res, error('bad-request'))
+      return
+    }
     // A fault for this one request: `x-simulator-fault: reset` or a fault object as JSON.
     let fault: FaultSpec | undefined
     let script: Partial<TaskScript> = { ...this.options.createScript }
@@ -602,6 +610,15 @@ class SimulatorCore {
   shutdown(): void {
     this.delivery.shutdown()
   }
+}
+
+/** Whether a request carries every header a vendor requires, with its value. */
+function hasRequiredHeaders(
+  req: IncomingMessage,
+  required: Readonly<Record<string, string>> | undefined,
+): boolean {
+  if (required === undefined) return true
+  return Object.entries(required).every(([name, value]) => header(req, name) === value)
 }
 
 /** A request header's value (the first, when repeated). */

@@ -133,6 +133,7 @@ export function taskBody(
       unknown: 'mystery',
     },
     minimax: { running: 'Processing', succeeded: 'Success', failed: 'Fail', unknown: 'Mystery' },
+    runway: { running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED', unknown: 'MYSTERY' },
   }
   const status = words[provider][state]
   const done = state === 'succeeded'
@@ -173,6 +174,16 @@ export function taskBody(
         status,
         file_id: done ? '314053136425242' : '',
         base_resp: { status_code: 0, status_msg: state === 'failed' ? reason : 'success' },
+        ...extra,
+      }
+    case 'runway':
+      return {
+        id,
+        status,
+        createdAt: '2026-07-23T21:17:45.123Z',
+        ...(state === 'running' ? { progress: 0.4 } : {}),
+        ...(done ? { output: [url] } : {}),
+        ...(state === 'failed' ? { failure: reason, failureCode: 'SAFETY.INPUT.TEXT' } : {}),
         ...extra,
       }
     case 'check-result':

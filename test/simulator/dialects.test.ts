@@ -81,6 +81,12 @@ const EXTRACT: Record<SimulatedDialect, Extract> = {
     url: (b) => b.file_id || undefined,
     error: (b) => (b.status === 'Fail' ? b.base_resp.status_msg : undefined),
   },
+  '2024-11-06': {
+    status: (b) => b.status,
+    progress: (b) => b.progress,
+    url: (b) => b.output?.[0],
+    error: (b) => b.failure,
+  },
 }
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -158,6 +164,13 @@ const WORDS: Record<
     failed: 'Fail',
     cancelled: 'Fail',
   },
+  '2024-11-06': {
+    queued: ['PENDING', 'THROTTLED'],
+    running: 'RUNNING',
+    succeeded: 'SUCCEEDED',
+    failed: 'FAILED',
+    cancelled: 'CANCELLED',
+  },
 }
 
 /** The progress half-way through the running time (queued: at creation), per dialect. */
@@ -172,6 +185,8 @@ const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; do
   minimax: { queued: undefined, running: undefined, done: undefined },
   documented: { queued: 0, running: 50, done: 100 },
   v1: { queued: undefined, running: undefined, done: undefined },
+  // Runway: a 0-1 fraction, only while RUNNING.
+  '2024-11-06': { queued: undefined, running: 0.5, done: undefined },
 }
 
 const CASES: [SimulatedProvider, SimulatedDialect][] = [
@@ -185,6 +200,7 @@ const CASES: [SimulatedProvider, SimulatedDialect][] = [
   ['generic-task', 'minimax'],
   ['check-result', 'documented'],
   ['minimax', 'v1'],
+  ['runway', '2024-11-06'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 

@@ -5,6 +5,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js'
+import { vendorOf } from '../../src/simulator/vendors/index.js'
 
 /** The vendor routes, written out here so the tests check the simulator's routing too. */
 const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> = {
@@ -12,6 +13,7 @@ const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> =
   doubao: '/v1/video/generations/',
   'generic-task': '/task/',
   minimax: '/v1/query/video_generation?task_id=',
+  runway: '/v1/tasks/',
 }
 
 /** A clock the tests move by hand. */
@@ -65,6 +67,8 @@ export async function read(
   const headers: Record<string, string> = {}
   const key = options.key === undefined ? sim.apiKey : options.key
   if (key !== null) headers.authorization = `Bearer ${key}`
+  // Headers the vendor requires on every call (Runway's API version).
+  Object.assign(headers, vendorOf(task.provider).requiredHeaders)
   const init: RequestInit = { headers }
   if (options.signal !== undefined) init.signal = options.signal
   let url: string

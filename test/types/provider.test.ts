@@ -89,7 +89,7 @@ describe('defineProvider', () => {
       maxIntervalMs: number
       adaptive: boolean
     }>()
-    expectTypeOf<ProviderRequest['method']>().toEqualTypeOf<'GET' | 'POST'>()
+    expectTypeOf<ProviderRequest['method']>().toEqualTypeOf<'GET' | 'POST' | 'DELETE'>()
     expectTypeOf<ProviderRequest['body']>().toEqualTypeOf<string | undefined>()
     expectTypeOf<Provider<AcmeDetails>['parseResponse']>().returns.toEqualTypeOf<
       VideoTask<AcmeDetails>

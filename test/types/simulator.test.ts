@@ -22,7 +22,7 @@ describe('video-tasks/simulator types', () => {
 
   it('providers and dialects', () => {
     expectTypeOf<SimulatedProvider>().toEqualTypeOf<
-      'openai' | 'doubao' | 'generic-task' | 'check-result' | 'minimax'
+      'openai' | 'doubao' | 'generic-task' | 'check-result' | 'minimax' | 'runway'
     >()
     expectTypeOf<keyof SimulatorDialects>().toEqualTypeOf<SimulatedProvider>()
     expectTypeOf<SimulatorDialects['openai']>().toEqualTypeOf<'official' | 'gateway'>()

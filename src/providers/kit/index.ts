@@ -21,6 +21,7 @@ export {
   type ProviderDescription,
   type ProviderRoute,
 } from './built-in-provider.js'
+export { imageDataUri } from './data-uri.js'
 export {
   type EnvelopeRules,
   type ErrorBodyFields,

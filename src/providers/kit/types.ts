@@ -3,8 +3,8 @@ import type { ProviderLifecycle } from './lifecycle.js'
 
 /** The request a provider builds for one task id. The transport sends it as is. */
 export interface ProviderRequest {
-  /** `GET` or `POST`. */
-  method: 'GET' | 'POST'
+  /** `GET`, `POST`, or `DELETE` (a cancel: Runway's `DELETE /v1/tasks/{id}`). */
+  method: 'GET' | 'POST' | 'DELETE'
   /** The absolute URL, on the provider's base URL. */
   url: string
   /** Headers, including the credentials. */

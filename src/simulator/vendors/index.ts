@@ -7,6 +7,7 @@ import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
 import { minimax } from './minimax.js'
 import { openai } from './openai.js'
+import { runway } from './runway.js'
 import type { SimulatorVendor } from './vendor.js'
 
 /** Every simulated vendor by provider id (the SDK's provider ids). */
@@ -16,6 +17,7 @@ export const VENDORS = {
   'generic-task': genericTask,
   'check-result': checkResult,
   minimax,
+  runway,
 } as const
 
 /** A provider id of the table. */

@@ -99,6 +99,11 @@ export interface SimulatorVendor<D extends string> {
   renderFile?(view: StatusView, file: { bytes: number; downloadUrl: string }): Rendered
   /** The dialect a `file` route answers in (its errors). */
   readonly fileDialect?: D
+  /**
+   * Headers (lower-case names) every request must carry with exactly these values, beyond the
+   * key (Runway's `X-Runway-Version`); a request without them gets the vendor's 400.
+   */
+  readonly requiredHeaders?: Readonly<Record<string, string>>
   /** Its create route's behaviour, when it has one in `routes`. */
   readonly create?: VendorCreate<D>
 }
