@@ -24,6 +24,7 @@ import {
   parseSize,
   parseTimestamp,
   readJson,
+  record,
   requestIdOf,
   text,
   validationError,
@@ -161,7 +162,14 @@ export const RUNWAY: ProviderDescription<RunwayVideoDetails, RunwayInput> = {
 /** Parses a `GET /v1/tasks/{id}` answer. Pure; exported for tests. */
 export function parseRunwayResponse(response: ProviderResponse) {
   const body = readJson(response)
-  if (response.status < 200 || response.status >= 300) {
+  const object = record(body)
+  // Runway sends errors at their HTTP status; a proxy may pass one on in a 200. An `{error}`
+  // without a `status` is no task: its text says the kind ("rate limit" is retried).
+  if (
+    response.status < 200 ||
+    response.status >= 300 ||
+    (object && object.status === undefined && text(object.error) !== null)
+  ) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
   const task = parseShape(taskSchema, body, response, 'Runway task')

@@ -98,7 +98,7 @@ export const runway: SimulatorVendor<Dialect> = {
     body: { error: MESSAGES[kind] },
   }),
   // Runway reports errors at their HTTP status; a 200 never carries one. The fault sends what a
-  // proxy in front of it might: a 200 with only `{error}`, which is no task.
+  // proxy in front of it might: a 200 with only `{error}`.
   renderVendorError200: (_dialect, { message }) => ({
     status: 200,
     body: { error: message ?? MESSAGES['rate-limit'] },
