@@ -267,6 +267,7 @@ class SimulatorCore {
       return
     }
     if (route.kind === 'create') await this.create(req, res, route)
+    else if (route.kind === 'cancel') this.cancel(req, res, route)
     else await this.vendor(req, res, route, url)
   }
 
@@ -478,6 +479,47 @@ class SimulatorCore {
         bytes: record.script.download.bytes,
         downloadUrl: record.script.videoUrl,
       }) ?? vendor.renderError(record.script.dialect, 'not-found', requestId)
+    )
+  }
+
+  /**
+   * A cancel route (Runway's `DELETE /v1/tasks/{id}`): a queued or running task ends cancelled,
+   * a finished one is deleted, so later reads of it are the vendor's 404.
+   */
+  private cancel(req: IncomingMessage, res: ServerResponse, route: MatchedRoute): void {
+    req.resume()
+    const { provider } = route
+    const vendor = vendorOf(provider)
+    this.counters.totalRequests++
+    this.counters.requestsByProvider[provider]++
+    const requestId = `req_${hex(16)}`
+    const record = route.id === undefined ? undefined : this.tasks.get(route.id)
+    const dialect = record?.script.dialect ?? this.options.dialects[provider]
+    const error = (kind: ErrorKind) => jsonWire(vendor.renderError(dialect, kind, requestId))
+    if (!this.authorized(req)) {
+      this.counters.unauthorized++
+      this.send(res, error('unauthorized'))
+      return
+    }
+    if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
+      this.send(res, error('bad-request'))
+      return
+    }
+    if (record === undefined || record.script.provider !== provider) {
+      this.send(res, error('not-found'))
+      return
+    }
+    const snap = this.snap(record)
+    if (snap.phase === 'queued' || snap.phase === 'running') record.cancelledAt = this.now()
+    else {
+      this.tasks.delete(record.script.id)
+      this.fileIds.delete(record.fileId)
+    }
+    const view = { task: record, snap: this.snap(record), statusWord: undefined, requestId }
+    const answer = vendor.renderCancel?.(view)
+    this.send(
+      res,
+      answer === undefined ? { status: 204, headers: {}, body: Buffer.alloc(0) } : jsonWire(answer),
     )
   }
 

@@ -19,6 +19,8 @@ export interface TaskRecord {
   callbacks: number
   /** For each download fault, how many more downloads it affects. */
   bodyFaultsLeft: number[]
+  /** When a cancel route stopped the task (real ms on the simulator's clock), if one did. */
+  cancelledAt?: number
 }
 
 /** Where a task is at one moment. */
@@ -52,6 +54,9 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
   if (elapsedMs < queuedMs) phase = 'queued'
   else if (elapsedMs < queuedMs + runningMs) phase = 'running'
   else phase = outcome
+  // A cancel route stopped the task while it was queued or running: cancelled from then on.
+  const cancelled = task.cancelledAt !== undefined && now >= task.cancelledAt
+  if (cancelled) phase = 'cancelled'
   const queuedFraction = phase === 'queued' ? elapsedMs / queuedMs : 1
   const runningFraction = phase === 'running' ? (elapsedMs - queuedMs) / runningMs : 0
   let progress: number | undefined
@@ -71,8 +76,11 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
     progress,
     createdAt: task.createdAt,
     startedAt: phase === 'queued' ? undefined : realAt(queuedMs),
-    finishedAt:
-      phase === 'queued' || phase === 'running' ? undefined : realAt(queuedMs + runningMs),
+    finishedAt: cancelled
+      ? task.cancelledAt
+      : phase === 'queued' || phase === 'running'
+        ? undefined
+        : realAt(queuedMs + runningMs),
     expiresAt:
       task.script.download.expiresAfterMs === undefined
         ? undefined

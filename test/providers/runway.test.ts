@@ -369,6 +369,55 @@ describe('runway against the simulator', () => {
     }
   })
 
+  async function sendCancel(taskId: string) {
+    const subject = runway({ baseURL: sim.baseURL, apiKey: sim.apiKey })
+    const request = subject.buildCancelRequest?.(taskId)
+    if (!request) throw new Error('no cancel request')
+    const answer = await fetch(request.url, { method: request.method, headers: request.headers })
+    const result = {
+      status: answer.status,
+      headers: Object.fromEntries(answer.headers),
+      body: await answer.text(),
+      url: request.url,
+      provider: 'runway',
+      taskId,
+      receivedAt: clock,
+    }
+    subject.parseCancelResponse?.(result)
+    return result
+  }
+
+  it('DELETE cancels a running task: the wait ends cancelled', async () => {
+    const task = sim.createTask({ provider: 'runway', queuedMs: 0, runningMs: 3_600_000 })
+    const done = await sendCancel(task.id)
+    expect(done).toMatchObject({ status: 204, body: '' })
+    const client = createClient({
+      provider: runway({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
+      intervalMs: 10,
+    })
+    try {
+      const error = await client.waitFor(task.id).catch((reason: unknown) => reason)
+      expect(error).toMatchObject({ name: 'TaskCancelledError', task: { status: 'cancelled' } })
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('DELETE of a finished task deletes it: a later read is a TaskNotFoundError', async () => {
+    const task = sim.createTask({ provider: 'runway', queuedMs: 0, runningMs: 0 })
+    await sendCancel(task.id)
+    const client = createClient({
+      provider: runway({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
+      intervalMs: 10,
+    })
+    try {
+      await expect(client.getTask(task.id)).rejects.toBeInstanceOf(TaskNotFoundError)
+      await expect(sendCancel(task.id)).rejects.toBeInstanceOf(TaskNotFoundError)
+    } finally {
+      await client.close()
+    }
+  })
+
   it('the simulator refuses a read without X-Runway-Version', async () => {
     const task = sim.createTask({ provider: 'runway' })
     const answer = await fetch(`${sim.baseURL}/v1/tasks/${task.id}`, {

@@ -89,6 +89,8 @@ export const runway: SimulatorVendor<Dialect> = {
     { method: 'POST', pattern: /^\/v1\/image_to_video$/, kind: 'create' },
     { method: 'POST', pattern: /^\/v1\/text_to_video$/, kind: 'create' },
     { method: 'GET', pattern: /^\/v1\/tasks\/([^/]+)$/, kind: 'status' },
+    // doc §Cancel / delete: no body in the answer (204 presumed, the simulator's default).
+    { method: 'DELETE', pattern: /^\/v1\/tasks\/([^/]+)$/, kind: 'cancel' },
   ],
   statusPath: (id) => `/v1/tasks/${id}`,
   randomId: () => uuid(),

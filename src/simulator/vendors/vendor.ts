@@ -6,11 +6,11 @@ import type { ErrorKind, Rendered, StatusView } from '../render.js'
 import type { FaultSpec, ProgressMode } from '../types.js'
 
 /** What a route does. */
-export type RouteKind = 'status' | 'content' | 'file' | 'create'
+export type RouteKind = 'status' | 'content' | 'file' | 'create' | 'cancel'
 
 /** One route of a vendor's API. */
 export interface VendorRoute {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   /** Matched against the path; the first group, if any, is the task id. */
   pattern: RegExp
   kind: RouteKind
@@ -104,6 +104,12 @@ export interface SimulatorVendor<D extends string> {
    * key (Runway's `X-Runway-Version`); a request without them gets the vendor's 400.
    */
   readonly requiredHeaders?: Readonly<Record<string, string>>
+  /**
+   * The answer to a `cancel` route (Runway's `DELETE /v1/tasks/{id}`): a queued or running task
+   * ends cancelled, a finished one is deleted (later reads are the vendor's 404).
+   * @default 204 without a body
+   */
+  renderCancel?(view: StatusView): Rendered | undefined
   /** Its create route's behaviour, when it has one in `routes`. */
   readonly create?: VendorCreate<D>
 }
