@@ -52,6 +52,16 @@ export type SimulatedProvider = VendorId
  *     `running`, `succeeded`, `failed`, `cancelled`, integer `progress`, `result_url` /
  *     `result_urls`, `failure_reason` / `error_message` and `credits_refunded` /
  *     `refund_trans_no` on failure or cancellation.
+ * - `minimax`:
+ *   - `'v1'`: MiniMax's own v1 query route: `Preparing`, `Queueing`, `Processing`, `Success` with
+ *     a string `file_id` and the size, `Fail` (`base_resp` 1027 with the failure reason; also for
+ *     a cancelled task, with code 0), no progress; errors as HTTP 200 `base_resp` codes (2013
+ *     `invalid task_id`, 1004, 1002), 403/429/5xx from the edge; a `Trace-Id` header.
+ * - `runway`:
+ *   - `'2024-11-06'`: Runway's task union (the API version it names): `PENDING` then `THROTTLED`
+ *     (the queued time split in halves), `RUNNING` with `progress` a 0-1 fraction, `SUCCEEDED`
+ *     with `output[]`, `FAILED` with `failure` and `failureCode`, `CANCELLED`; ISO `createdAt`;
+ *     `{error}` bodies at their HTTP status.
  */
 export type SimulatorDialects = VendorDialects
 
