@@ -23,8 +23,11 @@ const entries = {
   // and edge runtimes. Left as an import in the entries, so each consumer's resolver picks one.
   'undici-loader': 'src/internal/undici-loader.ts',
   'undici-loader-node': 'src/internal/undici-loader-node.ts',
+  // `#node-loader`: `node:fs`, `node:path` and `node:crypto` on Node.js, nothing elsewhere.
+  'node-loader': 'src/internal/node-loader.ts',
+  'node-loader-node': 'src/internal/node-loader-node.ts',
 }
-const external = ['#undici-loader']
+const external = ['#undici-loader', '#node-loader']
 
 export default defineConfig([
   {

@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^video-tasks$/, replacement: source('index.ts') },
       // Node's side of package.json `imports` (./dist there): tests run on Node.js.
       { find: /^#undici-loader$/, replacement: source('internal/undici-loader-node.ts') },
+      { find: /^#node-loader$/, replacement: source('internal/node-loader-node.ts') },
     ],
   },
   test: {

@@ -22,6 +22,7 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { benchFile, runChild, startChild } from './lib/child.mjs'
 import { loadPackage } from './lib/dist.mjs'
@@ -31,19 +32,22 @@ const THROUGHPUT_GOAL = 0.9
 const RSS_GOAL_MIB = 16
 const MiB = 1024 * 1024
 
-const { values } = parseArgs({
-  options: {
-    role: { type: 'string', default: 'parent' },
-    contender: { type: 'string' },
-    origin: { type: 'string' },
-    rounds: { type: 'string', default: '3' },
-    megabytes: { type: 'string', default: '200' },
-  },
-})
-
-if (values.role === 'server') await serve(Number(values.megabytes))
-else if (values.role === 'client') await client(values.contender, values.origin)
-else await parent(Number(values.rounds), Number(values.megabytes))
+// Run as a script (the parent, or one of its children); imported by bench/run.mjs, it only
+// exports `runDownload`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string', default: 'parent' },
+      contender: { type: 'string' },
+      origin: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
+      megabytes: { type: 'string', default: '200' },
+    },
+  })
+  if (values.role === 'server') await serve(Number(values.megabytes))
+  else if (values.role === 'client') await client(values.contender, values.origin)
+  else await runDownload({ rounds: Number(values.rounds), megabytes: Number(values.megabytes) })
+}
 
 /** Serves `/big` (the body), `/medium` (20 MiB) and `/small` (1 MiB) from one 1 MiB block, with backpressure. */
 async function serve(megabytes) {
@@ -108,7 +112,11 @@ async function client(contender, origin) {
   })
 }
 
-async function parent(rounds, megabytes) {
+/**
+ * Figure 6: the contenders, alternating, `rounds` times; logs each run and the summary (through
+ * `log`) and returns the figures.
+ */
+export async function runDownload({ rounds, megabytes, log = console.log }) {
   const server = startChild(
     benchFile('download.mjs'),
     ['--role', 'server', '--megabytes', String(megabytes)],
@@ -130,7 +138,7 @@ async function parent(rounds, megabytes) {
         if (result.size !== megabytes * MiB)
           throw new Error(`${contender} wrote ${result.size} bytes`)
         results[contender].push(result)
-        console.log(
+        log(
           `round ${round + 1} ${contender.padEnd(9)} ${result.megabytesPerSecond.toFixed(0).padStart(5)} MiB/s  RSS +${result.rssGrowthMiB.toFixed(1)} MiB (20 MB -> ${megabytes} MB: +${result.sizeGrowthMiB.toFixed(1)} MiB)`,
         )
       }
@@ -141,18 +149,28 @@ async function parent(rounds, megabytes) {
       Math.max(...results[contender].map((result) => result[key]))
     const ratio = speed('sdk') / speed('raw')
     const durableRatio = speed('sdk') / speed('raw-fsync')
-    console.log(
-      `\n${megabytes} MB to a file, median of ${rounds}: raw undici ${speed('raw').toFixed(0)} MiB/s, downloadToFile ${speed('sdk').toFixed(0)} MiB/s = ${ratio.toFixed(2)}x (goal >= ${THROUGHPUT_GOAL}x)`,
+    log(
+      `${megabytes} MB to a file, median of ${rounds}: raw undici ${speed('raw').toFixed(0)} MiB/s, downloadToFile ${speed('sdk').toFixed(0)} MiB/s = ${ratio.toFixed(2)}x (goal >= ${THROUGHPUT_GOAL}x)`,
     )
-    console.log(
+    log(
       `with the same durability (raw + fdatasync, as downloadToFile does before its rename): raw ${speed('raw-fsync').toFixed(0)} MiB/s, downloadToFile = ${durableRatio.toFixed(2)}x`,
     )
-    console.log(
+    log(
       `RSS growth, worst of ${rounds}: raw ${rss('raw').toFixed(1)} MiB, downloadToFile ${rss('sdk').toFixed(1)} MiB (goal < ${RSS_GOAL_MIB} MiB)`,
     )
-    console.log(
+    log(
       `RSS growth from 20 MB to ${megabytes} MB, worst of ${rounds}: raw ${rss('raw', 'sizeGrowthMiB').toFixed(1)} MiB, downloadToFile ${rss('sdk', 'sizeGrowthMiB').toFixed(1)} MiB`,
     )
+    return {
+      megabytes,
+      rounds,
+      megabytesPerSecond: { raw: speed('raw'), rawFsync: speed('raw-fsync'), sdk: speed('sdk') },
+      ratio,
+      durableRatio,
+      rssGrowthMiB: { raw: rss('raw'), sdk: rss('sdk') },
+      sizeGrowthMiB: { raw: rss('raw', 'sizeGrowthMiB'), sdk: rss('sdk', 'sizeGrowthMiB') },
+      goals: { throughput: THROUGHPUT_GOAL, rssMiB: RSS_GOAL_MIB },
+    }
   } finally {
     await server.stop()
   }

@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of video-tasks, each beside its alternative in the
  * same run. Prints one table and writes the figures, the machine and the commit as JSON.
  *
- *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports]
+ *   node bench/run.mjs [--quick] [--out <file>] [--only throughput,memory,economy,parse,imports,download,submit]
  *
  * --quick (or BENCH_QUICK=1): tiny sizes, a few seconds in all; it checks that every figure is
  * produced, its values mean little. Full results go to bench/results.json, quick ones to the
@@ -15,14 +15,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runDownload } from './download.mjs'
 import { runImports } from './imports.mjs'
 import { benchFile, canPin, runChild } from './lib/child.mjs'
 import { distDir, distPath, root } from './lib/dist.mjs'
 import { format, round } from './lib/stats.mjs'
 import { runMemory } from './memory.mjs'
+import { runSubmit } from './submit.mjs'
 import { runThroughput } from './throughput.mjs'
 
-const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports']
+const FIGURES = ['throughput', 'memory', 'economy', 'parse', 'imports', 'download', 'submit']
 
 const { values: args } = parseArgs({
   options: {
@@ -46,16 +48,20 @@ const CONFIG = quick
   ? {
       throughput: { tasks: 50, rounds: 1, warmupMs: 150, durationMs: 300 },
       memory: { waits: 500, rounds: 1 },
-      economy: { tasks: 50, seed: 42 },
+      economy: { tasks: 50, seed: 42, callbackTasks: 20 },
       parse: { targetMs: 5, rounds: 2 },
       imports: { spawns: 2 },
+      download: { rounds: 1, megabytes: 200 },
+      submit: { iterations: 20, rounds: 1, warmup: 5 },
     }
   : {
       throughput: { tasks: 1000, rounds: 5, warmupMs: 1000, durationMs: 3000 },
       memory: { waits: 10_000, rounds: 3 },
-      economy: { tasks: 1000, seed: 42 },
+      economy: { tasks: 1000, seed: 42, callbackTasks: 200 },
       parse: { targetMs: 80, rounds: 5 },
       imports: { spawns: 10 },
+      download: { rounds: 3, megabytes: 200 },
+      submit: { iterations: 200, rounds: 3, warmup: 50 },
     }
 
 for (const file of ['index.js', 'index.cjs', 'simulator.js']) {
@@ -115,6 +121,12 @@ if (only.includes('economy')) {
   log('3. request economy (virtual time)')
   results.economy = await runChild(benchFile('economy-child.mjs'), [JSON.stringify(CONFIG.economy)])
   delete results.economy.type
+  // Waits whose vendor calls back (simulator callback -> createCallbackHandler -> nudge), in
+  // real time over real sockets.
+  const { type: _type, ...callback } = await runChild(benchFile('callback-child.mjs'), [
+    JSON.stringify({ tasks: CONFIG.economy.callbackTasks, seed: CONFIG.economy.seed }),
+  ])
+  results.economy.callback = callback
 }
 if (only.includes('parse')) {
   log('4. parse cost per adapter')
@@ -124,6 +136,14 @@ if (only.includes('parse')) {
 if (only.includes('imports')) {
   log('5. cold import and bundle size')
   results.imports = await runImports({ ...CONFIG.imports, log })
+}
+if (only.includes('download')) {
+  log('6. download to a file vs raw undici (200 MB)')
+  results.download = await runDownload({ ...CONFIG.download, log })
+}
+if (only.includes('submit')) {
+  log('7. submit to first read, against a bare fetch')
+  results.submit = await runSubmit({ ...CONFIG.submit, log })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,6 +241,50 @@ if (results.economy) {
     }
   }
 }
+if (results.economy?.callback) {
+  const row = results.economy.callback
+  const met = row.readsPerTask <= 2 && row.delayP95Ms < 100 && row.nudgedTasks === row.tasks
+  rows.push([
+    `3 callbacks (${row.tasks} real tasks): reads/task, detection delay p50/p95`,
+    `${format(row.readsPerTask, 2)}, ${format(row.delayP50Ms, 1)} ms / ${format(row.delayP95Ms, 1)} ms`,
+    'polling only: the rows above',
+    `max ${row.readsMax} reads, ${format(row.delayMaxMs, 1)} ms; p50 nudge→request ${format(row.toRequestP50Ms, 1)} ms, round trip ${format(row.roundTripP50Ms, 1)} ms; load ${format(row.loadAverage, 1)}`,
+    '≤ 2 reads, p95 < 100 ms',
+    goal('economy-callback', 'callback waits: <= 2 reads per task, detection < 100 ms', met, {
+      readsPerTask: row.readsPerTask,
+      delayP95Ms: row.delayP95Ms,
+    }),
+  ])
+}
+if (results.download) {
+  const d = results.download
+  rows.push([
+    `6 Download ${d.megabytes} MB to a file (MiB/s, median of ${d.rounds})`,
+    format(d.megabytesPerSecond.sdk),
+    `raw undici ${format(d.megabytesPerSecond.raw)} · raw + fdatasync ${format(d.megabytesPerSecond.rawFsync)}`,
+    `${x(d.ratio)} raw · ${x(d.durableRatio)} raw + fdatasync`,
+    `≥ ${d.goals.throughput}× raw`,
+    goal(
+      'download-throughput',
+      'downloadToFile >= 0.9x raw undici',
+      d.ratio >= d.goals.throughput,
+      d.ratio,
+    ),
+  ])
+  rows.push([
+    '6 Download RSS growth (MiB, worst run)',
+    format(d.rssGrowthMiB.sdk, 1),
+    `raw undici ${format(d.rssGrowthMiB.raw, 1)}`,
+    `20 MB → ${d.megabytes} MB: +${format(d.sizeGrowthMiB.sdk, 1)}`,
+    `< ${d.goals.rssMiB} MiB`,
+    goal(
+      'download-rss',
+      'download RSS growth < 16 MiB',
+      d.rssGrowthMiB.sdk < d.goals.rssMiB,
+      d.rssGrowthMiB.sdk,
+    ),
+  ])
+}
 if (results.parse) {
   for (const [name, row] of Object.entries(results.parse.providers)) {
     rows.push([
@@ -283,6 +347,20 @@ if (results.imports) {
       browserBytes !== undefined && browserBytes <= 30_000,
       browserBytes ?? bundle.browser.error,
     ),
+  ])
+}
+if (results.submit) {
+  const { contenders: c, ratioVsFetch, overheadMicros } = results.submit
+  rows.push([
+    '7 Submit + first read (µs, median / p95)',
+    `${format(c.sdk.medianMicros)} / ${format(c.sdk.p95Micros)}`,
+    `bare fetch POST + GET ${format(c.fetch.medianMicros)} / ${format(c.fetch.p95Micros)}`,
+    `${x(ratioVsFetch)} fetch (${overheadMicros >= 0 ? '+' : ''}${format(overheadMicros)} µs)`,
+    '≤ 1× fetch',
+    goal('submit-vs-fetch', 'submit + first read <= a bare fetch POST + GET', ratioVsFetch <= 1, {
+      ratioVsFetch,
+      overheadMicros,
+    }),
   ])
 }
 

@@ -29,6 +29,7 @@ writeFileSync(
         'video-tasks': ['../src/index.ts'],
         'video-tasks/simulator': ['../src/simulator/index.ts'],
         '#undici-loader': ['../src/internal/undici-loader-node.ts'],
+        '#node-loader': ['../src/internal/node-loader-node.ts'],
       },
     },
     include: ['*.mts'],

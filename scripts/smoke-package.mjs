@@ -98,7 +98,9 @@ try {
     })
     const inputs = Object.keys(result.metafile.inputs)
     assert.deepEqual(
-      inputs.filter((input) => /node_modules\/undici\/|^node:|undici-loader-node/.test(input)),
+      inputs.filter((input) =>
+        /node_modules\/undici\/|^node:|undici-loader-node|node-loader-node/.test(input),
+      ),
       [],
       `${platform} bundle inputs`,
     )

@@ -1,11 +1,29 @@
+import type { ClientDownloadOptions, ClientDownloadResult } from './client/download.js'
 import { createReader } from './client/read.js'
+import {
+  type CancelOptions,
+  createSubmitter,
+  type GenerateOptions,
+  type GenerateResult,
+  type SubmitContext,
+  type SubmitOptions,
+  taskIdOf,
+} from './client/submit.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
 import { resolveScheduleOptions, type ScheduleOptions } from './options/schedule-options.js'
-import { assertTaskId, type Provider } from './providers/define-provider.js'
-import { createTransport, type Transport, type TransportOptions } from './transport.js'
+import type { Provider } from './providers/define-provider.js'
+import type { VideoInput } from './providers/kit/lifecycle.js'
+import type { TaskIdOrRef, TaskRef } from './task-ref.js'
+import {
+  createDownloadTransport,
+  createTransport,
+  type DownloadTransport,
+  type Transport,
+  type TransportOptions,
+} from './transport.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
 import { RateLimiter } from './wait/rate-limiter.js'
@@ -14,6 +32,18 @@ import type { SubscriptionOptions, WaitHost } from './wait/subscription.js'
 import { type Clock, TimerQueue } from './wait/timer-queue.js'
 import { watchIterator } from './wait/watch.js'
 
+export type {
+  ClientDownloadOptions,
+  ClientDownloadResult,
+  DownloadOutputInfo,
+  DownloadTarget,
+} from './client/download.js'
+export type {
+  CancelOptions,
+  GenerateOptions,
+  GenerateResult,
+  SubmitOptions,
+} from './client/submit.js'
 export type { StatusHandlers, WaitCallbacks } from './wait/subscription.js'
 
 /*
@@ -81,7 +111,7 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * console.log(task.status, task.progress)
    * ```
    */
-  getTask(taskId: string, options?: GetTaskOptions): Promise<VideoTask<TDetails>>
+  getTask(taskId: TaskIdOrRef, options?: GetTaskOptions): Promise<VideoTask<TDetails>>
   /**
    * Polls until the task succeeds, and resolves with it. Rejects with `TaskFailedError`,
    * `TaskCancelledError`, `WaitTimeoutError`, a permanent `ApiError` or
@@ -97,7 +127,7 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * ```
    */
   waitFor(
-    taskId: string,
+    taskId: TaskIdOrRef,
     options?: WaitOptions<TDetails>,
   ): Promise<VideoTaskOf<'succeeded', TDetails>>
   /**
@@ -110,7 +140,10 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * for await (const task of client.watch('task_123')) console.log(task.status, task.progress)
    * ```
    */
-  watch(taskId: string, options?: WaitOptions<TDetails>): AsyncIterableIterator<VideoTask<TDetails>>
+  watch(
+    taskId: TaskIdOrRef,
+    options?: WaitOptions<TDetails>,
+  ): AsyncIterableIterator<VideoTask<TDetails>>
   /**
    * Waits for every task; resolves with them in order once all succeeded. The first rejection
    * rejects the whole and stops the other waits.
@@ -147,7 +180,78 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
    * if (observation.kind === 'error' && !observation.transient) throw observation.error
    * ```
    */
-  observe(taskId: string, options?: { signal?: AbortSignal | undefined }): Promise<Observation>
+  observe(taskId: TaskIdOrRef, options?: { signal?: AbortSignal | undefined }): Promise<Observation>
+  /**
+   * Creates a task and resolves with its {@link TaskRef} (JSON-safe, no credential): store it
+   * before anything else can fail. The input is checked before anything is sent (`TypeError`
+   * naming the field, or one the vendor cannot express). The create is resent only when it
+   * provably never reached the server, or under the provider's idempotency header; when its
+   * answer is lost after it may have arrived, rejects with `SubmitUncertainError` (the task may
+   * exist and be billed). A provider without a create rejects with `UnsupportedOperationError`.
+   *
+   * @example
+   * ```ts
+   * const ref = await client.submit({ prompt: 'a red fox in snow', durationSeconds: 8 })
+   * await db.save(JSON.stringify(ref))
+   * ```
+   */
+  submit(input: VideoInput, options?: SubmitOptions): Promise<TaskRef>
+  /**
+   * `submit`, then `waitFor`: `onSubmitted(ref)` is awaited before the first read. Resolves
+   * with the task, its ref, the time it took and the reads it cost. Every option is checked
+   * before the create is sent. `timeoutMs` bounds the whole call, submit included.
+   *
+   * @example
+   * ```ts
+   * const { task, elapsedMs, reads } = await client.generate(
+   *   { prompt: 'a red fox in snow' },
+   *   { onSubmitted: (ref) => db.save(JSON.stringify(ref)), timeoutMs: 10 * 60_000 },
+   * )
+   * console.log(task.videoUrl, elapsedMs, reads)
+   * ```
+   */
+  generate(
+    input: VideoInput,
+    options?: GenerateOptions<TDetails>,
+  ): Promise<GenerateResult<TDetails>>
+  /**
+   * Asks the vendor to cancel a task. Rejects with `UnsupportedOperationError` when the provider
+   * has no cancel route (none of the four built-in providers' vendors documents one).
+   */
+  cancel(taskId: TaskIdOrRef, options?: CancelOptions): Promise<void>
+  /**
+   * Downloads a finished task's outputs (every one, or the one `output` picks), wherever the
+   * vendor keeps them: the task's URL, the key-protected content route (the key goes to the
+   * provider's origin only, never through a redirect elsewhere), a file id resolved through the
+   * vendor's file API. To a path, the bytes go to a temporary file renamed into place once
+   * complete and checked; a dropped connection resumes with `Range`; an expired link is fetched
+   * again once. Given an id or a `TaskRef`, reads the task first: one still running is a
+   * `TaskNotReadyError`, a failed one a `TaskFailedError`.
+   *
+   * @example
+   * ```ts
+   * const [result] = await client.download(task, { to: 'out.mp4' })
+   * console.log(`${result.bytes} bytes in ${result.path}`)
+   * await client.download(ref, { to: 'clip-{index}.mp4' }) // several outputs (result_urls)
+   * ```
+   */
+  download(
+    task: TaskIdOrRef | VideoTask<TDetails>,
+    options: ClientDownloadOptions,
+  ): Promise<ClientDownloadResult[]>
+  /**
+   * Something outside (a vendor callback, a queue message, a user's click) says the task may
+   * have changed: a wait on it reads now instead of at its next scheduled time, within the
+   * client's rate cap. Nudges arriving together collapse into one read. The read, not whatever
+   * said so, decides the result. Returns whether a wait on the task was running (`false` is a
+   * no-op).
+   *
+   * @example
+   * ```ts
+   * app.post('/hooks/video', (req, res) => { client.nudge(req.body.task_id); res.end() })
+   * ```
+   */
+  nudge(task: TaskIdOrRef): boolean
   /** Stops every wait (they reject with a `VideoTaskError`) and closes idle connections. */
   close(): Promise<void>
   /** Same as `close()`, for `await using`. */
@@ -175,13 +279,9 @@ export function createClient<TDetails extends VideoTaskDetails>(
   const ownsTransport = options.transport === undefined
   const transport = options.transport ?? createTransport(options)
   const queue = new TimerQueue(clock)
-  const reader = createReader(
-    provider,
-    transport,
-    new RateLimiter(queue, maxRequestsPerSecond),
-    queue,
-    random,
-  )
+  const limiter = new RateLimiter(queue, maxRequestsPerSecond)
+  const routes = new Map<string, string>()
+  const reader = createReader(provider, transport, limiter, queue, random, (id) => routes.get(id))
   const loops = new Map<string, PollLoop>()
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
@@ -199,6 +299,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
     loopDependencies,
     providerId: provider.id,
   }
+  let downloads: DownloadTransport | undefined
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
 
@@ -210,11 +311,18 @@ export function createClient<TDetails extends VideoTaskDetails>(
     closedError: () => (closed ? closedError() : null),
   })
 
+  const submitContext: SubmitContext<TDetails> = {
+    ...{ provider, transport, limiter, queue, random, defaults, routes },
+    closedError: () => (closed ? closedError() : null),
+  }
+  const submitter = createSubmitter(submitContext)
+  const idOf = (idOrRef: TaskIdOrRef, where: string) => taskIdOf(submitContext, idOrRef, where)
+
   const client: VideoTaskClient<TDetails> = {
     provider,
-    async getTask(taskId, getOptions = {}) {
+    async getTask(idOrRef, getOptions = {}) {
       if (closed) throw closedError()
-      assertTaskId(taskId)
+      const taskId = idOf(idOrRef, 'getTask')
       checkGetTaskOptions(getOptions)
       const settings =
         getOptions.retries === undefined
@@ -223,13 +331,38 @@ export function createClient<TDetails extends VideoTaskDetails>(
       const result = await reader.read(taskId, settings, getOptions.signal, () => {})
       return result.task
     },
-    async observe(taskId, observeOptions = {}) {
+    async observe(idOrRef, observeOptions = {}) {
       if (closed) throw closedError()
-      assertTaskId(taskId)
+      const taskId = idOf(idOrRef, 'observe')
       checkGetTaskOptions(observeOptions, 'observe')
       return reader.observe(taskId, observeOptions.signal)
     },
-    waitFor: (taskId, waitOptions) => wait(taskId, waitOptions),
+    async waitFor(idOrRef, waitOptions) {
+      return wait(idOf(idOrRef, 'waitFor'), waitOptions)
+    },
+    async download(task, downloadOptions) {
+      if (closed) throw closedError()
+      // Loaded on first use: a process that only waits never evaluates the download code.
+      const { downloadTask } = await import('./client/download.js')
+      return downloadTask(
+        {
+          provider,
+          transport,
+          downloadTransport: () => {
+            downloads ??= createDownloadTransport({ fetch: options.fetch })
+            return downloads
+          },
+          getTask: (taskId, signal) => client.getTask(taskId, { signal }),
+          now: () => queue.now(),
+        },
+        task,
+        downloadOptions,
+      )
+    },
+    nudge(task) {
+      const taskId = idOf(task, 'nudge')
+      return loops.get(taskId)?.nudge() ?? false
+    },
     resume(state, waitOptions) {
       let parsed: PollState
       try {
@@ -246,8 +379,45 @@ export function createClient<TDetails extends VideoTaskDetails>(
       }
       return wait(parsed.taskId, waitOptions, 'resume', parsed)
     },
-    watch: (taskId, waitOptions = {}) =>
-      watchIterator<TDetails>((sink) => start(taskId, waitOptions, 'watch', null, sink)),
+    watch: (idOrRef, waitOptions = {}) =>
+      watchIterator<TDetails>((sink) =>
+        start(idOf(idOrRef, 'watch'), waitOptions, 'watch', null, sink),
+      ),
+    submit: (input, submitOptions) => submitter.submit(input, submitOptions),
+    async generate(input, generateOptions = {}) {
+      if (closed) throw closedError()
+      const { submitOptions, waitOptions, onSubmitted } =
+        submitter.checkGenerateOptions(generateOptions)
+      const startedAt = queue.now()
+      const ref = await submitter.submit(input, submitOptions)
+      if (onSubmitted) await onSubmitted(ref)
+      let reads = 0
+      const { timeoutMs } = waitOptions
+      const task = await wait(
+        ref.taskId,
+        {
+          ...waitOptions,
+          // The deadline counts from the submit.
+          ...(timeoutMs === undefined || timeoutMs === Number.POSITIVE_INFINITY
+            ? {}
+            : { timeoutMs: Math.max(1, timeoutMs - (queue.now() - startedAt)) }),
+          onPollState: (state) => {
+            reads = state.reads
+            waitOptions.onPollState?.(state)
+          },
+        },
+        'generate',
+      )
+      const outputs = provider.outputs?.(task)
+      return {
+        task,
+        ref,
+        elapsedMs: queue.now() - startedAt,
+        reads,
+        ...(outputs === undefined ? {} : { outputs }),
+      }
+    },
+    cancel: (idOrRef, cancelOptions) => submitter.cancel(idOrRef, cancelOptions),
     waitForAll: (taskIds, waitOptions = {}) =>
       group(taskIds, waitOptions, 'waitForAll', (waits) => Promise.all(waits)),
     waitForAny: (taskIds, waitOptions = {}) =>
@@ -258,6 +428,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
       const error = closedError()
       for (const subscription of [...host.waits]) subscription.leave(error)
       if (ownsTransport) await transport.close()
+      await downloads?.close()
     },
     [Symbol.asyncDispose]() {
       return client.close()

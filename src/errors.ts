@@ -224,11 +224,90 @@ export class ConnectionError extends VideoTaskError {
   readonly url: string
   /** Whether a time limit (rather than the network) ended the request. */
   readonly timedOut: boolean
-  constructor(message: string, options: { url: string; timedOut?: boolean; cause?: unknown }) {
+  /**
+   * Whether the request provably never left this machine (DNS failure, refused connection,
+   * connect timeout), so the server cannot have acted on it. A create is resent only then
+   * (unless the provider honours an idempotency header).
+   * @default false
+   */
+  readonly notSent: boolean
+  constructor(
+    message: string,
+    options: { url: string; timedOut?: boolean; notSent?: boolean; cause?: unknown },
+  ) {
     // Always retryable: another read may succeed.
     super(message, { cause: options.cause, retryable: true })
     this.url = options.url
     this.timedOut = options.timedOut ?? false
+    this.notSent = options.notSent ?? false
+  }
+}
+
+/**
+ * A create request was sent but its answer was lost (a reset or time limit after sending, a 5xx
+ * without the vendor's error body, an answer that could not be read): the task **may have been
+ * created and billed**. The create is not resent, since the vendor could bill a second task.
+ * Reconcile instead: look for a task created around `requestedAt` (the vendor's task list or
+ * dashboard), and resend only once you know none was made. Not retryable.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.submit({ prompt: 'a red fox in snow' })
+ * } catch (error) {
+ *   if (SubmitUncertainError.is(error)) {
+ *     console.error(`check for a task created at ${error.requestedAt.toISOString()}`)
+ *   }
+ * }
+ * ```
+ */
+export class SubmitUncertainError extends VideoTaskError {
+  static override readonly [KIND]: string = 'SubmitUncertainError'
+  /** The idempotency key the create was sent with (or would have been, had the vendor one). */
+  readonly idempotencyKey: string
+  /** When the create request was sent. */
+  readonly requestedAt: Date
+  /** The provider id. */
+  readonly provider: string
+  /** The create URL (without user info). */
+  readonly url: string
+  constructor(options: {
+    idempotencyKey: string
+    requestedAt: Date
+    provider: string
+    url: string
+    /** What lost the answer: the transport's error, the typed error of the answer, an abort. */
+    cause?: unknown
+  }) {
+    const reason =
+      options.cause instanceof Error ? options.cause.message : String(options.cause ?? 'unknown')
+    super(
+      `The create request to ${options.url} (${options.provider}) was sent at ${options.requestedAt.toISOString()} but its answer was lost (${reason}); the task may have been created and billed. It was not resent: look for a task created at that time before submitting again (idempotency key ${options.idempotencyKey}).`,
+      { cause: options.cause, retryable: false },
+    )
+    this.idempotencyKey = options.idempotencyKey
+    this.requestedAt = options.requestedAt
+    this.provider = options.provider
+    this.url = options.url
+  }
+}
+
+/**
+ * The provider cannot do this: it has no create (`submit`, `generate`) or cancel route, or its
+ * definition gave none. Thrown before any request is sent.
+ */
+export class UnsupportedOperationError extends VideoTaskError {
+  static override readonly [KIND]: string = 'UnsupportedOperationError'
+  /** What was asked: `submit` or `cancel`. */
+  readonly operation: string
+  /** The provider id. */
+  readonly provider: string
+  constructor(options: { operation: string; provider: string; hint?: string | undefined }) {
+    super(
+      `Provider ${options.provider} does not support ${options.operation}${options.hint ? `: ${options.hint}` : ''}`,
+    )
+    this.operation = options.operation
+    this.provider = options.provider
   }
 }
 
@@ -308,6 +387,22 @@ export class TaskCancelledError extends VideoTaskError {
   constructor(task: VideoTask) {
     super(
       `Task ${task.id} (${task.provider}) was cancelled${task.error ? `: ${task.error.message}` : ''}`,
+    )
+    this.task = task
+  }
+}
+
+/**
+ * The task has not finished (queued, running or unknown), so there is nothing to download yet:
+ * wait for it first (`client.waitFor`).
+ */
+export class TaskNotReadyError extends VideoTaskError {
+  static override readonly [KIND]: string = 'TaskNotReadyError'
+  /** The task as read. */
+  readonly task: VideoTask
+  constructor(task: VideoTask, action: string) {
+    super(
+      `Task ${task.id} (${task.provider}) is ${task.status}, not succeeded: cannot ${action} it yet; wait for it first (client.waitFor)`,
     )
     this.task = task
   }

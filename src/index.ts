@@ -5,10 +5,25 @@
  */
 
 export {
+  type CallbackHandler,
+  type CallbackHandlerOptions,
+  createCallbackHandler,
+  type Nudgeable,
+  toNodeListener,
+} from './client/callback-handler.js'
+export {
+  type CancelOptions,
+  type ClientDownloadOptions,
+  type ClientDownloadResult,
   type ClientOptions,
   createClient,
+  type DownloadOutputInfo,
+  type DownloadTarget,
+  type GenerateOptions,
+  type GenerateResult,
   type GetTaskOptions,
   type StatusHandlers,
+  type SubmitOptions,
   type VideoTaskClient,
   type WaitCallbacks,
   type WaitOptions,
@@ -39,10 +54,13 @@ export {
   RateLimitError,
   ResponseValidationError,
   ServerError,
+  SubmitUncertainError,
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
+  TaskNotReadyError,
   UnknownStatusError,
+  UnsupportedOperationError,
   type ValidationIssue,
   VideoTaskError,
   WaitTimeoutError,
@@ -88,6 +106,18 @@ export {
   type ProviderRequest,
   type ProviderResponse,
 } from './providers/define-provider.js'
+export type {
+  CreatedTask,
+  CreateRequestInput,
+  DefinitionLifecycle,
+  ImageInput,
+  OutputLocation,
+  ProviderCreateRequest,
+  ProviderLifecycle,
+  ResolvedImage,
+  UrlHelpers,
+  VideoInput,
+} from './providers/kit/lifecycle.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
 // The built-in providers (each factory, its details and options types) and their registry.
 export * from './providers/registry.js'
@@ -99,6 +129,7 @@ export {
   type RetryDelaySettings,
   retryAfterDelayMs,
 } from './retry-policy.js'
+export { isTaskRef, parseTaskRef, type TaskIdOrRef, type TaskRef } from './task-ref.js'
 export {
   createDownloadTransport,
   createTransport,

@@ -4,14 +4,14 @@ import { ConnectionError, DownloadError, publicUrl, ResponseValidationError } fr
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
-  /** `GET`, `POST`, or `DELETE` (a cancel: Runway's `DELETE /v1/tasks/{id}`). */
+  /** `GET`, `POST`, or `DELETE` (a vendor's cancel route). */
   method: 'GET' | 'POST' | 'DELETE'
   /** The absolute URL. */
   url: string
   /** Request headers. */
   headers: Readonly<Record<string, string>>
-  /** A body for `POST`. */
-  body?: string | undefined
+  /** A body for `POST`: text (JSON), or bytes (a multipart create with an image file). */
+  body?: string | Uint8Array | undefined
   /** Cancels the request at any moment; the transport then rejects with `signal.reason`. */
   signal?: AbortSignal | undefined
   /** The provider id, to label errors. */
@@ -231,13 +231,46 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
+/*
+ * Failures that happen before a request can leave this machine: no address (DNS), nobody
+ * listening, no route, or no connection within the connect time limit. A create that failed so
+ * can be resent without risk of a second billed task; any other failure may come after the
+ * server read the request.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/** Whether `error` (or its `cause`, as `fetch` wraps it) says the request never left. */
+export function neverSent(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true
+    // Node's connect failure to every address of a host (happy eyeballs) is an AggregateError
+    // whose errors all say so.
+    const errors = (current as { errors?: unknown }).errors
+    if (Array.isArray(errors) && errors.length > 0 && errors.every((item) => neverSent(item))) {
+      return true
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
 function connectionError(error: unknown, url: string): ConnectionError {
   const code = (error as { code?: unknown } | null)?.code
   const timedOut = typeof code === 'string' && TIMEOUT_CODES.has(code)
   const detail = error instanceof Error ? error.message : String(error)
   return new ConnectionError(
     `${timedOut ? 'Timed out' : 'Connection failed'} requesting ${redactUrl(url)}: ${detail}${typeof code === 'string' ? ` (${code})` : ''}`,
-    { url: redactUrl(url), timedOut, cause: error },
+    { url: redactUrl(url), timedOut, notSent: neverSent(error), cause: error },
   )
 }
 
@@ -407,7 +440,8 @@ function fetchError(error: unknown, url: string, timedOut: boolean): ConnectionE
   const reason = typeof cause?.message === 'string' ? `: ${cause.message}` : ''
   return new ConnectionError(
     `${timedOut ? 'Timed out' : 'Connection failed'} requesting ${redactUrl(url)}: ${detail}${reason}`,
-    { url: redactUrl(url), timedOut, cause: error },
+    // A time limit may fire after the request left, whatever the error says.
+    { url: redactUrl(url), timedOut, notSent: !timedOut && neverSent(error), cause: error },
   )
 }
 

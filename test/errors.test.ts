@@ -20,10 +20,12 @@ import {
   RateLimitError,
   ResponseValidationError,
   ServerError,
+  SubmitUncertainError,
   TaskCancelledError,
   TaskFailedError,
   TaskNotFoundError,
   UnknownStatusError,
+  UnsupportedOperationError,
   VideoTaskError,
   WaitTimeoutError,
 } from '../src/errors.js'
@@ -102,6 +104,22 @@ const CASES: Array<{
   {
     Class: ConnectionError,
     make: () => new ConnectionError('reset', { url: apiOptions.url }),
+    chain: ['VideoTaskError'],
+  },
+  {
+    Class: SubmitUncertainError,
+    make: () =>
+      new SubmitUncertainError({
+        idempotencyKey: 'key-1',
+        requestedAt: new Date(0),
+        provider: 'openai',
+        url: apiOptions.url,
+      }),
+    chain: ['VideoTaskError'],
+  },
+  {
+    Class: UnsupportedOperationError,
+    make: () => new UnsupportedOperationError({ operation: 'cancel', provider: 'openai' }),
     chain: ['VideoTaskError'],
   },
   {

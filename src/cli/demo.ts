@@ -1,7 +1,7 @@
 /*
- * `npm run demo` / `video-tasks demo`: a simulator of the four vendor APIs, nine tasks in their
- * dialects with different outcomes and progress styles, all waited for at once with the SDK,
- * then a summary. No key, no network.
+ * `npm run demo` / `video-tasks demo`: a simulator of the four vendor APIs, nine tasks submitted
+ * through the SDK in their dialects with different outcomes and progress styles, all waited for
+ * at once, then a summary. No key, no network.
  */
 import { createClient, type VideoTaskClient } from '../client.js'
 import type { VideoTask } from '../model.js'
@@ -9,6 +9,7 @@ import type { Provider } from '../providers/define-provider.js'
 import { BUILT_IN_PROVIDERS, builtInProviderEntry } from '../providers/registry.js'
 import { startSimulator } from '../simulator/index.js'
 import type { SimulatedDialect, SimulatedProvider, TaskScript } from '../simulator/types.js'
+import type { TaskIdOrRef } from '../task-ref.js'
 import { type CliIO, EXIT, parse, parsePositive, UsageError } from './common.js'
 import { classify, type WaitResult } from './outcome.js'
 import {
@@ -24,8 +25,8 @@ import {
 /** `video-tasks demo --help`. */
 export const DEMO_HELP = `Usage: video-tasks demo [--time-scale X]
 
-Starts a local simulator of the four vendor APIs, creates nine tasks in different dialects,
-outcomes and progress styles, waits for all of them at once with the SDK (live progress bars on
+Starts a local simulator of the four vendor APIs, submits nine tasks through the SDK in different
+dialects, outcomes and progress styles, waits for all of them at once (live progress bars on
 a terminal, plain lines otherwise), and prints a summary. No key, no network.
 
 Options:
@@ -192,6 +193,42 @@ function providerFor(id: SimulatedProvider, baseURL: string, apiKey: string): Pr
   return entry.forSimulator(baseURL, apiKey)
 }
 
+/**
+ * Creates the demo's tasks the way an app does: `client.submit` on each vendor's create route,
+ * the simulator told the task's script in its `x-simulator-script` header (fixed ids, outcomes
+ * and timings, so the output reads the same from run to run). A provider without a create
+ * (check-result: creation there is the user's own API) gets its task from the simulator's
+ * control side instead. Resolves with each task's ref (or id), in order.
+ */
+async function submitDemoTasks(
+  baseURL: string,
+  apiKey: string,
+  createTask: (script: TaskScript) => unknown,
+): Promise<TaskIdOrRef[]> {
+  return Promise.all(
+    TASKS.map(async ({ script, shows }) => {
+      const entry = builtInProviderEntry(script.provider)
+      if (!entry) throw new Error(`No built-in provider for the simulated API ${script.provider}`)
+      const { provider: _provider, ...rest } = script
+      const provider = entry.factory({
+        baseURL,
+        apiKey,
+        headers: { 'x-simulator-script': JSON.stringify(rest) },
+      })
+      if (!provider.buildCreateRequest) {
+        createTask(script)
+        return script.id
+      }
+      const client = createClient({ provider })
+      try {
+        return await client.submit({ prompt: shows })
+      } finally {
+        await client.close()
+      }
+    }),
+  )
+}
+
 /** Runs the demo. Resolves with 0 when every task ended as scripted. */
 export async function demoCommand(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -219,7 +256,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
     controller.abort(interrupt)
   })
   try {
-    for (const task of TASKS) sim.createTask(task.script)
+    const refs = await submitDemoTasks(sim.baseURL, sim.apiKey, (script) => sim.createTask(script))
     for (const id of new Set(TASKS.map((task) => task.script.provider))) {
       const provider = providerFor(id, sim.baseURL, sim.apiKey)
       const defaults = provider.pollDefaults
@@ -262,7 +299,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
           if (!client) throw new Error(`No client for ${task.script.provider}`)
           let last: VideoTask | null = null
           const settled = await client
-            .waitFor(task.script.id, {
+            .waitFor(refs[index] ?? task.script.id, {
               signal: controller.signal,
               // Far beyond the longest script: a demo that hangs is a bug, not a wait.
               timeoutMs: (4 * longest) / timeScale + 10_000,

@@ -6,6 +6,8 @@
 import packageJson from '../../package.json' with { type: 'json' }
 import { type CliIO, describeError, EXIT, UsageError } from './common.js'
 import { demoCommand } from './demo.js'
+import { downloadCommand } from './download.js'
+import { generateCommand } from './generate.js'
 import { getCommand } from './get.js'
 import { simulateCommand } from './simulate.js'
 import { waitCommand } from './wait.js'
@@ -20,8 +22,11 @@ Polls video-generation tasks at OpenAI (and gateways), Doubao gateways, generic 
 check-result APIs, with one model and one polling loop.
 
 Commands:
+  generate        create a task and wait for it (the ref on stderr first)
   wait <taskId>   poll a task until it finishes; the exit code tells the outcome
   get <taskId>    read a task once and print it as JSON
+  download <taskId> -o <file>
+                  download a finished task's video(s), with a byte progress bar
   simulate        run a local simulator of the four vendor APIs
   demo            run nine tasks on a simulator and watch them finish
 
@@ -36,8 +41,10 @@ a flag. Docs: docs/cli.md in the repository.
 type Command = (args: readonly string[], io: CliIO) => Promise<number>
 
 const COMMANDS: Record<string, Command> = {
+  generate: generateCommand,
   wait: waitCommand,
   get: getCommand,
+  download: downloadCommand,
   simulate: simulateCommand,
   demo: demoCommand,
 }

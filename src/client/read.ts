@@ -28,6 +28,7 @@ export function createReader<TDetails extends VideoTaskDetails>(
   limiter: RateLimiter,
   queue: TimerQueue,
   random: () => number,
+  routeOf: (taskId: string) => string | undefined = () => undefined,
 ): Reader<TDetails> {
   const now = () => queue.now()
   const runtime = {
@@ -43,7 +44,7 @@ export function createReader<TDetails extends VideoTaskDetails>(
     const slot = limiter.acquire(signal)
     if (slot) await slot
     onRequest()
-    return readTask(provider, transport, taskId, { signal, now })
+    return readTask(provider, transport, taskId, { signal, now, route: routeOf(taskId) })
   }
   const noop = () => {}
   return {

@@ -10,6 +10,7 @@ import {
 } from '../errors.js'
 import { createDownloadTransport, type StreamResponse } from '../transport.js'
 import { announcedLength, parseContentRange, rangeValidator } from './content-range.js'
+import { nodeModulesForFiles } from './file-sink.js'
 import type { DownloadResult, ResolvedDownloadOptions } from './options.js'
 import { ProgressMeter } from './progress.js'
 import type { DownloadSink } from './sink.js'
@@ -54,7 +55,7 @@ export async function runDownload(
   const shown = () => publicUrl(state.url)
   const meter = new ProgressMeter(options.now, options.onProgress)
   let createHash: ((algorithm: 'sha256') => Hash) | undefined
-  if (options.checksum) createHash = (await import('node:crypto')).createHash
+  if (options.checksum) createHash = (await nodeModulesForFiles()).crypto.createHash
   let hash = createHash?.('sha256')
 
   let deadlineError: DownloadError | undefined

@@ -1,10 +1,22 @@
 import type { FileHandle } from 'node:fs/promises'
+import { loadNodeModules, type NodeModules } from '#node-loader'
 import type { DownloadSink } from './sink.js'
 
 /*
- * `node:fs` and `node:path` are imported when a file download starts, never by importing the
- * package: edge runtimes without them still load it (test/runtimes/worker-smoke.mjs).
+ * `node:fs` and `node:path` are loaded when a file download starts, never by importing the
+ * package, and through `#node-loader` so that browser and edge bundles name no `node:` module
+ * (test/runtimes/worker-smoke.mjs, scripts/smoke-package.mjs).
  */
+
+/** The `node:` modules a file download needs, or a TypeError where the runtime has none. */
+export async function nodeModulesForFiles(): Promise<NodeModules> {
+  if (loadNodeModules === undefined) {
+    throw new TypeError(
+      'Downloading to a file path needs Node.js (or Bun or Deno); pass a WritableStream as `to` here',
+    )
+  }
+  return loadNodeModules()
+}
 
 /** A file sink, and where its bytes wait until they are verified. */
 export interface FileSink extends DownloadSink {
@@ -19,7 +31,7 @@ export interface FileSink extends DownloadSink {
  * across file systems), random (so two downloads to one path never share a temporary file).
  */
 export async function temporaryPathFor(path: string): Promise<string> {
-  const { basename, dirname, join } = await import('node:path')
+  const { basename, dirname, join } = (await nodeModulesForFiles()).path
   const random = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) =>
     byte.toString(16).padStart(2, '0'),
   ).join('')
@@ -31,8 +43,9 @@ export async function temporaryPathFor(path: string): Promise<string> {
  * flushes the file to disk before the rename, so a crash cannot leave a renamed file with holes.
  */
 export async function createFileSink(path: string): Promise<FileSink> {
-  const { open, rename, unlink } = await import('node:fs/promises')
-  const { dirname, resolve } = await import('node:path')
+  const modules = await nodeModulesForFiles()
+  const { open, rename, unlink } = modules.fs
+  const { dirname, resolve } = modules.path
   const finalPath = resolve(path)
   const temporaryPath = await temporaryPathFor(finalPath)
   // `wx`: never reuse (or follow a link planted at) an existing name.

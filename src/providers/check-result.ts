@@ -3,6 +3,8 @@ import type { VideoTaskDetails } from '../model.js'
 import {
   buildTask,
   builtInProvider,
+  type CreatedTask,
+  type CreateRequestInput,
   collectUrls,
   compact,
   type EnvelopeRules,
@@ -14,6 +16,7 @@ import {
   mapStatus,
   numeric,
   type Provider,
+  type ProviderCreateRequest,
   type ProviderDescription,
   type ProviderOptions,
   type ProviderResponse,
@@ -46,6 +49,42 @@ export type CheckResultVideoDetails = Pick<
 export type CheckResultOptions = Omit<ProviderOptions, 'apiKey'> & {
   /** The API key, if the deployment wants one. */
   apiKey?: string | undefined
+} & CheckResultCreateOptions
+
+/**
+ * The vendor's create API, as the user configures it (vendor-notes.md: creation there is a
+ * separate API whose answer is unconfirmed, so it is not built in). Pure, like the built-in
+ * adapters: build the request, parse the answer; the client sends it.
+ *
+ * @example
+ * ```ts
+ * const provider = checkResult({
+ *   baseURL: 'https://freesoragenerator.com',
+ *   buildCreateRequest: (input, { url, headers }) => ({
+ *     method: 'POST',
+ *     url: url('/api/v1/video/sora-video'),
+ *     headers: { ...headers, 'content-type': 'application/json' },
+ *     body: JSON.stringify({ model: input.model, prompt: input.prompt }),
+ *   }),
+ *   parseCreateResponse: (response) => ({ taskId: JSON.parse(response.body).taskId, task: null }),
+ * })
+ * ```
+ */
+export interface CheckResultCreateOptions {
+  /**
+   * Builds the create request. `helpers.url(path)` joins a path onto the base URL; `helpers.headers`
+   * are the provider's own (the key, when given). Give `parseCreateResponse` with it.
+   */
+  buildCreateRequest?:
+    | ((
+        input: CreateRequestInput,
+        helpers: { url(path: string): string; headers: Readonly<Record<string, string>> },
+      ) => ProviderCreateRequest)
+    | undefined
+  /** Reads the create answer: the task id, or a thrown typed error. */
+  parseCreateResponse?: ((response: ProviderResponse) => CreatedTask) | undefined
+  /** The idempotency header the deployment honours, if it documents one. */
+  idempotencyHeader?: string | undefined
 }
 
 // check-result-response.schema.md: `{code, message, data}`. `data` is checked once `code` says
@@ -91,7 +130,30 @@ const dataSchema = z.looseObject({ status: z.string() })
  * ```
  */
 export function checkResult(options: CheckResultOptions): Provider<CheckResultVideoDetails> {
-  return builtInProvider(CHECK_RESULT, options)
+  if (typeof options !== 'object' || options === null) return builtInProvider(CHECK_RESULT, options)
+  const { buildCreateRequest, parseCreateResponse, idempotencyHeader, ...providerOptions } = options
+  if (buildCreateRequest === undefined && parseCreateResponse === undefined) {
+    if (idempotencyHeader !== undefined) {
+      throw new TypeError('Expected `idempotencyHeader` only with `buildCreateRequest`')
+    }
+    return builtInProvider(CHECK_RESULT, providerOptions)
+  }
+  if (typeof buildCreateRequest !== 'function' || typeof parseCreateResponse !== 'function') {
+    throw new TypeError(
+      'Expected `buildCreateRequest` and `parseCreateResponse` as functions, together',
+    )
+  }
+  return builtInProvider(
+    {
+      ...CHECK_RESULT,
+      create: {
+        build: (input, { url, headers }) => buildCreateRequest(input, { url, headers }),
+        parse: (response) => parseCreateResponse(response) as CreatedTask<CheckResultVideoDetails>,
+        idempotencyHeader,
+      },
+    },
+    providerOptions,
+  )
 }
 
 /** The `check-result` adapter as data: see {@link checkResult}. */
@@ -111,6 +173,9 @@ export const CHECK_RESULT: ProviderDescription<CheckResultVideoDetails> = {
   // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response) => parseCheckResultResponse(response),
+  // Every `result_url(s)` entry is an output of its own (a task may make several videos); the
+  // schema tells no link lifetime.
+  outputs: (task, { link }) => task.videoUrls.map((url) => [link(url, null)]),
 }
 
 /** Parses a `POST /api/video-generations/check-result` response. Pure; exported for tests. */

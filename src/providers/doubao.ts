@@ -3,12 +3,16 @@ import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../mod
 import {
   buildTask,
   builtInProvider,
+  type CreatedTask,
+  type CreateRequestInput,
   collectUrls,
   compact,
   type EnvelopeRules,
   type ErrorBodyRules,
   errorFromBody,
+  imageUrl,
   isSuccessCode,
+  jsonCreateRequest,
   mapStatus,
   type Provider,
   type ProviderDescription,
@@ -19,9 +23,12 @@ import {
   parseTimestamp,
   readJson,
   record,
+  refuseField,
+  refuseUnmapped,
   requestIdOfResponse,
   text,
   validationError,
+  withProviderInput,
 } from './kit/index.js'
 
 /**
@@ -89,6 +96,75 @@ export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
   // little about time left, so the finish is not predicted from its rate.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseDoubaoResponse(response),
+  create: {
+    build: (input, { url, headers }) =>
+      jsonCreateRequest(url('/v1/video/generations'), headers, doubaoCreateBody(input)),
+    parse: (response) => parseDoubaoCreateResponse(response),
+  },
+  // One video per task: `result_url`, `url`, `video_url` and `fail_reason` name the same one.
+  // A gateway may proxy it on its own origin (`/v1/videos/{id}/content`), which wants the key.
+  outputs: (task, { link }) =>
+    task.videoUrls.length === 0 ? [] : [task.videoUrls.map((url) => link(url, task.expiresAt))],
+}
+
+/**
+ * What `providerInput` may hold for `doubao`: any field of the gateway's
+ * `POST /v1/video/generations` (`images`, `metadata`, `seconds`, ...). It wins over the mapped
+ * fields.
+ */
+export type DoubaoProviderInput = Record<string, unknown>
+
+/*
+ * vendor-notes.md "Creating tasks and fetching outputs": the gateway takes JSON `{model, prompt,
+ * image | images, size, resolution, ratio, duration | seconds, input_reference, metadata}`. An
+ * image given as bytes goes as a `data:` URL in `image` (base64), as the gateways pass images on
+ * to Seedance.
+ */
+function doubaoCreateBody(input: CreateRequestInput): Record<string, unknown> {
+  refuseUnmapped('doubao', input, ['model', 'durationSeconds', 'size', 'aspectRatio', 'resolution'])
+  if (input.callbackUrl !== undefined) {
+    throw refuseField(
+      'doubao',
+      'callbackUrl',
+      'the gateway route has no callbacks; the client polls',
+    )
+  }
+  return withProviderInput(
+    {
+      model: input.model,
+      prompt: input.prompt,
+      duration: input.durationSeconds,
+      size: input.size,
+      ratio: input.aspectRatio,
+      resolution: input.resolution,
+      image: input.image === undefined ? undefined : imageUrl(input.image),
+    },
+    input.providerInput,
+  )
+}
+
+/**
+ * Parses a `POST /v1/video/generations` answer, in both shapes (vendor-notes.md): current
+ * gateways answer a task object (`{id, task_id, status: "queued", ...}`), releases before about
+ * February 2026 `{"task_id": "..."}` only. Pure; exported for tests.
+ */
+export function parseDoubaoCreateResponse(
+  response: ProviderResponse,
+): CreatedTask<DoubaoVideoDetails> {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    throw errorFromBody(response, body, ERROR_BODIES)
+  }
+  const object = record(body)
+  const taskId = text(object?.task_id) ?? text(object?.id)
+  if (taskId === null) {
+    if (object && signalsError(object)) throw errorFromBody(response, body, ERROR_BODIES)
+    throw validationError(response, 'Doubao create answer has no `task_id`', [
+      { path: ['task_id'], message: 'Expected the created task id' },
+    ])
+  }
+  // The task object's shape is not the query's enveloped one; the first read gives the task.
+  return { taskId, task: null }
 }
 
 /** Parses a `GET /v1/video/generations/{id}` response. Pure; exported for tests. */
@@ -136,7 +212,7 @@ export function parseDoubaoResponse(response: ProviderResponse) {
     // vendor-notes.md "Doubao": Unix seconds, `0` meaning "not yet" (parseTimestamp gives null).
     createdAt: parseTimestamp(task.submit_time) ?? parseTimestamp(task.created_at),
     completedAt: parseTimestamp(task.finish_time),
-    expiresAt: null,
+    expiresAt: status === 'succeeded' ? arkLinkExpiry(task.data, videoUrls) : null,
     details: compact({
       startedAt: parseTimestamp(task.start_time) ?? undefined,
       model:
@@ -148,6 +224,23 @@ export function parseDoubaoResponse(response: ProviderResponse) {
     }),
     raw: body,
   })
+}
+
+/** Ark's documented link lifetime (vendor-docs/native/ark-seedance.md "Progress, timestamps, output"). */
+const ARK_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000
+
+/**
+ * When the video link expires, when the gateway passed the upstream Ark task on (`data.data`)
+ * and its `content.video_url` is the link reported: Ark's signed TOS links are valid 24 hours
+ * from the task's terminal `updated_at` (vendor-docs/native/ark-seedance.md; derived, not sent).
+ * A link the gateway re-hosted, or no upstream payload, tells no lifetime: `null`.
+ */
+function arkLinkExpiry(upstream: unknown, videoUrls: readonly string[]): Date | null {
+  const object = record(upstream)
+  const url = text(record(object?.content)?.video_url)
+  const updatedAt = parseTimestamp(object?.updated_at)
+  if (url === null || updatedAt === null || !videoUrls.includes(url)) return null
+  return new Date(updatedAt.getTime() + ARK_LINK_LIFETIME_MS)
 }
 
 /** Why a failed (or cancelled) task failed: the simpler shape's `error`, else `fail_reason`. */

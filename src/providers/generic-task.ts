@@ -1,19 +1,26 @@
 import { z } from 'zod'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
+  apiError,
+  BASE_RESP_ERRORS,
   type BaseRespRules,
   baseRespFailure,
   baseRespMessage,
   baseRespSchema,
   buildTask,
   builtInProvider,
+  type CreateDescription,
+  type CreatedTask,
+  type CreateRequestInput,
   collectUrls,
   compact,
   type EnvelopeRules,
   type ErrorBodyRules,
   errorFromBody,
   idText,
+  imageUrl,
   isSuccessCode,
+  jsonCreateRequest,
   kindFromStatus,
   kindFromText,
   mapStatus,
@@ -26,9 +33,12 @@ import {
   parseShape,
   readJson,
   record,
+  refuseField,
+  refuseUnmapped,
   requestIdOf,
   text,
   validationError,
+  withProviderInput,
 } from './kit/index.js'
 
 /**
@@ -126,8 +136,105 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
  * }
  * ```
  */
-export function genericTask(options: ProviderOptions): Provider<GenericTaskVideoDetails> {
-  return builtInProvider(GENERIC_TASK, options)
+export function genericTask(options: GenericTaskOptions): Provider<GenericTaskVideoDetails> {
+  if (typeof options !== 'object' || options === null || options.createPath === undefined) {
+    return builtInProvider(GENERIC_TASK, options)
+  }
+  const { createPath, ...providerOptions } = options
+  if (typeof createPath !== 'string' || !/^\/[^?#\s]*$/.test(createPath)) {
+    throw new TypeError(
+      `Expected \`createPath\` to be a path starting with /, got ${JSON.stringify(createPath)}`,
+    )
+  }
+  return builtInProvider({ ...GENERIC_TASK, create: miniMaxCreate(createPath) }, providerOptions)
+}
+
+/** Options of {@link genericTask}: the common provider options and the create route's path. */
+export type GenericTaskOptions = ProviderOptions & {
+  /**
+   * The MiniMax-style create route's path on the base URL. Relays mount it under a prefix
+   * (`/task/minimax/v1/video_generation`, vendor-notes.md).
+   * @default '/v1/video_generation'
+   */
+  createPath?: string | undefined
+}
+
+/**
+ * What `providerInput` may hold for `generic-task`: any field of MiniMax's
+ * `POST /v1/video_generation` (`prompt_optimizer`, `last_frame_image`, `subject_reference`, ...).
+ * It wins over the mapped fields.
+ */
+export type GenericTaskProviderInput = Record<string, unknown>
+
+/*
+ * vendor-docs/native/minimax.md "Create": JSON `{model, prompt, duration, resolution,
+ * first_frame_image, callback_url, ...}`; `resolution` is written `768P`, and an image may be a
+ * URL or a `data:image/...;base64,...` URL. No size, aspect ratio or seed.
+ */
+function miniMaxCreate(path: string): CreateDescription<GenericTaskVideoDetails> {
+  return {
+    build: (input, { url, headers }) =>
+      jsonCreateRequest(url(path), headers, miniMaxCreateBody(input)),
+    parse: (response) => parseMiniMaxCreateResponse(response),
+  }
+}
+
+function miniMaxCreateBody(input: CreateRequestInput): Record<string, unknown> {
+  refuseUnmapped('generic-task', input, ['model', 'durationSeconds', 'resolution'])
+  const duration = input.durationSeconds
+  if (duration !== undefined && !Number.isInteger(duration)) {
+    throw refuseField(
+      'generic-task',
+      'durationSeconds',
+      `\`duration\` is whole seconds, got ${duration}`,
+    )
+  }
+  return withProviderInput(
+    {
+      model: input.model,
+      prompt: input.prompt,
+      duration,
+      resolution: input.resolution?.toUpperCase(),
+      first_frame_image: input.image === undefined ? undefined : imageUrl(input.image),
+      callback_url: input.callbackUrl,
+    },
+    input.providerInput,
+  )
+}
+
+/**
+ * Parses a MiniMax-style create answer: `{task_id, base_resp}`, an error being HTTP 200 with a
+ * non-zero `base_resp.status_code` and no `task_id` (vendor-docs/native/minimax.md). Pure;
+ * exported for tests.
+ */
+export function parseMiniMaxCreateResponse(
+  response: ProviderResponse,
+): CreatedTask<GenericTaskVideoDetails> {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    throw errorFromBody(response, body, ERROR_BODIES)
+  }
+  const object = record(body)
+  const baseResponse = record(object?.base_resp)
+  const statusCode = numeric(baseResponse?.status_code)
+  if (statusCode !== null && statusCode !== 0) {
+    const message = text(baseResponse?.status_msg)
+    throw apiError({
+      response,
+      code: text(baseResponse?.status_code),
+      message,
+      kind: BASE_RESP_ERRORS.has(statusCode)
+        ? BASE_RESP_ERRORS.get(statusCode)
+        : kindFromText(message),
+    })
+  }
+  const taskId = idText(object?.task_id, 'task_id', response.body)
+  if (!taskId) {
+    throw validationError(response, 'MiniMax-style create answer has no `task_id`', [
+      { path: ['task_id'], message: 'Expected the created task id' },
+    ])
+  }
+  return { taskId, task: null }
 }
 
 /** The `generic-task` adapter as data: see {@link genericTask}. */
@@ -140,6 +247,72 @@ export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
   // Neither shape reports progress, so there is no rate to predict the finish from.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseGenericTaskResponse(response),
+  create: miniMaxCreate('/v1/video_generation'),
+  /*
+   * vendor-notes.md "Creating tasks and fetching outputs": a MiniMax `file_id` resolves through
+   * `GET /v1/files/retrieve?file_id=...` (same key) to a pre-signed `download_url` whose lifetime
+   * is not stated (vendor-docs/native/minimax.md), so it is resolved when downloading. A URL a
+   * reseller put next to the id names the same file and is tried first; without an id, every URL
+   * (`video_url`, `url`, `video_urls`) is an output of its own.
+   */
+  outputs: (task, { url, headers }) => {
+    const urls = task.videoUrls.map((link) => ({
+      kind: 'url' as const,
+      url: link,
+      expiresAt: null,
+    }))
+    const fileId = task.details.fileId
+    if (fileId === undefined) return urls.map((location) => [location])
+    return [
+      [
+        ...urls,
+        {
+          kind: 'resolve',
+          request: {
+            method: 'GET',
+            url: url(`/v1/files/retrieve?file_id=${encodeURIComponent(fileId)}`),
+            headers: headers(),
+          },
+          parse: parseFileRetrieveResponse,
+        },
+      ],
+    ]
+  },
+}
+
+/**
+ * Parses a MiniMax `GET /v1/files/retrieve` answer (`{file: {download_url, ...}, base_resp}`)
+ * into the download URL. Errors come as HTTP 200 with a non-zero `base_resp.status_code`
+ * (vendor-docs/native/minimax.md), or as the route's error bodies. Pure; exported for tests.
+ */
+export function parseFileRetrieveResponse(response: ProviderResponse): {
+  url: string
+  expiresAt: null
+} {
+  const body = readJson(response)
+  if (response.status < 200 || response.status >= 300) {
+    throw errorFromBody(response, body, ERROR_BODIES)
+  }
+  const object = record(body)
+  const baseResp = record(object?.base_resp)
+  const code = numeric(baseResp?.status_code)
+  if (code !== null && code !== 0) {
+    const message = text(baseResp?.status_msg)
+    throw apiError({
+      response,
+      code: text(baseResp?.status_code),
+      message,
+      kind: BASE_RESP_ERRORS.has(code) ? BASE_RESP_ERRORS.get(code) : kindFromText(message),
+    })
+  }
+  const downloadUrl = text(record(object?.file)?.download_url)
+  if (downloadUrl === null || collectUrls(downloadUrl).length === 0) {
+    throw validationError(response, 'MiniMax file answer has no `file.download_url`', [
+      { path: ['file', 'download_url'], message: 'Expected an http(s) URL' },
+    ])
+  }
+  // The lifetime of `download_url` is not stated for video generation (native/minimax.md).
+  return { url: downloadUrl, expiresAt: null }
 }
 
 /** Parses a `GET /task/{id}` response, in either shape. Pure; exported for tests. */

@@ -3,11 +3,14 @@ import type { VideoTaskDetails } from '../model.js'
 import {
   buildTask,
   builtInProvider,
+  type CreateRequestInput,
   collectUrls,
   compact,
   type ErrorBodyRules,
   errorFromBody,
+  jsonCreateRequest,
   mapStatus,
+  multipartBody,
   numeric,
   type ParseContext,
   type Provider,
@@ -20,8 +23,11 @@ import {
   parseTimestamp,
   readJson,
   record,
+  refuseField,
+  refuseUnmapped,
   requestIdOf,
   text,
+  withProviderInput,
 } from './kit/index.js'
 
 /**
@@ -94,6 +100,85 @@ export const OPENAI: ProviderDescription<OpenAIVideoDetails> = {
   pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response, context) => parseOpenAIResponse(response, context),
   pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
+  create: {
+    build: (input, { url, headers }) => buildOpenAICreate(input, url('/v1/videos'), headers),
+    parse: (response, context) => {
+      const task = parseOpenAIResponse(response, context)
+      return { taskId: task.id, task }
+    },
+  },
+  // vendor-notes.md "OpenAI Sora": gateways name the video's URL (several fields, one video);
+  // the official object has none, and `/v1/videos/{id}/content` serves it with the same bearer
+  // token until `expires_at` (about an hour).
+  outputs: (task, { headers, link }) => {
+    if (task.videoUrls.length > 0) return [task.videoUrls.map((url) => link(url, task.expiresAt))]
+    const url = task.details.contentUrl
+    if (url === undefined) return []
+    return [
+      [
+        {
+          kind: 'authenticated',
+          request: { method: 'GET', url, headers: { ...headers(), accept: '*/*' } },
+        },
+      ],
+    ]
+  },
+}
+
+/**
+ * What `providerInput` may hold for `openai`: any field of `POST /v1/videos` (gateways take more,
+ * such as `metadata`). It wins over the mapped fields.
+ */
+export type OpenAIProviderInput = Record<string, unknown>
+
+/*
+ * vendor-notes.md "Creating tasks and fetching outputs": `POST /v1/videos` takes `prompt`,
+ * `model`, `seconds` (a string), `size` (`1280x720`) and `input_reference`, a file part, so a
+ * request with an image file is `multipart/form-data`; without one, JSON.
+ */
+function buildOpenAICreate(
+  input: CreateRequestInput,
+  url: string,
+  headers: Readonly<Record<string, string>>,
+) {
+  refuseUnmapped('openai', input, ['model', 'durationSeconds', 'size'])
+  if (input.callbackUrl !== undefined) {
+    throw refuseField('openai', 'callbackUrl', 'the route has no callbacks; the client polls')
+  }
+  const seconds = input.durationSeconds
+  if (seconds !== undefined && !Number.isInteger(seconds)) {
+    throw refuseField('openai', 'durationSeconds', `\`seconds\` is whole seconds, got ${seconds}`)
+  }
+  const fields = withProviderInput(
+    {
+      prompt: input.prompt,
+      model: input.model,
+      seconds: seconds === undefined ? undefined : String(seconds),
+      size: input.size,
+    },
+    input.providerInput,
+  )
+  const image = input.image
+  if (image === undefined) return jsonCreateRequest(url, headers, fields)
+  if (image.kind === 'url') {
+    throw refuseField(
+      'openai',
+      'image',
+      '`input_reference` is a file part: pass the image as bytes, a Blob or a file path (or a gateway field in `providerInput`)',
+    )
+  }
+  const { body, contentType } = multipartBody(fields, {
+    name: 'input_reference',
+    fileName: image.fileName,
+    mediaType: image.mediaType,
+    bytes: image.bytes,
+  })
+  return {
+    method: 'POST' as const,
+    url,
+    headers: { ...headers, 'content-type': contentType },
+    body,
+  }
 }
 
 /**

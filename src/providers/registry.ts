@@ -1,9 +1,12 @@
 import type { VideoTaskDetails } from '../model.js'
+import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
+import { DASHSCOPE, dashscope } from './dashscope.js'
 import { DOUBAO, doubao } from './doubao.js'
 import { GENERIC_TASK, genericTask } from './generic-task.js'
 import type { ProviderDescription, ProviderOptions } from './kit/index.js'
 import type { Provider } from './kit/types.js'
+import { KLING, kling } from './kling.js'
 import { MINIMAX, minimax } from './minimax.js'
 import { OPENAI, openai } from './openai.js'
 import { RUNWAY, runway } from './runway.js'
@@ -13,19 +16,49 @@ import { RUNWAY, runway } from './runway.js'
  * options type if it has its own. `src/index.ts` re-exports this file.
  */
 export {
+  type ArkContentItem,
+  type ArkOptions,
+  type ArkProvider,
+  type ArkProviderInput,
+  type ArkRegion,
+  type ArkVideoDetails,
+  ark,
+} from './ark.js'
+export {
+  type CheckResultCreateOptions,
   type CheckResultOptions,
   type CheckResultVideoDetails,
   checkResult,
 } from './check-result.js'
-export { type DoubaoVideoDetails, doubao } from './doubao.js'
-export { type GenericTaskVideoDetails, genericTask } from './generic-task.js'
+export {
+  type DashScopeOptions,
+  type DashScopeProvider,
+  type DashScopeProviderInput,
+  type DashScopeRegion,
+  type DashScopeVideoDetails,
+  dashscope,
+} from './dashscope.js'
+export { type DoubaoProviderInput, type DoubaoVideoDetails, doubao } from './doubao.js'
+export {
+  type GenericTaskOptions,
+  type GenericTaskProviderInput,
+  type GenericTaskVideoDetails,
+  genericTask,
+} from './generic-task.js'
+export {
+  type KlingOptions,
+  type KlingProviderInput,
+  type KlingRoute,
+  type KlingVideoDetails,
+  kling,
+} from './kling.js'
 export {
   type MiniMaxInput,
   type MiniMaxVideoDetails,
   minimax,
   minimaxCallbackAnswer,
 } from './minimax.js'
-export { type OpenAIVideoDetails, openai } from './openai.js'
+export { type OpenAIProviderInput, type OpenAIVideoDetails, openai } from './openai.js'
 export { type RunwayInput, type RunwayVideoDetails, runway } from './runway.js'
 
 /*
@@ -240,6 +273,52 @@ export const BUILT_IN_PROVIDERS = [
         'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
         unauthorized: { note: 'HTTP 200 with `base_resp` 1004 (MiniMax answers errors with 200)' },
         'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
+      },
+    },
+  }),
+  entry({
+    id: 'kling',
+    displayName: 'Kling (Kuaishou) native API',
+    factory: kling,
+    exportName: 'kling',
+    description: KLING as ProviderDescription<VideoTaskDetails>,
+    // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
+    // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
+    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
+  }),
+  entry({
+    id: 'ark',
+    displayName: 'Seedance on Volcengine Ark / BytePlus ModelArk (native)',
+    factory: ark,
+    exportName: 'ark',
+    description: ARK as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
+    ],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': {
+          note: 'Ark sends errors with their status; a proxy passing a 429 body on in a 200 is read by its code',
+        },
+      },
+    },
+  }),
+  entry({
+    id: 'dashscope',
+    displayName: 'Wan on Alibaba Cloud Model Studio (DashScope, native)',
+    factory: dashscope,
+    exportName: 'dashscope',
+    description: DASHSCOPE as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
+    faultMatrix: {
+      cells: {
+        'not-found': {
+          note: 'HTTP 200 `UNKNOWN` (an unknown or expired id, which never changes) ends the wait at once',
+        },
+        'vendor-error-200': {
+          note: 'DashScope sends `Throttling` as a 429; a proxy passing it on in a 200 is read by its code',
+        },
       },
     },
   }),

@@ -10,6 +10,8 @@ export interface MatchedRoute {
   kind: RouteKind
   /** The task id from the path (status, content), or the `file_id` (file). */
   id: string | undefined
+  /** The route's dialect, for route families (see `VendorRoute.dialect`). */
+  dialect: string | undefined
 }
 
 const ROUTES = VENDOR_IDS.flatMap((provider) =>
@@ -43,7 +45,7 @@ export function matchRoute(method: string, url: URL): MatchedRoute | 'wrong-meth
         : segment === undefined
           ? undefined
           : decode(segment)
-    return { provider: route.provider, kind: route.kind, id }
+    return { provider: route.provider, kind: route.kind, id, dialect: route.dialect }
   }
   return wrongMethod ? 'wrong-method' : undefined
 }

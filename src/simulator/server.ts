@@ -180,7 +180,7 @@ class SimulatorCore {
       provider,
       dialect,
       createdAt: record.createdAt,
-      statusUrl: `${this.baseURL}${vendor.statusPath(encoded)}`,
+      statusUrl: `${this.baseURL}${vendor.statusPath(encoded, dialect)}`,
       videoUrl,
     }
     if (vendor.contentPath !== undefined) {
@@ -266,9 +266,24 @@ class SimulatorCore {
       this.send(res, controlError(405, `Method ${method} not allowed on ${url.pathname}`))
       return
     }
-    if (route.kind === 'create') await this.create(req, res, route)
-    else if (route.kind === 'cancel') this.cancel(req, res, route)
+    if (route.kind === 'create') await this.create(req, res, route, url.pathname)
     else await this.vendor(req, res, route, url)
+  }
+
+  /** `null` when the vendor's auth check passes, else its refusal. */
+  private vendorRefusal(
+    req: IncomingMessage,
+    vendor: ReturnType<typeof vendorOf>,
+    path: string,
+    requestId: string,
+  ): Rendered | 'unauthorized' | null {
+    if (vendor.authorize === undefined) return this.authorized(req) ? null : 'unauthorized'
+    return vendor.authorize(header(req, 'authorization'), {
+      path,
+      apiKey: this.options.apiKey,
+      nowMs: this.now(),
+      requestId,
+    })
   }
 
   authorized(req: IncomingMessage): boolean {
@@ -367,24 +382,32 @@ class SimulatorCore {
     } else {
       record = id === undefined ? undefined : this.tasks.get(id)
       if (record?.script.provider !== provider) record = undefined
+      // A route family reads only its own tasks (Kling: the wrong family answers not-found).
+      if (route.dialect !== undefined && record?.script.dialect !== route.dialect) {
+        record = undefined
+      }
     }
     const dialect: string =
       route.kind === 'file'
         ? (vendor.fileDialect ?? vendor.dialects[0])
-        : (record?.script.dialect ?? this.options.dialects[provider])
+        : (record?.script.dialect ?? route.dialect ?? this.options.dialects[provider])
     const requestId = `req_${hex(16)}`
     const extraHeaders: Record<string, string> =
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
     if (record !== undefined) {
       if (route.kind === 'status') record.reads++
-      else record.contentReads++
+      else if (route.kind !== 'cancel') record.contentReads++
     }
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
 
-    if (!this.authorized(req)) {
+    const refusal = this.vendorRefusal(req, vendor, url.pathname, requestId)
+    if (refusal !== null) {
       this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
+      this.send(
+        res,
+        refusal === 'unauthorized' ? error('unauthorized') : jsonWire(refusal, extraHeaders),
+      )
       return
     }
     if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
@@ -413,6 +436,8 @@ class SimulatorCore {
         return jsonWire(this.statusAnswer(found, requestId, fault), extraHeaders)
       }
       if (route.kind === 'file') return jsonWire(this.fileAnswer(found, requestId))
+      if (route.kind === 'cancel')
+        return jsonWire(this.cancelAnswer(found, requestId), extraHeaders)
       const answer = this.contentAnswer(found, url, error)
       // A faulted content request: the small placeholder stands in for the streamed video.
       return answer === 'video' ? fakeAsset(found.script.id, 'video') : answer
@@ -470,6 +495,29 @@ class SimulatorCore {
     return fakeAsset(record.script.id, variant)
   }
 
+  /**
+   * A cancel: a queued task reads `cancelled` from now on; a running one is refused (or, for
+   * vendors that cancel running tasks (Runway), cancelled too); a finished
+   * one is refused or, for vendors whose cancel deletes (Ark), forgotten.
+   */
+  private cancelAnswer(record: TaskRecord, requestId: string): Rendered {
+    const vendor = vendorOf(record.script.provider)
+    const cancel = vendor.cancel
+    if (cancel === undefined)
+      return vendor.renderError(record.script.dialect, 'not-found', requestId)
+    const view = () => ({ task: record, snap: this.snap(record), statusWord: undefined, requestId })
+    const { phase } = this.snap(record)
+    if (phase === 'queued' || (phase === 'running' && cancel.running === 'cancel')) {
+      record.cancelledAt = this.now()
+      return cancel.accepted(view())
+    }
+    if (phase === 'running' || cancel.finished === 'refuse')
+      return cancel.refused(view(), requestId)
+    this.tasks.delete(record.script.id)
+    this.fileIds.delete(record.fileId)
+    return cancel.accepted(view())
+  }
+
   private fileAnswer(record: TaskRecord, requestId: string): Rendered {
     const vendor = vendorOf(record.script.provider)
     const snap = this.snap(record)
@@ -482,47 +530,6 @@ class SimulatorCore {
     )
   }
 
-  /**
-   * A cancel route (Runway's `DELETE /v1/tasks/{id}`): a queued or running task ends cancelled,
-   * a finished one is deleted, so later reads of it are the vendor's 404.
-   */
-  private cancel(req: IncomingMessage, res: ServerResponse, route: MatchedRoute): void {
-    req.resume()
-    const { provider } = route
-    const vendor = vendorOf(provider)
-    this.counters.totalRequests++
-    this.counters.requestsByProvider[provider]++
-    const requestId = `req_${hex(16)}`
-    const record = route.id === undefined ? undefined : this.tasks.get(route.id)
-    const dialect = record?.script.dialect ?? this.options.dialects[provider]
-    const error = (kind: ErrorKind) => jsonWire(vendor.renderError(dialect, kind, requestId))
-    if (!this.authorized(req)) {
-      this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
-      return
-    }
-    if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
-      this.send(res, error('bad-request'))
-      return
-    }
-    if (record === undefined || record.script.provider !== provider) {
-      this.send(res, error('not-found'))
-      return
-    }
-    const snap = this.snap(record)
-    if (snap.phase === 'queued' || snap.phase === 'running') record.cancelledAt = this.now()
-    else {
-      this.tasks.delete(record.script.id)
-      this.fileIds.delete(record.fileId)
-    }
-    const view = { task: record, snap: this.snap(record), statusWord: undefined, requestId }
-    const answer = vendor.renderCancel?.(view)
-    this.send(
-      res,
-      answer === undefined ? { status: 204, headers: {}, body: Buffer.alloc(0) } : jsonWire(answer),
-    )
-  }
-
   /* ----------------------------------------------------------------------------------------------
    * Creating tasks
    */
@@ -531,6 +538,7 @@ class SimulatorCore {
     req: IncomingMessage,
     res: ServerResponse,
     route: MatchedRoute,
+    path: string,
   ): Promise<void> {
     const { provider } = route
     const vendor = vendorOf(provider)
@@ -538,15 +546,19 @@ class SimulatorCore {
     this.counters.totalRequests++
     this.counters.requestsByProvider[provider]++
     const raw = await readBody(req, MAX_CREATE_BYTES)
-    const dialect = create?.dialect ?? this.options.dialects[provider]
+    const dialect = route.dialect ?? create?.dialect ?? this.options.dialects[provider]
     const requestId = `req_${hex(16)}`
     const extraHeaders: Record<string, string> =
       vendor.requestIdHeader === undefined ? {} : { [vendor.requestIdHeader]: requestId }
     const error = (kind: ErrorKind, headers: Record<string, string> = {}) =>
       jsonWire(vendor.renderError(dialect, kind, requestId), { ...extraHeaders, ...headers })
-    if (!this.authorized(req)) {
+    const refusal = this.vendorRefusal(req, vendor, path, requestId)
+    if (refusal !== null) {
       this.counters.unauthorized++
-      this.send(res, error('unauthorized'))
+      this.send(
+        res,
+        refusal === 'unauthorized' ? error('unauthorized') : jsonWire(refusal, extraHeaders),
+      )
       return
     }
     if (create === undefined) {
@@ -588,9 +600,12 @@ class SimulatorCore {
       return
     }
     const request = readCreateRequest(req.headers['content-type'], raw)
-    const input = 'error' in request ? { ok: false as const } : create.parse(request)
+    const input =
+      'error' in request
+        ? { ok: false as const, kind: undefined }
+        : create.parse({ ...request, path, headers: requestHeaders(req) })
     if (!input.ok) {
-      this.send(res, error('bad-request'))
+      this.send(res, error(input.kind ?? 'bad-request'))
       return
     }
     const key =
@@ -602,7 +617,7 @@ class SimulatorCore {
     if (record === undefined) {
       try {
         record = this.addTask({
-          dialect: create.dialect,
+          dialect: route.dialect ?? create.dialect,
           ...script,
           provider,
           prompt: input.prompt,
@@ -661,6 +676,16 @@ function hasRequiredHeaders(
 ): boolean {
   if (required === undefined) return true
   return Object.entries(required).every(([name, value]) => header(req, name) === value)
+}
+
+/** The request's headers, lower-cased, the first value of a repeated one. */
+function requestHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(req.headers)) {
+    const first = Array.isArray(value) ? value[0] : value
+    if (first !== undefined) headers[name] = first
+  }
+  return headers
 }
 
 /** A request header's value (the first, when repeated). */

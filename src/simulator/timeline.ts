@@ -19,8 +19,8 @@ export interface TaskRecord {
   callbacks: number
   /** For each download fault, how many more downloads it affects. */
   bodyFaultsLeft: number[]
-  /** When a cancel route stopped the task (real ms on the simulator's clock), if one did. */
-  cancelledAt?: number
+  /** When a cancel route cancelled the task (real ms on the simulator's clock). */
+  cancelledAt?: number | undefined
 }
 
 /** Where a task is at one moment. */
@@ -54,7 +54,7 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
   if (elapsedMs < queuedMs) phase = 'queued'
   else if (elapsedMs < queuedMs + runningMs) phase = 'running'
   else phase = outcome
-  // A cancel route stopped the task while it was queued or running: cancelled from then on.
+  // A task cancelled through a vendor's cancel route (while queued; Runway's also while running).
   const cancelled = task.cancelledAt !== undefined && now >= task.cancelledAt
   if (cancelled) phase = 'cancelled'
   const queuedFraction = phase === 'queued' ? elapsedMs / queuedMs : 1
@@ -75,7 +75,10 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
     queuedFraction,
     progress,
     createdAt: task.createdAt,
-    startedAt: phase === 'queued' ? undefined : realAt(queuedMs),
+    startedAt:
+      phase === 'queued' || (cancelled && (task.cancelledAt ?? 0) < realAt(queuedMs))
+        ? undefined
+        : realAt(queuedMs),
     finishedAt: cancelled
       ? task.cancelledAt
       : phase === 'queued' || phase === 'running'

@@ -65,6 +65,10 @@ export class PollLoop {
   #controller: AbortController | null = null
   #sleep: TimerEntry | null = null
   #finished = false
+  /** Whether the read in flight has sent its request (a nudge before that needs no new read). */
+  #sent = false
+  /** A nudge came after the read in flight was sent: read again as soon as it ends. */
+  #nudged = false
 
   constructor(
     taskId: string,
@@ -120,6 +124,28 @@ export class PollLoop {
     this.#deps.onIdle(this)
   }
 
+  /**
+   * Something outside (a vendor callback, a queue message) says the task may have changed: read
+   * now instead of at the next scheduled time. Nudges arriving together collapse into one read
+   * (a read already due, or not yet sent, covers them); a read in flight is followed by one more
+   * as soon as it ends. A failure's backoff (a server's `Retry-After`) is kept. The read still
+   * goes through the client's rate limit. Returns `false` when the loop has ended.
+   */
+  nudge(): boolean {
+    if (this.#finished) return false
+    if (this.#controller !== null) {
+      if (this.#sent) this.#nudged = true
+      return true
+    }
+    const sleep = this.#sleep
+    const now = this.#deps.queue.now()
+    if (sleep === null || sleep.at <= now || this.state.consecutiveFailures > 0) return true
+    this.#deps.queue.cancel(sleep)
+    this.state = { ...this.state, nextReadAt: now }
+    this.#scheduleRead(now)
+    return true
+  }
+
   #scheduleRead(at: number): void {
     this.#sleep = this.#deps.queue.schedule(at, this)
   }
@@ -134,10 +160,13 @@ export class PollLoop {
     if (this.#finished) return
     const controller = new AbortController()
     this.#controller = controller
+    this.#sent = false
+    this.#nudged = false
     let observation: Observation
     let pollHintMs: number | null = null
     try {
       const read = await this.#deps.read(this.taskId, this.#settings, controller.signal, () => {
+        this.#sent = true
         this.state = { ...this.state, reads: this.state.reads + 1 }
       })
       pollHintMs = read.pollHintMs
@@ -170,7 +199,11 @@ export class PollLoop {
     }
     switch (decision.action) {
       case 'read':
-        this.#scheduleRead(state.nextReadAt)
+        if (this.#nudged && observation.kind === 'task') {
+          this.#nudged = false
+          this.state = { ...state, nextReadAt: now }
+        }
+        this.#scheduleRead(this.state.nextReadAt)
         return
       case 'succeed':
         this.#settleAll({ ok: true, task: decision.task })

@@ -91,8 +91,10 @@ describe('npm run bench -- --quick', () => {
     const { code, stdout, stderr } = await runQuick(out)
     expect(code, stderr).toBe(0)
 
-    // One table on stdout, with a row for each of the five figures.
-    for (const figure of ['| 1 ', '| 2 ', '| 3 ', '| 4 ', '| 5 ']) expect(stdout).toContain(figure)
+    // One table on stdout, with a row for each of the seven figures.
+    for (const figure of ['| 1 ', '| 2 ', '| 3 ', '| 4 ', '| 5 ', '| 6 ', '| 7 ']) {
+      expect(stdout).toContain(figure)
+    }
     expect(stdout).toMatch(/goals met/)
 
     const results = JSON.parse(readFileSync(out, 'utf8'))
@@ -100,7 +102,7 @@ describe('npm run bench -- --quick', () => {
     expect(results.machine).toMatchObject({ cpuCount: expect.any(Number), node: process.version })
     expect(typeof results.date).toBe('string')
     expect(results.git).toHaveProperty('commit')
-    const { throughput, memory, economy, parse, imports } = results.figures
+    const { throughput, memory, economy, parse, imports, download, submit } = results.figures
 
     // 1. Every contender read something, without errors.
     for (const name of ['sdk-get', 'sdk-wait', 'sdk-transport', 'undici', 'fetch']) {
@@ -132,6 +134,11 @@ describe('npm run bench -- --quick', () => {
       }
     }
 
+    // 3. Waits whose vendor calls back: every task nudged by its final callback.
+    expect(economy.callback.nudgedTasks).toBeGreaterThan(0)
+    expect(economy.callback.readsPerTask).toBeGreaterThanOrEqual(1)
+    expect(Number.isFinite(economy.callback.delayP95Ms)).toBe(true)
+
     // 4. Every adapter, on fixtures, beside JSON.parse.
     for (const name of ['openai', 'doubao', 'generic-task', 'check-result']) {
       const row = parse.providers[name]
@@ -162,6 +169,20 @@ describe('npm run bench -- --quick', () => {
     for (const id of ['import-esm', 'import-cjs', 'bundle-entry', 'bundle-browser']) {
       expect(results.goals.map((goal: { id: string }) => goal.id)).toContain(id)
     }
+
+    // 6. Download to a file beside raw undici, and the RSS it took.
+    for (const name of ['raw', 'rawFsync', 'sdk']) {
+      expect(finitePositive(download.megabytesPerSecond[name]), name).toBe(true)
+    }
+    expect(Number.isFinite(download.rssGrowthMiB.sdk)).toBe(true)
+
+    // 7. Submit and a first read, beside a bare fetch POST and GET.
+    for (const name of ['sdk', 'fetch']) {
+      expect(finitePositive(submit.contenders[name].medianMicros), name).toBe(true)
+      expect(finitePositive(submit.contenders[name].p95Micros), name).toBe(true)
+    }
+    expect(finitePositive(submit.ratioVsFetch)).toBe(true)
+    expect(results.goals.map((goal: { id: string }) => goal.id)).toContain('submit-vs-fetch')
 
     // Every goal is evaluated.
     expect(results.goals.length).toBeGreaterThanOrEqual(17)

@@ -116,7 +116,7 @@ describe('examples/', () => {
   // Concurrently: each spends most of its time waiting on the simulator, not on the CPU.
   describe.concurrent('run offline against the simulator', () => {
     for (const [name, patterns] of Object.entries(EXPECTED)) {
-      it(name, { timeout: 30_000 }, async () => {
+      it(name, { timeout: 120_000 }, async () => {
         const run = await runExample(name)
         const context = `--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
         expect(run.code, context).toBe(0)

@@ -270,7 +270,7 @@ describe('minimax: create', () => {
       url: `${BASE}/v1/video_generation`,
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
     })
-    expect(JSON.parse(request.body ?? '')).toEqual(
+    expect(JSON.parse(String(request.body ?? ''))).toEqual(
       fixtureJson('minimax', 'doc-create-request.json'),
     )
   })
@@ -281,7 +281,7 @@ describe('minimax: create', () => {
         prompt: 'x',
         image: { kind: 'url', url: 'https://img.example/a.png' },
         callbackUrl: 'https://hooks.example/minimax',
-      }).body ?? '',
+      }).body?.toString() ?? '',
     )
     expect(url).toMatchObject({
       first_frame_image: 'https://img.example/a.png',
@@ -296,7 +296,7 @@ describe('minimax: create', () => {
           mediaType: 'image/png',
           fileName: 'a.png',
         },
-      }).body ?? '',
+      }).body?.toString() ?? '',
     )
     expect(bytes.first_frame_image).toBe('data:image/png;base64,iVBORw==')
   })
@@ -307,7 +307,7 @@ describe('minimax: create', () => {
         prompt: 'x',
         model: 'T2V-01',
         providerInput: { model: 'S2V-01', aigc_watermark: true },
-      }).body ?? '',
+      }).body?.toString() ?? '',
     )
     expect(body).toMatchObject({ model: 'S2V-01', aigc_watermark: true })
   })
@@ -442,7 +442,7 @@ describe('minimax against the simulator', () => {
       method: string
       url: string
       headers: Record<string, string>
-      body?: string | undefined
+      body?: string | Uint8Array | undefined
     },
     taskId = '',
   ) {

@@ -95,13 +95,16 @@ describe.each(PROVIDER_NAMES)('odd task ids stay the task id: %s', (provider) =>
         expect(seen.url).toBe(`${STATUS_PATHS[provider]}${encodeURIComponent(id)}`)
         const parsed = new URL(seen.url, server.url)
         expect(parsed.hash).toBe('')
-        const query = /\?([^=&]+)=$/.exec(STATUS_PATHS[provider])
-        if (query) {
-          // A route with the id in its query (`?task_id=`): one parameter, the whole id.
-          expect([...parsed.searchParams]).toEqual([[query[1], id]])
+        const [path = '', parameter] = STATUS_PATHS[provider].split('?')
+        if (parameter !== undefined) {
+          // A route taking the id in its query (`/tasks?task_ids=`): one parameter, the id.
+          expect(parsed.pathname).toBe(path)
+          const name = parameter.replace(/=$/, '')
+          expect([...parsed.searchParams.keys()]).toEqual([name])
+          expect(parsed.searchParams.get(name)).toBe(id)
         } else {
           expect(parsed.search).toBe('')
-          expect(decodeURIComponent(parsed.pathname.slice(STATUS_PATHS[provider].length))).toBe(id)
+          expect(decodeURIComponent(parsed.pathname.slice(path.length))).toBe(id)
         }
       }
       expect(seen.authorization).toBe(`Bearer ${KEY}`)

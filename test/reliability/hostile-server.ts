@@ -1,6 +1,8 @@
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import type { Snapshot, TaskRecord } from '../../src/simulator/timeline.js'
+import { vendorOf } from '../../src/simulator/vendors/index.js'
 import type { ProviderName } from './providers.js'
 
 /** A request as the server saw it, byte for byte where it matters. */
@@ -84,8 +86,8 @@ export function sendJson(
 }
 
 /**
- * The task id a request asks for: the last path segment, the query parameter of a route that
- * takes the id there (MiniMax's `?task_id=`), or `taskId` in a check-result body.
+ * The task id a request asks for: the last path segment, `taskId` in a check-result body, or the
+ * query parameter's value for routes that take the id in the query (`/tasks?task_ids=<id>`).
  */
 export function requestedId(seen: SeenRequest): string {
   if (seen.method === 'POST') {
@@ -96,8 +98,8 @@ export function requestedId(seen: SeenRequest): string {
     }
   }
   const url = new URL(seen.url, 'http://x')
-  const [parameter] = [...url.searchParams.values()]
-  if (parameter !== undefined) return parameter
+  const query = [...url.searchParams.values()]
+  if (query.length > 0) return query.at(-1) ?? ''
   const path = url.pathname
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
 }
@@ -112,7 +114,7 @@ export function taskBody(
   const url = options.url ?? `https://cdn.example.test/${encodeURIComponent(id)}.mp4`
   const reason = options.reason ?? 'generation failed'
   const extra = options.extra ?? {}
-  const words: Record<ProviderName, Record<typeof state, string>> = {
+  const words: Partial<Record<ProviderName, Record<typeof state, string>>> = {
     openai: {
       running: 'in_progress',
       succeeded: 'completed',
@@ -133,9 +135,15 @@ export function taskBody(
       unknown: 'mystery',
     },
     minimax: { running: 'Processing', succeeded: 'Success', failed: 'Fail', unknown: 'Mystery' },
+    kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
     runway: { running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED', unknown: 'MYSTERY' },
   }
-  const status = words[provider][state]
+  const vendorWords = words[provider]
+  // A vendor without a hand-written shape here: the simulator's own renderer of its default
+  // dialect, with `extra` at the top level of the body and no request id of its own (the
+  // header's wins).
+  if (vendorWords === undefined) return simulatorBody(provider, id, state, url, reason, extra)
+  const status = vendorWords[state]
   const done = state === 'succeeded'
   switch (provider) {
     case 'openai':
@@ -198,5 +206,64 @@ export function taskBody(
           ...extra,
         },
       }
+    case 'kling':
+      return {
+        code: 0,
+        message: 'SUCCEED',
+        data: [
+          {
+            id,
+            status,
+            message: state === 'failed' ? reason : '',
+            ...(done ? { outputs: [{ type: 'video', url }] } : {}),
+            ...extra,
+          },
+        ],
+      }
   }
+}
+
+/** A task body as the simulator renders it for `provider`'s default dialect. */
+function simulatorBody(
+  provider: ProviderName,
+  id: string,
+  state: 'running' | 'succeeded' | 'failed' | 'unknown',
+  url: string,
+  reason: string,
+  extra: Record<string, unknown>,
+): unknown {
+  const vendor = vendorOf(provider)
+  const at = Date.UTC(2025, 0, 15, 12)
+  const phase = state === 'unknown' ? 'running' : state
+  const finished = phase === 'succeeded' || phase === 'failed'
+  const task = {
+    script: {
+      id,
+      provider,
+      dialect: vendor.dialects[0],
+      model: vendor.defaultModel,
+      videoUrl: url,
+      failureReason: reason,
+      prompt: 'A hostile test',
+      progressFormat: vendor.progressFormats[0],
+      progress: vendor.defaultProgress,
+    },
+    createdAt: at,
+    fileId: '123456789012345',
+  } as unknown as TaskRecord
+  const snap: Snapshot = {
+    phase,
+    elapsedMs: 60_000,
+    queuedFraction: 1,
+    progress: vendor.defaultProgress === 'none' ? undefined : finished ? 100 : 40,
+    createdAt: at,
+    startedAt: at + 1_000,
+    finishedAt: finished ? at + 60_000 : undefined,
+    expiresAt: undefined,
+  }
+  const rendered = vendor.renderStatus(
+    { task, snap, statusWord: state === 'unknown' ? 'mystery' : undefined, requestId: '' },
+    vendor.dialects[0],
+  )
+  return { ...(rendered.body as Record<string, unknown>), ...extra }
 }

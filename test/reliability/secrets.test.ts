@@ -239,7 +239,7 @@ describe.each(PROVIDER_NAMES)('the key never leaves: %s', (provider) => {
 
   it('a wait that times out with the key in the last task read', async () => {
     const { client } = await setup(provider)
-    const error = await rejection(client.waitFor('echo-running', { timeoutMs: 100 }))
+    const error = await rejection(client.waitFor('echo-running', { timeoutMs: 1_000 }))
     expect(error).toBeInstanceOf(WaitTimeoutError)
     expect((error as WaitTimeoutError).lastTask).not.toBeNull()
     expectNoKey(error)

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { VENDOR_IDS } from '../../src/simulator/vendors/index.js'
-import { authed, fakeClock, read, toRead, useSimulators } from './helpers.js'
+import { authed, fakeClock, noRequests, read, toRead, useSimulators } from './helpers.js'
 
 const start = useSimulators()
 
@@ -83,11 +82,7 @@ describe('control endpoint', () => {
     const stats = await toRead(await authed(sim, '/__simulator/stats'))
     expect(stats.json).toEqual({
       totalRequests: 3,
-      // Every simulated provider has a counter; only generic-task was asked.
-      requestsByProvider: {
-        ...Object.fromEntries(VENDOR_IDS.map((id) => [id, 0])),
-        'generic-task': 3,
-      },
+      requestsByProvider: { ...noRequests(), 'generic-task': 3 },
       unauthorized: 1,
       tasks: 1,
       faults: { 'wrong-shape': 1 },

@@ -20,7 +20,7 @@ interface Extract {
   error(body: Body): unknown
 }
 
-const EXTRACT: Record<SimulatedDialect, Extract> = {
+const EXTRACT = {
   official: {
     status: (b) => b.status,
     progress: (b) => b.progress,
@@ -81,19 +81,34 @@ const EXTRACT: Record<SimulatedDialect, Extract> = {
     url: (b) => b.file_id || undefined,
     error: (b) => (b.status === 'Fail' ? b.base_resp.status_msg : undefined),
   },
+  tasks: {
+    status: (b) => b.data[0].status,
+    progress: (b) => b.data[0].progress,
+    url: (b) => b.data[0].outputs?.find((o: Body) => o.type === 'video')?.url,
+    error: (b) => b.data[0].message || undefined,
+  },
+  text2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
+  image2video: {
+    status: (b) => b.data.task_status,
+    progress: (b) => b.data.progress,
+    url: (b) => b.data.task_result?.videos[0]?.url,
+    error: (b) => b.data.task_status_msg || undefined,
+  },
   '2024-11-06': {
     status: (b) => b.status,
     progress: (b) => b.progress,
     url: (b) => b.output?.[0],
     error: (b) => b.failure,
   },
-}
+} satisfies Partial<Record<SimulatedDialect, Extract>>
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
-const WORDS: Record<
-  SimulatedDialect,
-  Record<Exclude<TaskPhase, 'queued'>, string> & { queued: [string, string] }
-> = {
+const WORDS = {
   official: {
     queued: ['queued', 'queued'],
     running: 'in_progress',
@@ -164,6 +179,27 @@ const WORDS: Record<
     failed: 'Fail',
     cancelled: 'Fail',
   },
+  tasks: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeeded',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  text2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
+  image2video: {
+    queued: ['submitted', 'submitted'],
+    running: 'processing',
+    succeeded: 'succeed',
+    failed: 'failed',
+    cancelled: 'failed',
+  },
   '2024-11-06': {
     queued: ['PENDING', 'THROTTLED'],
     running: 'RUNNING',
@@ -171,10 +207,15 @@ const WORDS: Record<
     failed: 'FAILED',
     cancelled: 'CANCELLED',
   },
-}
+} satisfies Partial<
+  Record<
+    SimulatedDialect,
+    Record<Exclude<TaskPhase, 'queued'>, string> & { queued: [string, string] }
+  >
+>
 
 /** The progress half-way through the running time (queued: at creation), per dialect. */
-const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; done: unknown }> = {
+const PROGRESS = {
   official: { queued: 0, running: 50, done: 100 },
   gateway: { queued: 0, running: 50, done: 100 },
   'gateway-upper': { queued: '10%', running: '30%', done: '100%' },
@@ -185,11 +226,20 @@ const PROGRESS: Record<SimulatedDialect, { queued: unknown; running: unknown; do
   minimax: { queued: undefined, running: undefined, done: undefined },
   documented: { queued: 0, running: 50, done: 100 },
   v1: { queued: undefined, running: undefined, done: undefined },
+  tasks: { queued: undefined, running: undefined, done: undefined },
+  text2video: { queued: undefined, running: undefined, done: undefined },
+  image2video: { queued: undefined, running: undefined, done: undefined },
   // Runway: a 0-1 fraction, only while RUNNING.
   '2024-11-06': { queued: undefined, running: 0.5, done: undefined },
-}
+} satisfies Partial<Record<SimulatedDialect, { queued: unknown; running: unknown; done: unknown }>>
 
-const CASES: [SimulatedProvider, SimulatedDialect][] = [
+/**
+ * The dialects these tables describe (the seed vendors'); a vendor added later checks its own
+ * dialects in its own test file.
+ */
+type TabledDialect = keyof typeof EXTRACT & keyof typeof WORDS & keyof typeof PROGRESS
+
+const CASES: [SimulatedProvider, TabledDialect][] = [
   ['openai', 'official'],
   ['openai', 'gateway'],
   ['doubao', 'gateway-upper'],
@@ -200,6 +250,8 @@ const CASES: [SimulatedProvider, SimulatedDialect][] = [
   ['generic-task', 'minimax'],
   ['check-result', 'documented'],
   ['minimax', 'v1'],
+  // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
+  ['kling', 'tasks'],
   ['runway', '2024-11-06'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SimulatedDialect, SimulatedProvider } from '../../src/simulator/index.js'
-import { VENDOR_IDS } from '../../src/simulator/vendors/index.js'
-import { authed, fakeClock, read, toRead, useSimulators } from './helpers.js'
+import { authed, fakeClock, noRequests, read, toRead, useSimulators } from './helpers.js'
 
 const start = useSimulators()
 
@@ -116,8 +115,7 @@ describe('not found', () => {
     expect(sim.requests(task.id)).toBe(1)
     expect(sim.totalRequests()).toBe(4)
     expect(sim.stats().requestsByProvider).toEqual({
-      // Every simulated provider has a counter; the four asked counted one each.
-      ...Object.fromEntries(VENDOR_IDS.map((id) => [id, 0])),
+      ...noRequests(),
       openai: 1,
       doubao: 1,
       'generic-task': 1,

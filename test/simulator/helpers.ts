@@ -5,14 +5,19 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js'
-import { vendorOf } from '../../src/simulator/vendors/index.js'
+import { VENDOR_IDS, vendorOf } from '../../src/simulator/vendors/index.js'
 
-/** The vendor routes, written out here so the tests check the simulator's routing too. */
-const STATUS_PATHS: Record<Exclude<SimulatedProvider, 'check-result'>, string> = {
+/**
+ * The vendor routes, written out here so the tests check the simulator's routing too; a vendor
+ * not listed is read on the path its simulator vendor file names.
+ */
+const STATUS_PATHS: Partial<Record<Exclude<SimulatedProvider, 'check-result'>, string>> = {
   openai: '/v1/videos/',
   doubao: '/v1/video/generations/',
   'generic-task': '/task/',
   minimax: '/v1/query/video_generation?task_id=',
+  // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
+  kling: '/tasks?task_ids=',
   runway: '/v1/tasks/',
 }
 
@@ -78,7 +83,9 @@ export async function read(
     headers['content-type'] = 'application/json'
     init.body = JSON.stringify({ taskId: task.id })
   } else {
-    url = `${sim.baseURL}${STATUS_PATHS[task.provider]}${encodeURIComponent(task.id)}`
+    const encoded = encodeURIComponent(task.id)
+    const path = STATUS_PATHS[task.provider]
+    url = `${sim.baseURL}${path === undefined ? vendorOf(task.provider).statusPath(encoded, vendorOf(task.provider).dialects[0] as string) : `${path}${encoded}`}`
   }
   return toRead(await fetch(url, init))
 }
@@ -105,4 +112,9 @@ export function authed(sim: Simulator, path: string, init: RequestInit = {}): Pr
       ...(init.headers as Record<string, string> | undefined),
     },
   })
+}
+
+/** `requestsByProvider` of a simulator that served no request: every vendor at 0. */
+export function noRequests(): Record<SimulatedProvider, number> {
+  return Object.fromEntries(VENDOR_IDS.map((id) => [id, 0])) as Record<SimulatedProvider, number>
 }

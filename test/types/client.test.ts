@@ -20,6 +20,7 @@ import {
   type Provider,
   type ScheduleOptions,
   type StatusHandlers,
+  type TaskIdOrRef,
   type VideoTask,
   type VideoTaskClient,
   type VideoTaskDetails,
@@ -83,7 +84,7 @@ describe('VideoTaskClient methods', () => {
   it('waitFor resolves with the succeeded task of the provider', () => {
     expectTypeOf<Client['waitFor']>().returns.resolves.toEqualTypeOf<Succeeded>()
     expectTypeOf<Client['waitFor']>().parameters.toEqualTypeOf<
-      [taskId: string, options?: WaitOptions<OpenAIVideoDetails>]
+      [taskId: TaskIdOrRef, options?: WaitOptions<OpenAIVideoDetails>]
     >()
     const use = async (client: Client) => {
       const task = await client.waitFor('video_123')

@@ -1,7 +1,13 @@
-import type { VideoTask, VideoTaskDetails } from '../../model.js'
+import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../../model.js'
 import { createProvider } from './create-provider.js'
 import type { EnvelopeRules, ErrorBodyRules } from './envelope.js'
-import type { ProviderLifecycle } from './lifecycle.js'
+import type {
+  CreatedTask,
+  CreateRequestInput,
+  OutputLocation,
+  ProviderCreateRequest,
+  ProviderLifecycle,
+} from './lifecycle.js'
 import { type ProviderOptions, providerCredentials } from './provider-options.js'
 import { assertTaskId, encodeTaskId } from './task-id.js'
 import type { Provider, ProviderPollDefaults, ProviderResponse } from './types.js'
@@ -58,18 +64,56 @@ export interface ProviderDescription<
   envelope?: EnvelopeRules
   /** How the vendor's error bodies read. */
   errorBodies: ErrorBodyRules
+  /**
+   * The vendor's own status words beyond the shared table in `normalize.ts` (lower case), as
+   * `parseTask` passes them to `mapStatus` (Kling's `succeed`). The property tests check every
+   * final status against the shared table plus these.
+   */
+  statusWords?: Readonly<Record<string, VideoTaskStatus>>
   /** The poll timing the vendor's docs suggest. */
   pollDefaults: ProviderPollDefaults
   /** Turns a response (any status) into a task, or throws a typed error. Pure. */
   parseTask(response: ProviderResponse, context: ParseContext): VideoTask<TDetails>
   /** The server's hint for the next read, from a response. */
   pollHintMs?(response: ProviderResponse): number | null
+  /** The vendor's create route, when the provider can create tasks. */
+  create?: CreateDescription<TDetails> | undefined
   /**
-   * The lifecycle members (create, cancel, outputs: `src/providers/kit/lifecycle.ts`), built
-   * from the checked options. Pure like `parseTask`. A cancel request's task id is checked
-   * before the member sees it.
+   * The other lifecycle members (cancel, outputs, or a create that does not fit
+   * {@link CreateDescription}: `src/providers/kit/lifecycle.ts`), built from the checked
+   * options. Pure like `parseTask`. A cancel request's task id is checked before the member sees
+   * it; members given here win over those built from `create`.
    */
   lifecycle?(context: LifecycleContext): ProviderLifecycle<TDetails, TProviderInput>
+  /** Where a finished task's bytes are (see `ProviderLifecycle.outputs`). Pure. */
+  outputs?(task: VideoTask<TDetails>, context: OutputContext): OutputLocation[][]
+}
+
+/** A built-in adapter's create: pure, like its read. */
+export interface CreateDescription<TDetails extends VideoTaskDetails> {
+  /**
+   * Builds the create request; `headers` are the provider's (credentials included). Throws a
+   * `TypeError` naming a field the vendor cannot take.
+   */
+  build(
+    input: CreateRequestInput,
+    helpers: ParseContext & { headers: Readonly<Record<string, string>> },
+  ): ProviderCreateRequest
+  /** Reads the create answer, or throws its typed error. */
+  parse(response: ProviderResponse, context: ParseContext): CreatedTask<TDetails>
+  /** The idempotency header the vendor honours, when it documents one. */
+  idempotencyHeader?: string | undefined
+}
+
+/** What `outputs` gets besides the task: the base URL and the credential headers. */
+export interface OutputContext extends ParseContext {
+  /** The provider's headers, the key included: for requests to its own origin only. */
+  headers(): Record<string, string>
+  /**
+   * A video link as a location: on the provider's own origin (a gateway's proxy route such as
+   * `/v1/videos/{id}/content`) it is fetched with the key; anywhere else without it.
+   */
+  link(url: string, expiresAt: Date | null): OutputLocation
 }
 
 /**
@@ -110,15 +154,29 @@ export function builtInProvider<
             }),
       parseResponse: (response) => parseTask(response, context),
       ...(description.pollHintMs ? { pollHintMs: description.pollHintMs } : {}),
+      ...(description.create ? createMembers(description.create, context, headers) : {}),
     },
     false,
   )
-  // The reader has no create member, so its input type is whatever the description says.
-  if (!description.lifecycle) return reader as Provider<TDetails, TProviderInput>
-  const members = description.lifecycle({ baseURL, url: context.url, headers })
+  const origin = new URL(baseURL).origin
+  const outputs = description.outputs
+  const outputContext: OutputContext = {
+    ...context,
+    headers,
+    link: (url, expiresAt) =>
+      URL.canParse(url) && new URL(url).origin === origin
+        ? {
+            kind: 'authenticated',
+            request: { method: 'GET', url, headers: { ...headers(), accept: '*/*' } },
+          }
+        : { kind: 'url', url, expiresAt },
+  }
+  const members = description.lifecycle?.({ baseURL, url: context.url, headers }) ?? {}
+  if (!outputs && !description.lifecycle) return reader as Provider<TDetails, TProviderInput>
   const buildCancel = members.buildCancelRequest
   const provider: Provider<TDetails, TProviderInput> = {
     ...(reader as Provider<TDetails, TProviderInput>),
+    ...(outputs ? { outputs: (task: VideoTask<TDetails>) => outputs(task, outputContext) } : {}),
     ...members,
     ...(buildCancel
       ? {
@@ -130,4 +188,19 @@ export function builtInProvider<
       : {}),
   }
   return Object.freeze(provider)
+}
+
+function createMembers<TDetails extends VideoTaskDetails>(
+  create: CreateDescription<TDetails>,
+  context: ParseContext,
+  headers: () => Readonly<Record<string, string>>,
+) {
+  return {
+    buildCreateRequest: (input: CreateRequestInput) =>
+      create.build(input, { ...context, headers: headers() }),
+    parseCreateResponse: (response: ProviderResponse) => create.parse(response, context),
+    ...(create.idempotencyHeader === undefined
+      ? {}
+      : { idempotencyHeader: create.idempotencyHeader }),
+  }
 }

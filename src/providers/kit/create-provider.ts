@@ -1,6 +1,7 @@
 import { ResponseValidationError, VideoTaskError } from '../../errors.js'
 import { type VideoTask, type VideoTaskDetails, VideoTaskSchema } from '../../model.js'
 import { normalizeBaseURL } from './base-url.js'
+import { lifecycleMembers } from './create-lifecycle.js'
 import { assertTaskId } from './task-id.js'
 import type { Provider, ProviderDefinition, ProviderPollDefaults } from './types.js'
 
@@ -63,6 +64,7 @@ export function createProvider<TDetails extends VideoTaskDetails>(
   const origin = new URL(baseURL).origin
 
   const provider: Provider<TDetails> = {
+    ...lifecycleMembers(definition, id, baseURL),
     id,
     baseURL,
     pollDefaults: Object.freeze(pollDefaults),

@@ -26,6 +26,14 @@ export interface ErrorBodyRules {
    * (`task_not_exist` in a 400 is a `TaskNotFoundError`); on the others the status decides.
    */
   kindFromBodyOn: readonly number[]
+  /**
+   * Whether the vendor's own numeric `code` decides the class of a 2xx or 4xx error whatever the
+   * status (Kling sends 429 both for rate limits and for billing states, 1100-1102 vs
+   * 1302/1303); a code the adapter does not know leaves it to the status. A 5xx stays a
+   * retryable server error.
+   * @default false
+   */
+  codeDecides?: boolean
 }
 
 /**

@@ -16,11 +16,22 @@ export { normalizeBaseURL } from './base-url.js'
 export { buildTask, compact, type TaskFields } from './build-task.js'
 export {
   builtInProvider,
+  type CreateDescription,
   type LifecycleContext,
+  type OutputContext,
   type ParseContext,
   type ProviderDescription,
   type ProviderRoute,
 } from './built-in-provider.js'
+export {
+  imageUrl,
+  jsonCreateRequest,
+  multipartBody,
+  refuseField,
+  refuseUnmapped,
+  type SharedField,
+  withProviderInput,
+} from './create-input.js'
 export { imageDataUri } from './data-uri.js'
 export {
   type EnvelopeRules,
@@ -36,10 +47,13 @@ export { requestIdOf, retryAfterMs } from './headers.js'
 export type {
   CreatedTask,
   CreateRequestInput,
+  DefinitionLifecycle,
   ImageInput,
   OutputLocation,
+  ProviderCreateRequest,
   ProviderLifecycle,
   ResolvedImage,
+  UrlHelpers,
   VideoInput,
 } from './lifecycle.js'
 export {

@@ -60,6 +60,15 @@ export interface CreateRequestInput<TProviderInput extends object = Record<strin
   callbackUrl?: string | undefined
 }
 
+/**
+ * A create request: a {@link ProviderRequest} whose body may be bytes (`multipart/form-data`
+ * with an image file) as well as JSON text.
+ */
+export interface ProviderCreateRequest extends Omit<ProviderRequest, 'body'> {
+  /** JSON text, or the bytes of a multipart body (its `content-type` header names the boundary). */
+  body?: string | Uint8Array | undefined
+}
+
 /** What a create answer says. */
 export interface CreatedTask<TDetails extends VideoTaskDetails = VideoTaskDetails> {
   /** The vendor's task id. */
@@ -95,7 +104,7 @@ export interface ProviderLifecycle<
   TProviderInput extends object = Record<string, unknown>,
 > {
   /** Builds the create request. Throws a `TypeError` for input the vendor cannot take. */
-  buildCreateRequest?(input: CreateRequestInput<TProviderInput>): ProviderRequest
+  buildCreateRequest?(input: CreateRequestInput<TProviderInput>): ProviderCreateRequest
   /** Turns a create answer into the task id (and task), or throws a typed error. */
   parseCreateResponse?(response: ProviderResponse): CreatedTask<TDetails>
   /**
@@ -109,4 +118,37 @@ export interface ProviderLifecycle<
   parseCancelResponse?(response: ProviderResponse): void
   /** Where a task's outputs are, one entry per output (`result_urls`), best first. */
   outputs?(task: VideoTask<TDetails>): OutputLocation[][]
+}
+
+/** Joins a path onto the provider's base URL. */
+export interface UrlHelpers {
+  /** Joins `path` onto the base URL. */
+  url(path: string): string
+}
+
+/**
+ * The create and cancel members a user-written definition (`defineProvider`, `checkResult`'s
+ * options) may give: the same pure interface as the built-in adapters', with the URL helper.
+ * `createProvider` keeps every request they build on the base URL's origin.
+ */
+export interface DefinitionLifecycle<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+  /**
+   * Builds the create request from the checked input. Throw a `TypeError` naming the field for
+   * input the vendor cannot take. Give `parseCreateResponse` with it.
+   */
+  buildCreateRequest?(input: CreateRequestInput, helpers: UrlHelpers): ProviderCreateRequest
+  /** Reads the create answer: the task id (and the task, when the answer is one). */
+  parseCreateResponse?(response: ProviderResponse): CreatedTask<TDetails>
+  /**
+   * The header the vendor honours for idempotent creates. Declare it only when the vendor
+   * documents it: a create whose answer was lost is then resent with the same key.
+   */
+  idempotencyHeader?: string | undefined
+  /** Builds the cancel request for a task id. */
+  buildCancelRequest?(taskId: string, helpers: UrlHelpers, route?: string): ProviderRequest
+  /**
+   * Checks the cancel answer and throws a typed error when the vendor refused.
+   * @default any 2xx is success; another status is the `ApiError` of its class
+   */
+  parseCancelResponse?(response: ProviderResponse): void
 }

@@ -1,9 +1,9 @@
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
-import type { ProviderLifecycle } from './lifecycle.js'
+import type { DefinitionLifecycle, ProviderLifecycle } from './lifecycle.js'
 
 /** The request a provider builds for one task id. The transport sends it as is. */
 export interface ProviderRequest {
-  /** `GET`, `POST`, or `DELETE` (a cancel: Runway's `DELETE /v1/tasks/{id}`). */
+  /** `GET`, `POST`, or `DELETE` (cancel routes such as Ark's and Runway's). */
   method: 'GET' | 'POST' | 'DELETE'
   /** The absolute URL, on the provider's base URL. */
   url: string
@@ -70,10 +70,21 @@ export interface Provider<
   parseResponse(response: ProviderResponse): VideoTask<TDetails>
   /** How long the server asked to wait before the next read (`openai-poll-after-ms`), or `null`. */
   pollHintMs?(response: ProviderResponse): number | null
+  /**
+   * Adds credentials that cannot be computed synchronously to a request this provider built
+   * (read, create, cancel, authenticated download), just before it is sent. The client awaits
+   * it for every request when present; it must not change the method, URL or body.
+   *
+   * Why a hook and not `buildRequest`: builders stay pure and synchronous, while some vendors
+   * want a signed, short-lived token (Kling's HS256 JWT), and WebCrypto, the one signer on every
+   * runtime the package supports, only signs asynchronously. Absent for static keys.
+   */
+  authorize?(request: ProviderRequest): Promise<ProviderRequest>
 }
 
-/** What `defineProvider` takes. */
-export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTaskDetails> {
+/** What `defineProvider` takes; the create and cancel members are optional. */
+export interface ProviderDefinition<TDetails extends VideoTaskDetails = VideoTaskDetails>
+  extends DefinitionLifecycle<TDetails> {
   /** The provider id: lower-case letters, digits and dashes. */
   id: string
   /** The vendor's base URL: http or https, without credentials, query or fragment. */

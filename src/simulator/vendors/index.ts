@@ -2,9 +2,12 @@
  * The vendor table: every API the simulator speaks. Adding a vendor is one file in this folder
  * and one line here; the routing, the validation, the stats and the dialect types read it.
  */
+import { ark } from './ark.js'
 import { checkResult } from './check-result.js'
+import { dashscope } from './dashscope.js'
 import { doubao } from './doubao.js'
 import { genericTask } from './generic-task.js'
+import { kling } from './kling.js'
 import { minimax } from './minimax.js'
 import { openai } from './openai.js'
 import { runway } from './runway.js'
@@ -16,7 +19,10 @@ export const VENDORS = {
   doubao,
   'generic-task': genericTask,
   'check-result': checkResult,
+  kling,
   minimax,
+  ark,
+  dashscope,
   runway,
 } as const
 

@@ -109,6 +109,18 @@ export const runway: SimulatorVendor<Dialect> = {
   // doc §Host and auth: the version header is required (the answer to a missing one is
   // unconfirmed: a 400 `{error}` here).
   requiredHeaders: { 'x-runway-version': VERSION },
+  // doc §Cancel / delete: PENDING, THROTTLED and RUNNING become CANCELLED; any other status
+  // deletes the task (later reads 404). The answer's status and body are unconfirmed (204
+  // presumed): `{}` with a 200 here, the fixtures README's other reading.
+  cancel: {
+    running: 'cancel',
+    finished: 'delete',
+    accepted: () => ({ status: 200, body: {} }),
+    refused: (_view, requestId) => ({
+      status: 404,
+      body: { error: MESSAGES['not-found'], requestId },
+    }),
+  },
   create: {
     dialect: '2024-11-06',
     parse: parseCreate,

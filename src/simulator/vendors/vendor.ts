@@ -19,6 +19,24 @@ export interface VendorRoute {
    * `?task_id=`). @default `file_id` on `file` routes, else the pattern's first group
    */
   idParam?: string
+  /**
+   * The dialect this route belongs to, for vendors whose route families cannot read each other's
+   * tasks (Kling): a create here makes a task of this dialect, and a status route here serves
+   * only tasks of this dialect (any other id answers not-found, as the vendor does).
+   */
+  dialect?: string
+}
+
+/** What a vendor's {@link SimulatorVendor.authorize} check knows of a request. */
+export interface AuthorizeContext {
+  /** The request's path. */
+  path: string
+  /** The simulator's key (for Kling: the secret key tokens are signed with). */
+  apiKey: string
+  /** The simulator's clock, milliseconds since the epoch. */
+  nowMs: number
+  /** A request id for the error answer. */
+  requestId: string
 }
 
 /** A create request as the server read it (JSON, or `multipart/form-data`). */
@@ -29,6 +47,10 @@ export interface CreateRequest {
   files: Record<string, number>
   /** The body's format. */
   format: 'json' | 'multipart'
+  /** The request's path (a vendor with the model in the path reads it here). */
+  path?: string
+  /** The request's headers, lower-cased (DashScope's `x-dashscope-async`). */
+  headers?: Readonly<Record<string, string>>
 }
 
 /** What a vendor takes from a create request, or why it refuses it. */
@@ -42,7 +64,12 @@ export type CreateInput =
       /** What the task reports back from the request (OpenAI's `seconds` and `size`). */
       echo?: { seconds?: string; size?: string }
     }
-  | { ok: false; message: string }
+  | {
+      ok: false
+      message: string
+      /** The vendor's error answer for it. @default 'bad-request' */
+      kind?: ErrorKind
+    }
 
 /** A vendor's create route. */
 export interface VendorCreate<D extends string> {
@@ -57,6 +84,27 @@ export interface VendorCreate<D extends string> {
   render(view: StatusView, dialect: D, shape: string | undefined): Rendered
   /** The body of a status callback, for vendors that call back. */
   callback?(view: StatusView): Rendered['body']
+}
+
+/**
+ * A vendor's cancel route (`cancel` routes). A queued task (and a running one where
+ * {@link VendorCancel.running} says so) reads `cancelled` from that moment on.
+ */
+export interface VendorCancel {
+  /**
+   * What a cancel of a running task does: `cancel` it (Runway's `DELETE`), or `refuse`.
+   * @default 'refuse'
+   */
+  readonly running?: 'cancel' | 'refuse'
+  /**
+   * What a cancel of a finished task does: `delete` forgets the task, which is then not found
+   * (Ark's `DELETE`); `refuse` answers {@link VendorCancel.refused}.
+   */
+  readonly finished: 'delete' | 'refuse'
+  /** The answer to a cancel that took effect (or deleted a finished task). */
+  accepted(view: StatusView): Rendered
+  /** The answer to a cancel the task's phase does not allow (running, or finished with `refuse`). */
+  refused(view: StatusView, requestId: string): Rendered
 }
 
 /**
@@ -79,8 +127,8 @@ export interface SimulatorVendor<D extends string> {
   readonly routes: readonly VendorRoute[]
   /** The header carrying the request id on every answer, if the vendor sends one. */
   readonly requestIdHeader?: string
-  /** The path that reads a task, from its URL-encoded id. */
-  statusPath(encodedId: string): string
+  /** The path that reads a task, from its URL-encoded id (and its dialect, where routes differ). */
+  statusPath(encodedId: string, dialect: D): string
   /** The path of the task's content download, where the vendor has one. */
   contentPath?(encodedId: string): string
   /** For status routes read by POST: the task id from the JSON body. */
@@ -112,4 +160,12 @@ export interface SimulatorVendor<D extends string> {
   renderCancel?(view: StatusView): Rendered | undefined
   /** Its create route's behaviour, when it has one in `routes`. */
   readonly create?: VendorCreate<D>
+  /**
+   * Checks a request's credentials, for vendors whose auth is more than `Bearer <apiKey>`
+   * (Kling's signed tokens): `null` when they pass, else the vendor's refusal.
+   * @default a bearer token equal to the simulator's key, else `renderError('unauthorized')`
+   */
+  authorize?(authorization: string | undefined, context: AuthorizeContext): Rendered | null
+  /** Its cancel route's behaviour, when it has one in `routes`. */
+  readonly cancel?: VendorCancel
 }

@@ -1,0 +1,257 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/*
+ * Vendor callbacks as nudges. A callback says "this task may have changed"; the wait then reads
+ * the task, and the read decides the result: a forged or stale callback can cost a read (within
+ * the client's rate cap), never a wrong answer. Types only from node:http: the handler itself is
+ * web `Request` → `Response` and runs anywhere.
+ */
+
+/** What the handler needs from a client. */
+export interface Nudgeable {
+  /** See `VideoTaskClient.nudge`. */
+  nudge(taskId: string): boolean
+}
+
+/** Options of {@link createCallbackHandler}. */
+export interface CallbackHandlerOptions {
+  /**
+   * Checks a request before anything else (a secret token in the URL or a header, a signature
+   * over the body). `false` answers 401 and nudges nothing. MiniMax documents no signature
+   * (vendor-docs/native/minimax.md "Callbacks"): a secret in the `callback_url` is the usual way.
+   * @default undefined: every request is accepted (a callback can only cause a read)
+   */
+  verify?: ((request: Request, body: string) => boolean | Promise<boolean>) | undefined
+  /**
+   * Reads the task id from the parsed JSON body.
+   * @default `task_id`, `taskId` or `id`, at the top or inside `data`
+   */
+  taskIdOf?: ((payload: unknown, request: Request) => string | null | undefined) | undefined
+  /**
+   * Which callbacks nudge: `'final'` skips those whose status says the task is still going
+   * (`processing`, `queued`, ...: the wait's own schedule covers them), so a task that calls back
+   * costs about two reads; `'any'` nudges on every callback (live progress).
+   * @default 'final'
+   */
+  nudgeOn?: 'final' | 'any' | undefined
+  /**
+   * The largest body read, in bytes; a larger one answers 413.
+   * @default 65_536
+   */
+  maxBodyBytes?: number | undefined
+}
+
+/** A web handler: `Request` in, `Response` out (Next.js, Hono, Deno, Bun, workers). */
+export type CallbackHandler = (request: Request) => Promise<Response>
+
+/** Status words that say the task is still going (lower case; vendor-notes.md status table). */
+const IN_PROGRESS = new Set([
+  'processing',
+  'running',
+  'in_progress',
+  'queued',
+  'queueing',
+  'preparing',
+  'pending',
+  'submitted',
+  'not_start',
+  'generating',
+  'in_queue',
+])
+
+function reply(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  })
+}
+
+function record(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
+}
+
+/** An id as text; a number beyond 2^53 is read back from the body's digits (MiniMax ids). */
+function idText(value: unknown, key: string, body: string): string | null {
+  if (typeof value === 'string' && value.trim() !== '') return value
+  if (typeof value !== 'number' || !Number.isInteger(value)) return null
+  if (Number.isSafeInteger(value)) return String(value)
+  const matches = [...body.matchAll(new RegExp(`"${key}"\\s*:\\s*(\\d+)`, 'g'))]
+  return matches.length === 1 ? (matches[0]?.[1] ?? null) : null
+}
+
+function defaultTaskId(payload: unknown, body: string): string | null {
+  for (const object of [record(payload), record(record(payload)?.data)]) {
+    for (const key of ['task_id', 'taskId', 'id']) {
+      const id = idText(object?.[key], key, body)
+      if (id !== null) return id
+    }
+  }
+  return null
+}
+
+function statusWord(payload: unknown): string | null {
+  const object = record(payload)
+  const status = object?.status ?? record(object?.data)?.status
+  return typeof status === 'string' ? status.trim().toLowerCase() : null
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string | null> {
+  const announced = Number(request.headers.get('content-length'))
+  if (Number.isFinite(announced) && announced > maxBytes) return null
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      return null
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+/**
+ * Turns vendor callbacks into nudges. Answers MiniMax's verification request (a POST whose body
+ * holds `challenge`) by echoing it (`{"challenge": "..."}`, within MiniMax's 3 s), and any other
+ * POST naming a task (MiniMax's status callback, a gateway's notification) by nudging the
+ * client's wait on it and answering 200. The body is never taken as the task: the wait reads it.
+ *
+ * Answers: 200 (`{ok, nudged}`: `nudged` is `false` when no wait runs for the task, or for an
+ * in-progress callback under `nudgeOn: 'final'`), 400 (not JSON, or no task id), 401 (`verify`
+ * said no), 405 (not a POST), 413 (body too large).
+ *
+ * @example
+ * ```ts
+ * // Next.js (app/api/video-callback/route.ts), or any framework with web Requests:
+ * const handler = createCallbackHandler(client)
+ * export const POST = (request: Request) => handler(request)
+ *
+ * // node:http
+ * createServer(toNodeListener(createCallbackHandler(client))).listen(8080)
+ * ```
+ */
+export function createCallbackHandler(
+  client: Nudgeable,
+  options: CallbackHandlerOptions = {},
+): CallbackHandler {
+  if (typeof client?.nudge !== 'function') {
+    throw new TypeError('Expected `client` to be a video-tasks client (with `nudge`)')
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Expected callback handler options to be an object')
+  }
+  const { verify, taskIdOf, nudgeOn = 'final', maxBodyBytes = 65_536 } = options
+  for (const [name, value] of [
+    ['verify', verify],
+    ['taskIdOf', taskIdOf],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'function') {
+      throw new TypeError(`Expected \`${name}\` to be a function`)
+    }
+  }
+  if (nudgeOn !== 'final' && nudgeOn !== 'any') {
+    throw new TypeError("Expected `nudgeOn` to be 'final' or 'any'")
+  }
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new TypeError('Expected `maxBodyBytes` to be a positive integer')
+  }
+  return async (request) => {
+    if (request.method !== 'POST') return reply(405, { ok: false, error: 'POST only' })
+    const body = await readText(request, maxBodyBytes)
+    if (body === null) return reply(413, { ok: false, error: 'body too large' })
+    if (verify && !(await verify(request, body))) {
+      return reply(401, { ok: false, error: 'not verified' })
+    }
+    let payload: unknown
+    try {
+      payload = JSON.parse(body)
+    } catch {
+      return reply(400, { ok: false, error: 'body is not JSON' })
+    }
+    // vendor-docs/native/minimax.md "Callbacks": the verification POST carries `challenge`, to
+    // be answered with the same value.
+    const challenge = record(payload)?.challenge
+    if (typeof challenge === 'string' && defaultTaskId(payload, body) === null) {
+      return reply(200, { challenge })
+    }
+    const taskId = taskIdOf ? taskIdOf(payload, request) : defaultTaskId(payload, body)
+    if (typeof taskId !== 'string' || taskId === '') {
+      return reply(400, { ok: false, error: 'no task id in the callback' })
+    }
+    const status = statusWord(payload)
+    if (nudgeOn === 'final' && status !== null && IN_PROGRESS.has(status)) {
+      return reply(200, { ok: true, nudged: false })
+    }
+    let nudged: boolean
+    try {
+      nudged = client.nudge(taskId)
+    } catch {
+      return reply(400, { ok: false, error: 'not a task id' })
+    }
+    return reply(200, { ok: true, nudged })
+  }
+}
+
+/**
+ * Mounts a web handler on `node:http` (and Express, Fastify's raw mode, Koa's `ctx.req`...): the
+ * request body must not have been read yet (put it before a body parser).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * createServer(toNodeListener(createCallbackHandler(client))).listen(8080)
+ * ```
+ */
+export function toNodeListener(
+  handler: CallbackHandler,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    void (async () => {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value === undefined) continue
+        for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
+      }
+      const method = request.method ?? 'GET'
+      const hasBody = method !== 'GET' && method !== 'HEAD'
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`)
+      const web = new Request(url, {
+        method,
+        headers,
+        body: hasBody
+          ? new ReadableStream<Uint8Array>({
+              async start(controller) {
+                try {
+                  for await (const chunk of request) controller.enqueue(chunk as Uint8Array)
+                  controller.close()
+                } catch (error) {
+                  controller.error(error)
+                }
+              },
+            })
+          : undefined,
+        // Node.js requires `duplex` for a streamed body.
+        duplex: 'half',
+      })
+      const answer = await handler(web)
+      response.writeHead(answer.status, Object.fromEntries(answer.headers))
+      response.end(new Uint8Array(await answer.arrayBuffer()))
+    })().catch(() => {
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
+  }
+}
