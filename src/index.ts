@@ -164,9 +164,13 @@ export {
   type DoubaoVideoDetails,
   dashscope,
   doubao,
+  type GeminiOptions,
+  type GeminiProviderInput,
+  type GeminiVideoDetails,
   type GenericTaskOptions,
   type GenericTaskProviderInput,
   type GenericTaskVideoDetails,
+  gemini,
   genericTask,
   isBuiltInProviderId,
   type KlingOptions,
@@ -183,6 +187,9 @@ export {
   openai,
   type ProgressStyle,
   PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
+  type RunwayInput,
+  type RunwayVideoDetails,
+  runway,
   type SimulatorDialectFacts,
 } from './providers/registry.js'
 export {

@@ -15,6 +15,7 @@ import {
   type ErrorBodyRules,
   errorFromBody,
   idText,
+  imageDataUri,
   type LifecycleContext,
   mapStatus,
   numeric,
@@ -362,17 +363,7 @@ export function minimaxCreateBody(
 /** `first_frame_image`: a URL as is, bytes as a `data:` URI (doc §Create). */
 function imageField(image: NonNullable<CreateRequestInput['image']>): string {
   if (image.kind === 'url') return image.url
-  if (!image.mediaType.startsWith('image/')) {
-    throw new TypeError(
-      `Expected \`image\` to be an image for minimax, got media type ${JSON.stringify(image.mediaType)}`,
-    )
-  }
-  let binary = ''
-  const chunk = 0x8000
-  for (let index = 0; index < image.bytes.length; index += chunk) {
-    binary += String.fromCharCode(...image.bytes.subarray(index, index + chunk))
-  }
-  return `data:${image.mediaType};base64,${btoa(binary)}`
+  return imageDataUri(image, 'minimax')
 }
 
 /**

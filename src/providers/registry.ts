@@ -10,6 +10,7 @@ import type { Provider } from './kit/types.js'
 import { KLING, kling } from './kling.js'
 import { MINIMAX, minimax } from './minimax.js'
 import { OPENAI, openai } from './openai.js'
+import { RUNWAY, runway } from './runway.js'
 
 /*
  * What the package exports of each built-in provider: its factory, its details type and its
@@ -65,6 +66,7 @@ export {
   minimaxCallbackAnswer,
 } from './minimax.js'
 export { type OpenAIProviderInput, type OpenAIVideoDetails, openai } from './openai.js'
+export { type RunwayInput, type RunwayVideoDetails, runway } from './runway.js'
 
 /*
  * The one list of built-in providers. The CLI (`--provider`), the demo, the smoke scripts and the
@@ -358,6 +360,19 @@ export const BUILT_IN_PROVIDERS = [
       },
     },
   }),
+  entry({
+    id: 'runway',
+    displayName: 'Runway developer API',
+    factory: runway,
+    exportName: 'runway',
+    description: RUNWAY as unknown as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': { note: "a proxy's 200 `{error}`: Runway itself uses the status" },
+      },
+    },
+  }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 
 /** The id of a built-in provider. */
@@ -371,6 +386,7 @@ export type BuiltInProviderId =
   | 'ark'
   | 'dashscope'
   | 'gemini'
+  | 'runway'
 
 /** Fails to compile when the list above and the registry's ids differ (a vendor added or gone). */
 type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never

@@ -46,14 +46,21 @@ export type {
  * 401 body):
  * - `GET /v1/videos/{id}` and `GET /v1/videos/{id}/content[?variant=...]` (`openai`)
  * - `GET /v1/video/generations/{id}` (`doubao`)
- * - `GET /task/{id}` and `GET /v1/files/retrieve?file_id=...` (`generic-task`)
+ * - `GET /task/{id}` (`generic-task`)
  * - `POST /api/video-generations/check-result` with `{"taskId": id}` (`check-result`)
  * - `GET`, `POST` (create) and `DELETE` (cancel) on `/api/v3/contents/generations/tasks[/{id}]` (`ark`)
  * - `GET /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel` and
  *   `POST /api/v1/services/aigc/video-generation/video-synthesis` (`dashscope`)
+ * - `GET /v1/query/video_generation?task_id=...` (`minimax`: errors as HTTP 200 `base_resp`
+ *   codes) and the file API `GET /v1/files/retrieve?file_id=...`, which also resolves the file
+ *   ids of `generic-task`'s `minimax` dialect
+ * - `GET /v1/tasks/{id}` and `DELETE /v1/tasks/{id}` (`runway`; every request needs
+ *   `X-Runway-Version: 2024-11-06`, else a 400): a DELETE cancels a queued or running task and
+ *   deletes a finished one (later reads are 404)
  * - `POST /v1/videos` (JSON or multipart), `POST /v1/video/generations`,
- *   `POST /v1/video_generation` (also `/task/minimax/v1/video_generation`, with `callback_url`):
- *   the create routes; `x-simulator-script` (a JSON task script) and `x-simulator-fault` drive
+ *   `POST /v1/video_generation` (`minimax`, with `callback_url`: the `challenge` handshake, then
+ *   callbacks), `POST /task/minimax/v1/video_generation` (`generic-task`),
+ *   `POST /v1/text_to_video` and `POST /v1/image_to_video` (`runway`): the create routes; `x-simulator-script` (a JSON task script) and `x-simulator-fault` drive
  *   the task and the answer of one request
  * - `GET /files/{id}.mp4`: the default video URL, no key needed, 404 until the task succeeded,
  *   `Range`, a redirect to the CDN listener ({@link Simulator.cdnURL}) with `download.via: 'cdn'`

@@ -411,6 +411,10 @@ class SimulatorCore {
       )
       return
     }
+    if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
+      this.send(res, error('bad-request'))
+      return
+    }
 
     // Draw for every authorized request, so the random stream depends only on the request count.
     const randomFault = this.drawRandomFault()
@@ -493,7 +497,8 @@ class SimulatorCore {
   }
 
   /**
-   * A cancel: a queued task reads `cancelled` from now on; a running one is refused; a finished
+   * A cancel: a queued task reads `cancelled` from now on; a running one is refused (or, for
+   * vendors that cancel running tasks (Runway), cancelled too); a finished
    * one is refused or, for vendors whose cancel deletes (Ark), forgotten.
    */
   private cancelAnswer(record: TaskRecord, requestId: string): Rendered {
@@ -503,7 +508,7 @@ class SimulatorCore {
       return vendor.renderError(record.script.dialect, 'not-found', requestId)
     const view = () => ({ task: record, snap: this.snap(record), statusWord: undefined, requestId })
     const { phase } = this.snap(record)
-    if (phase === 'queued') {
+    if (phase === 'queued' || (phase === 'running' && cancel.running === 'cancel')) {
       record.cancelledAt = this.now()
       return cancel.accepted(view())
     }
@@ -559,6 +564,10 @@ class SimulatorCore {
     }
     if (create === undefined) {
       this.send(res, error('not-found'))
+      return
+    }
+    if (!hasRequiredHeaders(req, vendor.requiredHeaders)) {
+      this.send(res, error('bad-request'))
       return
     }
     // A fault for this one request: `x-simulator-fault: reset` or a fault object as JSON.
@@ -665,6 +674,15 @@ class SimulatorCore {
   shutdown(): void {
     this.delivery.shutdown()
   }
+}
+
+/** Whether a request carries every header a vendor requires, with its value. */
+function hasRequiredHeaders(
+  req: IncomingMessage,
+  required: Readonly<Record<string, string>> | undefined,
+): boolean {
+  if (required === undefined) return true
+  return Object.entries(required).every(([name, value]) => header(req, name) === value)
 }
 
 /** The request's headers, lower-cased, the first value of a repeated one. */

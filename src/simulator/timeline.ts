@@ -19,7 +19,7 @@ export interface TaskRecord {
   callbacks: number
   /** For each download fault, how many more downloads it affects. */
   bodyFaultsLeft: number[]
-  /** When a cancel route cancelled the queued task (real ms on the simulator's clock). */
+  /** When a cancel route cancelled the task (real ms on the simulator's clock). */
   cancelledAt?: number | undefined
 }
 
@@ -54,7 +54,7 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
   if (elapsedMs < queuedMs) phase = 'queued'
   else if (elapsedMs < queuedMs + runningMs) phase = 'running'
   else phase = outcome
-  // A task cancelled through a vendor's cancel route (only ever while queued).
+  // A task cancelled through a vendor's cancel route (while queued; Runway's also while running).
   const cancelled = task.cancelledAt !== undefined && now >= task.cancelledAt
   if (cancelled) phase = 'cancelled'
   const queuedFraction = phase === 'queued' ? elapsedMs / queuedMs : 1
@@ -75,7 +75,10 @@ export function snapshot(task: TaskRecord, now: number, timeScale: number): Snap
     queuedFraction,
     progress,
     createdAt: task.createdAt,
-    startedAt: phase === 'queued' || cancelled ? undefined : realAt(queuedMs),
+    startedAt:
+      phase === 'queued' || (cancelled && (task.cancelledAt ?? 0) < realAt(queuedMs))
+        ? undefined
+        : realAt(queuedMs),
     finishedAt: cancelled
       ? task.cancelledAt
       : phase === 'queued' || phase === 'running'

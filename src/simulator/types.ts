@@ -61,6 +61,16 @@ export type SimulatedProvider = VendorId
  *   - `'dashscope'`: `{request_id, output: {task_id, task_status, submit_time, ...}}` with
  *     `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELED`, zone-less UTC+8 time strings, no
  *     progress, `output.video_url`; an unknown id is HTTP 200 `UNKNOWN`.
+ * - `minimax`:
+ *   - `'v1'`: MiniMax's own v1 query route: `Preparing`, `Queueing`, `Processing`, `Success` with
+ *     a string `file_id` and the size, `Fail` (`base_resp` 1027 with the failure reason; also for
+ *     a cancelled task, with code 0), no progress; errors as HTTP 200 `base_resp` codes (2013
+ *     `invalid task_id`, 1004, 1002), 403/429/5xx from the edge; a `Trace-Id` header.
+ * - `runway`:
+ *   - `'2024-11-06'`: Runway's task union (the API version it names): `PENDING` then `THROTTLED`
+ *     (the queued time split in halves), `RUNNING` with `progress` a 0-1 fraction, `SUCCEEDED`
+ *     with `output[]`, `FAILED` with `failure` and `failureCode`, `CANCELLED`; ISO `createdAt`;
+ *     `{error}` bodies at their HTTP status.
  */
 export type SimulatorDialects = VendorDialects
 

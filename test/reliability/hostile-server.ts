@@ -162,6 +162,7 @@ export function taskBody(
     kling: { running: 'processing', succeeded: 'succeeded', failed: 'failed', unknown: 'mystery' },
     // No status word: `done` and what came with it say it.
     gemini: { running: 'running', succeeded: 'done', failed: 'done', unknown: '' },
+    runway: { running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED', unknown: 'MYSTERY' },
   }
   const vendorWords = words[provider]
   // A vendor without a hand-written shape here: the simulator's own renderer of its default
@@ -207,6 +208,16 @@ export function taskBody(
         status,
         file_id: done ? '314053136425242' : '',
         base_resp: { status_code: 0, status_msg: state === 'failed' ? reason : 'success' },
+        ...extra,
+      }
+    case 'runway':
+      return {
+        id,
+        status,
+        createdAt: '2026-07-23T21:17:45.123Z',
+        ...(state === 'running' ? { progress: 0.4 } : {}),
+        ...(done ? { output: [url] } : {}),
+        ...(state === 'failed' ? { failure: reason, failureCode: 'SAFETY.INPUT.TEXT' } : {}),
         ...extra,
       }
     case 'check-result':

@@ -115,6 +115,12 @@ const EXTRACT = {
     url: (b) => b.response?.generateVideoResponse?.generatedSamples?.[0]?.video?.uri,
     error: (b) => b.response?.generateVideoResponse?.raiMediaFilteredReasons?.[0],
   },
+  '2024-11-06': {
+    status: (b) => b.status,
+    progress: (b) => b.progress,
+    url: (b) => b.output?.[0],
+    error: (b) => b.failure,
+  },
 } satisfies Partial<Record<SimulatedDialect, Extract>>
 
 /** Status words per phase; `queued` lists the word early in the queue, then late in it. */
@@ -217,6 +223,13 @@ const WORDS = {
     failed: 'filtered',
     cancelled: 'error',
   },
+  '2024-11-06': {
+    queued: ['PENDING', 'THROTTLED'],
+    running: 'RUNNING',
+    succeeded: 'SUCCEEDED',
+    failed: 'FAILED',
+    cancelled: 'CANCELLED',
+  },
 } satisfies Partial<
   Record<
     SimulatedDialect,
@@ -240,6 +253,8 @@ const PROGRESS = {
   text2video: { queued: undefined, running: undefined, done: undefined },
   image2video: { queued: undefined, running: undefined, done: undefined },
   'gemini-api': { queued: undefined, running: undefined, done: undefined },
+  // Runway: a 0-1 fraction, only while RUNNING.
+  '2024-11-06': { queued: undefined, running: 0.5, done: undefined },
 } satisfies Partial<Record<SimulatedDialect, { queued: unknown; running: unknown; done: unknown }>>
 
 /**
@@ -262,6 +277,7 @@ const CASES: [SimulatedProvider, TabledDialect][] = [
   // Kling's legacy dialects need a signed token: test/simulator/kling.test.ts.
   ['kling', 'tasks'],
   ['gemini', 'gemini-api'],
+  ['runway', '2024-11-06'],
 ]
 const OUTCOMES: TaskOutcome[] = ['succeeded', 'failed', 'cancelled']
 

@@ -19,6 +19,7 @@ const STATUS_PATHS: Partial<Record<Exclude<SimulatedProvider, 'check-result'>, s
   // The API-key routes; the legacy ones want a signed token (test/simulator/kling.test.ts).
   kling: '/tasks?task_ids=',
   gemini: '/v1beta/',
+  runway: '/v1/tasks/',
 }
 
 /** A clock the tests move by hand. */
@@ -76,6 +77,8 @@ export async function read(
     // Vendors that read the key from their own header (Gemini).
     headers['x-goog-api-key'] = key
   }
+  // Headers the vendor requires on every call (Runway's API version).
+  Object.assign(headers, vendorOf(task.provider).requiredHeaders)
   const init: RequestInit = { headers }
   if (options.signal !== undefined) init.signal = options.signal
   let url: string

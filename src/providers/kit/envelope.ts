@@ -68,7 +68,12 @@ export function errorBodyFields(body: unknown): ErrorBodyFields {
   const nested = record(object?.error)
   const baseResp = record(object?.base_resp)
   return {
-    message: text(object?.message) ?? text(baseResp?.status_msg) ?? text(nested?.message),
+    // Runway's `{error: "..."}` is a bare string.
+    message:
+      text(object?.message) ??
+      text(baseResp?.status_msg) ??
+      text(nested?.message) ??
+      text(object?.error),
     code:
       text(object?.code) ?? text(baseResp?.status_code) ?? text(nested?.code) ?? text(nested?.type),
     type: text(nested?.type),

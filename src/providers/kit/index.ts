@@ -32,6 +32,7 @@ export {
   type SharedField,
   withProviderInput,
 } from './create-input.js'
+export { imageDataUri } from './data-uri.js'
 export {
   type EnvelopeRules,
   type ErrorBodyFields,

@@ -11,6 +11,7 @@ import { genericTask } from './generic-task.js'
 import { kling } from './kling.js'
 import { minimax } from './minimax.js'
 import { openai } from './openai.js'
+import { runway } from './runway.js'
 import type { SimulatorVendor } from './vendor.js'
 
 /** Every simulated vendor by provider id (the SDK's provider ids). */
@@ -24,6 +25,7 @@ export const VENDORS = {
   ark,
   dashscope,
   gemini,
+  runway,
 } as const
 
 /** A provider id of the table. */

@@ -95,10 +95,15 @@ export interface VendorCreate<D extends string> {
 }
 
 /**
- * A vendor's cancel route (`cancel` routes). Every vendor the simulator speaks cancels only a
- * queued task: it then reads `cancelled` from that moment on.
+ * A vendor's cancel route (`cancel` routes). A queued task (and a running one where
+ * {@link VendorCancel.running} says so) reads `cancelled` from that moment on.
  */
 export interface VendorCancel {
+  /**
+   * What a cancel of a running task does: `cancel` it (Runway's `DELETE`), or `refuse`.
+   * @default 'refuse'
+   */
+  readonly running?: 'cancel' | 'refuse'
   /**
    * What a cancel of a finished task does: `delete` forgets the task, which is then not found
    * (Ark's `DELETE`); `refuse` answers {@link VendorCancel.refused}.
@@ -150,6 +155,17 @@ export interface SimulatorVendor<D extends string> {
   renderFile?(view: StatusView, file: { bytes: number; downloadUrl: string }): Rendered
   /** The dialect a `file` route answers in (its errors). */
   readonly fileDialect?: D
+  /**
+   * Headers (lower-case names) every request must carry with exactly these values, beyond the
+   * key (Runway's `X-Runway-Version`); a request without them gets the vendor's 400.
+   */
+  readonly requiredHeaders?: Readonly<Record<string, string>>
+  /**
+   * The answer to a `cancel` route (Runway's `DELETE /v1/tasks/{id}`): a queued or running task
+   * ends cancelled, a finished one is deleted (later reads are the vendor's 404).
+   * @default 204 without a body
+   */
+  renderCancel?(view: StatusView): Rendered | undefined
   /** Its create route's behaviour, when it has one in `routes`. */
   readonly create?: VendorCreate<D>
   /**
