@@ -1,4 +1,3 @@
-import { dirname, relative, resolve } from 'node:path'
 import { defineConfig, type Options } from 'tsup'
 
 const shared: Options = {
@@ -58,26 +57,10 @@ export default defineConfig([
     entry: { cli: 'src/cli/index.ts' },
     format: ['esm'],
     dts: false,
-    esbuildPlugins: [
-      {
-        // The CLI imports the SDK and the simulator through the package's own entry points
-        // instead of bundling second copies of them.
-        name: 'cli-uses-package-entries',
-        setup(build) {
-          build.onResolve({ filter: /^\.\.?\// }, (args) => {
-            const target = resolve(dirname(args.importer), args.path)
-            const inside = relative(src, target)
-            if (inside.startsWith('..') || inside.startsWith('cli/')) return undefined
-            if (args.path.endsWith('.json')) return undefined
-            return {
-              path: inside.startsWith('simulator/') ? 'video-tasks/simulator' : 'video-tasks',
-              external: true,
-            }
-          })
-        },
-      },
-    ],
+    // The CLI bundles the SDK it needs (it uses internals the package does not export, such as
+    // the registry's entries); its errors are still recognised by a user's copy of the package
+    // (`instanceof` works across copies). `#undici-loader` and `#node-loader` stay imports, so
+    // they resolve through the package's `imports` map as in the main entry.
+    external,
   },
 ])
-
-const src = resolve('src')
