@@ -433,22 +433,37 @@ export function createClient<TDetails extends VideoTaskDetails>(
       if (closed) throw closedError()
       // Loaded on first use: a process that only waits never evaluates the download code.
       const { downloadTask } = await import('./client/download.js')
-      return downloadTask(
-        {
-          provider,
-          transport,
-          downloadTransport: () => {
-            downloads ??= createDownloadTransport({ fetch: options.fetch })
-            return downloads
+      // One listener on a user's signal shared by many downloads (the hub's), and close() stops
+      // them: below here everything listens on this call's own signal.
+      const given =
+        typeof downloadOptions === 'object' && downloadOptions !== null
+          ? downloadOptions.signal
+          : undefined
+      const call =
+        given === undefined || given instanceof AbortSignal
+          ? followSignals(given, closing.signal)
+          : undefined
+      const callOptions = call ? { ...downloadOptions, signal: call.signal } : downloadOptions
+      try {
+        return await downloadTask(
+          {
+            provider,
+            transport,
+            downloadTransport: () => {
+              downloads ??= createDownloadTransport({ fetch: options.fetch })
+              return downloads
+            },
+            getTask: (taskId, signal) => client.getTask(taskId, { signal }),
+            retry: (attempt, signal) =>
+              retryTransient(attempt, defaults.retries, defaults, retryRuntime, signal),
+            now: () => queue.now(),
           },
-          getTask: (taskId, signal) => client.getTask(taskId, { signal }),
-          retry: (attempt, signal) =>
-            retryTransient(attempt, defaults.retries, defaults, retryRuntime, signal),
-          now: () => queue.now(),
-        },
-        task,
-        downloadOptions,
-      )
+          task,
+          callOptions,
+        )
+      } finally {
+        call?.release()
+      }
     },
     nudge(task) {
       const taskId = idOf(task, 'nudge')

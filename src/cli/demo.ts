@@ -11,6 +11,7 @@ import { startSimulator } from '../simulator/index.js'
 import type { SimulatedDialect, SimulatedProvider, TaskScript } from '../simulator/types.js'
 import type { TaskIdOrRef } from '../task-ref.js'
 import { type CliIO, EXIT, parse, parsePositive, UsageError } from './common.js'
+import { formatBytes } from './download.js'
 import { classify, type WaitResult } from './outcome.js'
 import {
   colorFor,
@@ -210,10 +211,8 @@ async function submitDemoTasks(
       const entry = builtInProviderEntry(script.provider)
       if (!entry) throw new Error(`No built-in provider for the simulated API ${script.provider}`)
       const { provider: _provider, ...rest } = script
-      const provider = entry.factory({
-        baseURL,
-        apiKey,
-        headers: { 'x-simulator-script': JSON.stringify(rest) },
+      const provider = entry.forSimulator(baseURL, apiKey, {
+        'x-simulator-script': JSON.stringify(rest),
       })
       if (!provider.buildCreateRequest) return null
       const client = createClient({ provider })
@@ -295,6 +294,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
     )
     const startedAt = Date.now()
     const results: (WaitResult & { elapsedMs: number })[] = []
+    const finishedTasks: (VideoTask | undefined)[] = []
     // Stopped in `finally` too: a live board hides the cursor, and an error must not leave the
     // terminal without one.
     try {
@@ -321,6 +321,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
                 reason,
               }),
             )
+          if (settled.status === 'fulfilled') finishedTasks[index] = settled.value
           const result = classify(settled, interrupt, last)
           results[index] = { ...result, elapsedMs: Date.now() - startedAt }
           board.finish(index, result.outcome, result.note)
@@ -334,6 +335,11 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
       return EXIT.interrupted
     }
 
+    // The reads the waits cost, counted before the downloads (a file API look-up is a request).
+    const readsOf = TASKS.map((task) => sim.requests(task.script.id))
+    // From prompt to file: each finished video downloaded through the SDK (to a temporary
+    // folder, removed at the end), its size in the table.
+    const sizes = await downloadFinished(results, finishedTasks, clients, controller.signal, io)
     const rows = TASKS.map((task, index) => {
       const result = results[index]
       const outcome = result?.outcome ?? 'error'
@@ -342,8 +348,9 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
         task.script.dialect ?? '',
         task.script.progress ?? '',
         outcomeStyle(outcome, colors).paint(outcome),
-        String(sim.requests(task.script.id)),
+        String(readsOf[index]),
         formatDuration(result?.elapsedMs ?? Number.NaN),
+        sizes[index] ?? '',
         result?.note ?? '',
       ]
     })
@@ -356,6 +363,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
           { header: 'outcome' },
           { header: 'reads', align: 'right' },
           { header: 'time', align: 'right' },
+          { header: 'file', align: 'right' },
           { header: 'video URL or error' },
         ],
         rows,
@@ -365,7 +373,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
     const unexpected = TASKS.filter(
       (task, index) => results[index]?.outcome !== task.script.outcome,
     )
-    const reads = TASKS.reduce((sum, task) => sum + sim.requests(task.script.id), 0)
+    const reads = readsOf.reduce((sum, count) => sum + count, 0)
     if (unexpected.length > 0) {
       io.stdout.write(
         `${colors.red('Unexpected outcomes')} for ${unexpected.map((task) => task.script.id).join(', ')}.\n`,
@@ -381,5 +389,48 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
     unsubscribe()
     await Promise.all([...clients.values()].map((client) => client.close()))
     await sim.close()
+  }
+}
+
+/**
+ * Downloads every succeeded task's video with `client.download` into a temporary folder, with a
+ * line per file on stdout; returns each task's file size (empty where there is none). A failed
+ * download is shown in its row, not thrown: the waits already ended as scripted.
+ */
+async function downloadFinished(
+  results: readonly (WaitResult | undefined)[],
+  tasks: readonly (VideoTask | undefined)[],
+  clients: ReadonlyMap<SimulatedProvider, VideoTaskClient>,
+  signal: AbortSignal,
+  io: CliIO,
+): Promise<string[]> {
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const folder = await mkdtemp(join(tmpdir(), 'video-tasks-demo-'))
+  try {
+    return await Promise.all(
+      TASKS.map(async (script, index) => {
+        const task = tasks[index]
+        if (results[index]?.outcome !== 'succeeded' || task === undefined) return ''
+        const client = clients.get(script.script.provider)
+        if (!client) return ''
+        try {
+          const [file] = await client.download(task, {
+            to: join(folder, `${index}-{index}.mp4`),
+            output: 0,
+            signal,
+          })
+          return file ? formatBytes(file.bytes) : ''
+        } catch (error) {
+          io.stderr.write(
+            `download of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+          )
+          return 'failed'
+        }
+      }),
+    )
+  } finally {
+    await rm(folder, { recursive: true, force: true })
   }
 }

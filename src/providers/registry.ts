@@ -154,8 +154,20 @@ export interface BuiltInProviderEntry {
   pollStyle: 'adaptive' | 'backoff'
   /** The simulator's dialects of this vendor; the first is the simulator's default. */
   dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
-  /** The provider pointed at a simulator (or any test server) with `apiKey`. */
-  forSimulator(baseURL: string, apiKey: string): Provider<VideoTaskDetails>
+  /**
+   * The provider pointed at a simulator (or any test server) with `apiKey`; `headers` are sent
+   * on every request (the demo's `x-simulator-script`).
+   */
+  forSimulator(
+    baseURL: string,
+    apiKey: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Provider<VideoTaskDetails>
+  /**
+   * Options the factory needs against the simulator beyond `{ baseURL, apiKey }` (the route a
+   * relay serves where the vendor's own route is another vendor's in the simulator).
+   */
+  simulatorOptions?: Readonly<Record<string, unknown>>
   /**
    * What the fault matrix expects of this vendor beyond the rows' defaults: cells that differ
    * (by row id; `null` where the vendor cannot produce the fault) and rows of its own.
@@ -182,7 +194,13 @@ function entry<const Id extends string>(
     factory,
     keyRequired: fields.description.keyRequired,
     pollStyle: fields.description.pollDefaults.adaptive ? 'adaptive' : 'backoff',
-    forSimulator: (baseURL: string, apiKey: string) => factory({ baseURL, apiKey }),
+    forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
+      factory({
+        ...fields.simulatorOptions,
+        baseURL,
+        apiKey,
+        ...(headers === undefined ? {} : { headers: { ...headers } }),
+      }),
   })
 }
 
@@ -236,6 +254,9 @@ export const BUILT_IN_PROVIDERS = [
     factory: genericTask,
     exportName: 'genericTask',
     description: GENERIC_TASK as ProviderDescription<VideoTaskDetails>,
+    // The simulator serves MiniMax's own `/v1/video_generation` as the `minimax` vendor; the
+    // MiniMax-style relay route is `/task/minimax/v1/video_generation` there.
+    simulatorOptions: { createPath: '/task/minimax/v1/video_generation' },
     dialects: [
       { name: 'envelope', reportsCancelled: true, progress: 'none', video: 'url' },
       { name: 'envelope-doc', reportsCancelled: true, progress: 'none', video: 'url' },

@@ -77,7 +77,7 @@ it('npm run demo exits 0 with a summary of every task', { timeout: 30_000 }, asy
 
   const lines = stdout.split('\n')
   const header = lines.findIndex((line) =>
-    /^provider +dialect +progress +outcome +reads +time +video URL or error$/.test(line),
+    /^provider +dialect +progress +outcome +reads +time +file +video URL or error$/.test(line),
   )
   expect(header).toBeGreaterThan(0)
   const rows = lines
@@ -85,11 +85,13 @@ it('npm run demo exits 0 with a summary of every task', { timeout: 30_000 }, asy
     .map((line) => line.split(/ {2,}/))
   expect(rows.map((row) => row.slice(0, 4))).toEqual(EXPECTED.map((row) => [...row]))
   for (const [index, row] of rows.entries()) {
-    const [, dialect, , outcome, reads, time, note] = row
+    const [, dialect, , outcome, reads, time, file, note] = row
     // Every task was read more than once (queued, running, final) and has a time.
     expect(Number(reads), `reads of ${dialect}`).toBeGreaterThanOrEqual(3)
     expect(time).toMatch(/^\d+(\.\d)?m?s$/)
     if (outcome === 'succeeded') {
+      // Downloaded through the SDK: a size, not a failure.
+      expect(file, `file of ${dialect}`).toMatch(/^\d+(\.\d+)? ?(B|KiB|MiB|kB|MB)$/)
       // A dialect whose tasks carry only a file id (registry facts `video: 'file-id'`) shows it.
       const fileId = BUILT_IN_PROVIDERS.some((entry) =>
         entry.dialects.some((facts) => facts.name === dialect && facts.video === 'file-id'),

@@ -11,8 +11,13 @@ import { BUILT_IN_PROVIDERS as REGISTRY } from '../../src/providers/registry.js'
  */
 
 const VALUES = [
-  // The client.
+  // The client, and callbacks that nudge its waits.
   'createClient',
+  'createCallbackHandler',
+  'toNodeListener',
+  // Task references (what submit returns and every call accepts).
+  'isTaskRef',
+  'parseTaskRef',
   // The model.
   'isFinalStatus',
   'VideoTaskSchema',
@@ -31,10 +36,13 @@ const VALUES = [
   'RateLimitError',
   'ResponseValidationError',
   'ServerError',
+  'SubmitUncertainError',
   'TaskCancelledError',
   'TaskFailedError',
   'TaskNotFoundError',
+  'TaskNotReadyError',
   'UnknownStatusError',
+  'UnsupportedOperationError',
   'VideoTaskError',
   'WaitTimeoutError',
   // The providers.
@@ -43,10 +51,17 @@ const VALUES = [
   'BUILT_IN_PROVIDERS',
   'BUILT_IN_PROVIDER_IDS',
   'isBuiltInProviderId',
+  'ark',
   'checkResult',
+  'dashscope',
   'doubao',
+  'gemini',
   'genericTask',
+  'kling',
+  'minimax',
+  'minimaxCallbackAnswer',
   'openai',
+  'runway',
   // Downloads and the transport.
   'DOWNLOAD_DEFAULTS',
   'downloadToFile',
@@ -68,6 +83,8 @@ const VALUES = [
   'stepOutcome',
   'decideNext',
   'initialPollState',
+  'observeTask',
+  'observationOfFailure',
 ]
 
 describe('the public surface', () => {
