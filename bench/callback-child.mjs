@@ -16,7 +16,7 @@ import { createServer } from 'node:http'
 import { loadPackage, loadSimulator } from './lib/dist.mjs'
 import { mean, mulberry32, quantile } from './lib/stats.mjs'
 
-const { createCallbackHandler, createClient, createTransport, genericTask, toNodeListener } =
+const { createCallbackHandler, createClient, createTransport, minimax, toNodeListener } =
   await loadPackage()
 const { startSimulator } = await loadSimulator()
 
@@ -40,7 +40,7 @@ const transport = {
   close: () => inner.close(),
 }
 const client = createClient({
-  provider: genericTask({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
+  provider: minimax({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
   transport,
   // A safety net only: the callbacks drive the reads.
   intervalMs: 600_000,

@@ -518,7 +518,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
       return {
         task,
         ref,
-        elapsedMs: queue.now() - startedAt,
+        elapsedMs: Math.round(queue.now() - startedAt),
         reads,
         ...(outputs === undefined ? {} : { outputs }),
       }

@@ -164,7 +164,9 @@ function retryAfterFailure<T>(
   if (signal?.aborted) throw signal.reason
   const failure = classifyFailure(error)
   if (!retryInsideRead(failure, retries)) throw error
-  return runtime.sleep(inReadDelayMs(1, failure, settings, runtime), signal).then(() =>
+  const delayMs = inReadDelayMs(1, failure, settings, runtime)
+  runtime.onRetry?.(1, error, delayMs, failure.retryAfterMs !== null)
+  return runtime.sleep(delayMs, signal).then(() =>
     pRetry(attempt, {
       retries: retries - 1,
       minTimeout: 0,
@@ -173,7 +175,10 @@ function retryAfterFailure<T>(
       onFailedAttempt: async ({ error: next, attemptNumber, retriesLeft }) => {
         const classified = classifyFailure(next)
         if (!retryInsideRead(classified, retriesLeft)) return
-        await runtime.sleep(inReadDelayMs(attemptNumber + 1, classified, settings, runtime), signal)
+        // p-retry counts from the first attempt it ran: ours ran before it.
+        const nextDelayMs = inReadDelayMs(attemptNumber + 1, classified, settings, runtime)
+        runtime.onRetry?.(attemptNumber + 1, next, nextDelayMs, classified.retryAfterMs !== null)
+        await runtime.sleep(nextDelayMs, signal)
       },
     }),
   )

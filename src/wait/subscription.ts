@@ -225,7 +225,8 @@ export class WaitSubscription<TDetails extends VideoTaskDetails>
       new WaitTimeoutError({
         taskId: loop.taskId,
         lastTask: loop.lastTask,
-        elapsedMs: now - this.#startedAt,
+        // Whole milliseconds: the monotonic clock has fractions nobody asked for.
+        elapsedMs: Math.round(now - this.#startedAt),
         reads: loop.state.reads,
         timeoutMs: deadlineAt - this.#startedAt,
         cause: loop.lastError,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCallbackHandler, toNodeListener } from '../../src/client/callback-handler.js'
 import { createClient } from '../../src/client.js'
-import { genericTask } from '../../src/providers/registry.js'
+import { minimax } from '../../src/providers/registry.js'
 import { fakeClock, useSimulators } from '../simulator/helpers.js'
 
 /*
@@ -49,7 +49,7 @@ describe('createCallbackHandler', () => {
     const clock = fakeClock(Date.now())
     const sim = await start({ now: clock.now, createScript: { queuedMs: 1_000, runningMs: 1_000 } })
     const client = createClient({
-      provider: genericTask({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
+      provider: minimax({ baseURL: sim.baseURL, apiKey: sim.apiKey }),
       // Polling alone would read again only after a minute.
       intervalMs: 60_000,
       maxIntervalMs: 60_000,
