@@ -31,7 +31,11 @@ const transport = {
   async send(request) {
     const sentAt = performance.now()
     const response = await inner.send(request)
-    lastRead.set(decodeURIComponent(request.url.split('/').pop()), {
+    // MiniMax reads a task with `?task_id=`; other routes end with the id.
+    const url = new URL(request.url)
+    const taskId =
+      url.searchParams.get('task_id') ?? decodeURIComponent(url.pathname.split('/').pop())
+    lastRead.set(taskId, {
       sentAt,
       answeredAt: performance.now(),
     })
