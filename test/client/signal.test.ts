@@ -1,4 +1,7 @@
 import { getEventListeners } from 'node:events'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createClient, openai, VideoTaskError } from 'video-tasks'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Reply } from '../support/fake-transport.js'
 import { reset, setup, video } from '../support/hostile-client.js'
@@ -119,4 +122,34 @@ describe('every API rejects with the signal reason as it is', () => {
       })
     }
   }
+})
+
+describe('calls without a signal of their own', () => {
+  it('50 concurrent getTask reads in flight over real sockets: no warning, and close() stops them', async () => {
+    const held: ServerResponse[] = []
+    const server = createServer((_request, response) => {
+      held.push(response)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const client = createClient({ provider: openai({ baseURL, apiKey: 'sk-test' }), retries: 0 })
+    try {
+      const calls = Array.from({ length: 50 }, (_, index) => client.getTask(`vid_${index}`))
+      for (const each of calls) each.catch(() => {})
+      while (held.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
+      await client.close()
+      const settled = await Promise.allSettled(calls)
+      expect(
+        settled.every(
+          (result) => result.status === 'rejected' && result.reason instanceof VideoTaskError,
+        ),
+      ).toBe(true)
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual(
+        [],
+      )
+    } finally {
+      for (const response of held) response.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
 })
