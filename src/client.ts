@@ -329,15 +329,6 @@ export function createClient<TDetails extends VideoTaskDetails>(
   // sleep) and every group stops at once with the closed error, so no request leaves after
   // close() resolves.
   const closing = new AbortController()
-  // A call without a signal of its own passes this one down as is (no controller and no hub
-  // entry per read: npm run bench, figure 1), so any number of them listen on it at once; on
-  // Node that must not warn (MaxListenersExceededWarning). Elsewhere EventTarget does not warn.
-  unlimitedListeners(closing.signal)
-  /** The signal of one call: the client's own when the caller gave none. */
-  const callSignal = (signal: AbortSignal | undefined) =>
-    signal === undefined
-      ? { signal: closing.signal, release: () => {} }
-      : followSignals(signal, closing.signal)
   const loops = new Map<string, PollLoop>()
   // One object for all of this client's loops.
   const loopDependencies: LoopDependencies = {
@@ -394,7 +385,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
         getOptions.retries === undefined
           ? defaults
           : resolveScheduleOptions(provider.pollDefaults, options, { retries: getOptions.retries })
-      const call = callSignal(getOptions.signal)
+      const call = followSignals(getOptions.signal, closing.signal)
       try {
         const result = await reader.read(
           taskId,
@@ -428,7 +419,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
       if (closed) throw closedError()
       const taskId = idOf(idOrRef, 'observe')
       checkGetTaskOptions(observeOptions, 'observe')
-      const call = callSignal(observeOptions.signal)
+      const call = followSignals(observeOptions.signal, closing.signal)
       try {
         return await reader.observe(taskId, call.signal)
       } finally {
@@ -556,23 +547,4 @@ export function createClient<TDetails extends VideoTaskDetails>(
     },
   }
   return client
-}
-
-/**
- * Lifts Node's listener warning limit on a signal the client shares between its own calls
- * (`events.setMaxListeners`, reached through `process.getBuiltinModule` so that no `node:` import
- * enters the bundle); a no-op where there is no such API.
- */
-function unlimitedListeners(signal: AbortSignal): void {
-  try {
-    const node = (
-      globalThis as {
-        process?: { getBuiltinModule?: (id: string) => unknown }
-      }
-    ).process
-    const events = node?.getBuiltinModule?.('node:events') as
-      | { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void }
-      | undefined
-    events?.setMaxListeners?.(0, signal)
-  } catch {}
 }
