@@ -15,7 +15,6 @@ import {
   errorBodyFields,
   errorFromBody,
   mapStatus,
-  normalizeBaseURL,
   numeric,
   type OutputLocation,
   type Provider,
@@ -32,6 +31,7 @@ import {
   text,
   validationError,
 } from './kit/index.js'
+import { pickRegion } from './kit/region.js'
 
 /*
  * Seedance on Volcengine Ark (China) and BytePlus ModelArk (international): one API, two clouds.
@@ -214,17 +214,9 @@ export function ark(options: ArkOptions): ArkProvider {
     throw new TypeError('Expected ark() to receive an options object with `apiKey`')
   }
   checkKnownKeys(options, OPTION_KEYS, 'ark() options')
-  const region = options.region ?? 'ap-southeast-1'
-  if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
-    throw new TypeError(
-      `Expected \`region\` to be one of ${Object.keys(REGIONS).join(', ')} for ark(), got ${JSON.stringify(region)}`,
-    )
-  }
-  const cloud = REGIONS[region as ArkRegion]
-  const baseURL =
-    options.baseURL === undefined
-      ? cloud.baseURL
-      : normalizeBaseURL(options.baseURL).replace(/\/api\/v3$/i, '')
+  const cloud = REGIONS[pickRegion('ark', options.region, REGIONS, 'ap-southeast-1')]
+  // A base URL ending in `/api/v3`, as Ark's SDKs write it, loses it in builtInProvider.
+  const baseURL = options.baseURL ?? cloud.baseURL
   const providerOptions = { baseURL, apiKey: options.apiKey, headers: options.headers }
   const reader = builtInProvider(ARK, providerOptions)
   // The same checks again (cheap), for the key's closure the lifecycle requests use.

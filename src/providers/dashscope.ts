@@ -16,7 +16,6 @@ import {
   errorBodyFields,
   errorFromBody,
   mapStatus,
-  normalizeBaseURL,
   numeric,
   type OutputLocation,
   type Provider,
@@ -33,6 +32,7 @@ import {
   text,
   validationError,
 } from './kit/index.js'
+import { pickRegion } from './kit/region.js'
 
 /*
  * Wan video synthesis on Alibaba Cloud Model Studio (DashScope), natively.
@@ -191,16 +191,9 @@ export function dashscope(options: DashScopeOptions): DashScopeProvider {
     throw new TypeError('Expected dashscope() to receive an options object with `apiKey`')
   }
   checkKnownKeys(options, OPTION_KEYS, 'dashscope() options')
-  const region = options.region ?? 'cn-beijing'
-  if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
-    throw new TypeError(
-      `Expected \`region\` to be one of ${Object.keys(REGIONS).join(', ')} for dashscope(), got ${JSON.stringify(region)}; give another host as \`baseURL\``,
-    )
-  }
-  const baseURL =
-    options.baseURL === undefined
-      ? REGIONS[region as DashScopeRegion]
-      : normalizeBaseURL(options.baseURL).replace(/\/api\/v1$/i, '')
+  // A base URL ending in `/api/v1`, as the DashScope SDKs write it, loses it in builtInProvider.
+  const region = pickRegion('dashscope', options.region, REGIONS, 'cn-beijing')
+  const baseURL = options.baseURL ?? REGIONS[region]
   const providerOptions = { baseURL, apiKey: options.apiKey, headers: options.headers }
   const reader = builtInProvider(DASHSCOPE, providerOptions)
   const { headers } = providerCredentials('dashscope', providerOptions, true)

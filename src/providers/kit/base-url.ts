@@ -38,18 +38,26 @@ export function normalizeBaseURL(value: unknown, name = 'baseURL'): string {
 }
 
 /**
- * A base URL without the route's version segment at its end: `https://host/v1` with the route
+ * A base URL without the route's version prefix at its end: `https://host/v1` with the route
  * `/v1/videos/{id}` becomes `https://host`, so the request goes to `/v1/videos/{id}` and not
- * `/v1/v1/videos/{id}` (openai-node users write the base URL with `/v1`). The version segment
- * is the route's first segment when it is a version (`v1`, `v2beta`) or `api`; a route without
- * one (`/task/{id}`) leaves the base URL as it is. Only the last segment of the base is compared,
- * so a gateway mounted under a path (`https://host/proxy/v1`) keeps its mount.
+ * `/v1/v1/videos/{id}` (openai-node users write the base URL with `/v1`). The prefix is the
+ * route's leading run of version segments (`v1`, `v2beta`) and `api`: `/api/v3` for Ark's
+ * `/api/v3/contents/...`, as Ark's and DashScope's SDKs write their base URLs. The base URL may
+ * end in the whole prefix or in its first segments; a route without one (`/task/{id}`) leaves the
+ * base URL as it is, and only the base's last segments are compared, so a gateway mounted under
+ * a path (`https://host/proxy/v1`) keeps its mount.
  */
 export function withoutRouteVersion(baseURL: string, routePath: string): string {
-  const version = /^\/((?:v\d+[a-z0-9]*)|api)\//i.exec(routePath)?.[1]
-  if (version === undefined) return baseURL
+  const prefix = /^\/((?:(?:v\d+[a-z0-9]*|api)\/)+)/i.exec(routePath)?.[1]
+  if (prefix === undefined) return baseURL
+  const wanted = prefix.split('/').filter(Boolean)
   const url = new URL(baseURL)
   const segments = url.pathname.split('/')
-  if (segments.at(-1)?.toLowerCase() !== version.toLowerCase()) return baseURL
-  return `${url.origin}${segments.slice(0, -1).join('/')}`
+  for (let count = wanted.length; count >= 1; count--) {
+    const tail = segments.slice(-count).map((segment) => segment.toLowerCase())
+    if (tail.join('/') === wanted.slice(0, count).join('/').toLowerCase()) {
+      return `${url.origin}${segments.slice(0, -count).join('/')}`
+    }
+  }
+  return baseURL
 }

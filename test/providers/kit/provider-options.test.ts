@@ -74,6 +74,11 @@ describe('withoutRouteVersion', () => {
     ['https://h.test/task', '/task/{id}', 'https://h.test/task'],
     ['https://h.test', '/v1/videos/{id}', 'https://h.test'],
     ['https://h.test/av1', '/v1/videos/{id}', 'https://h.test/av1'],
+    ['https://h.test/api/v3', '/api/v3/contents/generations/tasks/{id}', 'https://h.test'],
+    ['https://h.test/proxy/API/V1', '/api/v1/tasks/{id}', 'https://h.test/proxy'],
+    ['https://h.test/api', '/api/v3/contents/generations/tasks/{id}', 'https://h.test'],
+    ['https://h.test/v3', '/api/v3/contents/generations/tasks/{id}', 'https://h.test/v3'],
+    ['https://h.test/api/v1', '/api/v3/contents/generations/tasks/{id}', 'https://h.test/api/v1'],
   ])('%s with %s is %s', (base, path, expected) => {
     expect(withoutRouteVersion(base, path)).toBe(expected)
   })
