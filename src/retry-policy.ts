@@ -134,23 +134,25 @@ export interface RetryRuntime {
  * in `onFailedAttempt` on the client's clock (the pattern p-retry's readme gives for a custom
  * delay) with `minTimeout: 0`.
  */
-export function retryTransient<T>(
+export async function retryTransient<T>(
   attempt: () => Promise<T>,
   retries: number,
   settings: RetryDelaySettings,
   runtime: RetryRuntime,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  return attempt()
-    .catch((error: unknown) =>
-      retryAfterFailure(error, attempt, retries, settings, runtime, signal),
-    )
-    .catch((error: unknown) => {
+  try {
+    return await attempt()
+  } catch (error) {
+    try {
+      return await retryAfterFailure(error, attempt, retries, settings, runtime, signal)
+    } catch (next) {
       // p-retry wraps whatever is not an Error (a string abort reason) in a TypeError: an
       // aborted read rejects with the signal's reason as it is, whatever p-retry made of it.
       if (signal?.aborted) throw signal.reason
-      throw error
-    })
+      throw next
+    }
+  }
 }
 
 function retryAfterFailure<T>(

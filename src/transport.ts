@@ -323,9 +323,10 @@ function createUndiciTransport(
       request.signal?.throwIfAborted()
       let response: Dispatcher.ResponseData
       try {
+        const url = new URL(request.url)
         response = await current.request({
-          origin: new URL(request.url).origin,
-          path: pathOf(request.url),
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
           method: request.method,
           headers: request.headers,
           body: request.body,

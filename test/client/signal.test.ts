@@ -153,3 +153,59 @@ describe('calls without a signal of their own', () => {
     }
   })
 })
+
+describe('reads without a signal of their own share the client closing signal', () => {
+  it('leave no abort listener behind, over real sockets: answers, 404s, retried faults, rate-capped slots', async () => {
+    const { startSimulator } = await import('video-tasks/simulator')
+    // Every live 'abort' listener on any signal, counted where it is added and removed: the
+    // client's closing signal is one of them, and a read that leaves its listener there leaks.
+    const live = new Map<EventTarget, Set<unknown>>()
+    const prototype = EventTarget.prototype
+    const add = prototype.addEventListener
+    const remove = prototype.removeEventListener
+    prototype.addEventListener = function (this: EventTarget, type, listener, options) {
+      if (type === 'abort') live.set(this, (live.get(this) ?? new Set()).add(listener))
+      return add.call(this, type, listener, options)
+    }
+    prototype.removeEventListener = function (this: EventTarget, type, listener, options) {
+      if (type === 'abort') live.get(this)?.delete(listener)
+      return remove.call(this, type, listener, options)
+    }
+    const simulator = await startSimulator({ timeScale: 1000 })
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const ids = Array.from(
+        { length: 10 },
+        () => simulator.createTask({ provider: 'openai', runningMs: 1e9 }).id,
+      )
+      const client = createClient({
+        provider: openai({ baseURL: simulator.baseURL, apiKey: simulator.apiKey }),
+        maxRequestsPerSecond: 2_000,
+        minIntervalMs: 1,
+      })
+      const most = () => Math.max(0, ...[...live.values()].map((listeners) => listeners.size))
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(ids.map((id) => client.getTask(id)))
+        await Promise.allSettled(ids.map((_, index) => client.getTask(`missing_${index}`)))
+        await Promise.all(ids.map((id) => client.observe(id)))
+      }
+      simulator.setFaults({ rate: 0.5, kinds: ['server-error', 'reset'], seed: 7 })
+      for (let round = 0; round < 2; round++) {
+        await Promise.allSettled(ids.map((id) => client.getTask(id, { retries: 3 })))
+      }
+      // undici removes its listener when the body's stream closes, a tick after the read.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(most()).toBe(0)
+      await client.close()
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      prototype.addEventListener = add
+      prototype.removeEventListener = remove
+      process.off('unhandledRejection', onUnhandled)
+      await simulator.close()
+    }
+  })
+})
