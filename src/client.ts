@@ -437,8 +437,16 @@ export function createClient<TDetails extends VideoTaskDetails>(
         call.release()
       }
     },
-    async waitFor(idOrRef, waitOptions) {
-      return wait(idOf(idOrRef, 'waitFor'), waitOptions)
+    // Not async: an async wrapper holds one more promise and reaction per wait (96 B, npm run
+    // bench figure 2) for as long as the wait lasts.
+    waitFor(idOrRef, waitOptions) {
+      let taskId: string
+      try {
+        taskId = idOf(idOrRef, 'waitFor')
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return wait(taskId, waitOptions)
     },
     async download(task, downloadOptions) {
       if (closed) throw closedError()
