@@ -86,10 +86,12 @@ export function byteProgressLine(label: string, progress: DownloadProgress, widt
   if (totalBytes !== null && totalBytes > 0) {
     const percent = Math.min(100, (receivedBytes / totalBytes) * 100)
     const left =
-      bytesPerSecond > 0
-        ? formatDuration(((totalBytes - receivedBytes) / bytesPerSecond) * 1000)
-        : '-'
-    line = `${label} ${progressBar(percent, 20)} ${Math.floor(percent)}% ${formatBytes(receivedBytes)} / ${formatBytes(totalBytes)}  ${speed}  ${left} left`
+      receivedBytes >= totalBytes
+        ? 'done'
+        : bytesPerSecond > 0
+          ? `${formatDuration(((totalBytes - receivedBytes) / bytesPerSecond) * 1000)} left`
+          : '- left'
+    line = `${label} ${progressBar(percent, 20)} ${Math.floor(percent)}% ${formatBytes(receivedBytes)} / ${formatBytes(totalBytes)}  ${speed}  ${left}`
   } else {
     line = `${label} ${formatBytes(receivedBytes)}  ${speed}`
   }

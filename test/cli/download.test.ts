@@ -138,6 +138,13 @@ describe('byte progress', () => {
     expect(
       byteProgressLine('x', { receivedBytes: 2_000, totalBytes: null, bytesPerSecond: 0 }),
     ).toBe('x 2.0 kB  -')
+    // No speed yet: no time left either; complete: "done", not "0ms left".
+    expect(
+      byteProgressLine('x', { receivedBytes: 0, totalBytes: 10, bytesPerSecond: 0 }, 200),
+    ).toBe('x ░░░░░░░░░░░░░░░░░░░░ 0% 0 B / 10 B  -  - left')
+    expect(
+      byteProgressLine('x', { receivedBytes: 10, totalBytes: 10, bytesPerSecond: 5 }, 200),
+    ).toBe('x ████████████████████ 100% 10 B / 10 B  5 B/s  done')
   })
 
   it('names several outputs by index', () => {
