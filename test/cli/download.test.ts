@@ -122,6 +122,12 @@ describe('video-tasks download', () => {
     const usage = io()
     expect(await run(args, usage.cli)).toBe(64)
     expect(usage.stderr()).toMatch(/Missing -o/)
+    // A folder that is not there: a usage error before the task is read.
+    const before = sim.stats().totalRequests
+    const missing = io()
+    expect(await run([...args, '-o', join(dir, 'no', 'v.mp4')], missing.cli)).toBe(64)
+    expect(missing.stderr()).toMatch(/-o: cannot write in .*no \(missing, or not writable\)/)
+    expect(sim.stats().totalRequests).toBe(before)
   })
 })
 

@@ -43,16 +43,31 @@ async function simulator(download?: TaskScript['download']) {
 }
 
 /** Runs the CLI with streams that record, in one log so the order of writes shows. */
-async function generate(args: readonly string[], options: { terminal?: boolean } = {}) {
+async function generate(
+  args: readonly string[],
+  options: { terminal?: boolean; interruptWhen?: RegExp } = {},
+) {
   const log: { stream: 'stdout' | 'stderr'; text: string }[] = []
+  let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined
   const io: CliIO = {
     stdout: {
       isTTY: options.terminal === true,
       write: (text: string) => log.push({ stream: 'stdout', text }),
     },
-    stderr: { write: (text: string) => log.push({ stream: 'stderr', text }) },
+    stderr: {
+      write: (text: string) => {
+        log.push({ stream: 'stderr', text })
+        // Ctrl-C the moment stderr shows this (a signal arrives between two writes).
+        if (options.interruptWhen?.test(text)) interrupt?.('SIGINT')
+      },
+    },
     env: options.terminal ? { ...env, TERM: 'xterm-256color', NO_COLOR: '1' } : env,
-    onSignal: () => () => {},
+    onSignal: (handler) => {
+      interrupt = handler
+      return () => {
+        interrupt = undefined
+      }
+    },
   }
   const code = await run(['generate', ...args], io)
   const text = (stream: string) =>
@@ -238,6 +253,24 @@ describe('video-tasks generate', () => {
     // The printed command, read as a shell would, is `download <the ref> -o <the path>`.
     const command = /\n {2}video-tasks (download .*)\n/.exec(result.stderr)?.[1] ?? ''
     expect(shellWords(command)).toEqual(['download', JSON.stringify(outcome.ref), '-o', to])
+  })
+
+  it('Ctrl-C during --download: exit 130, no partial file, and the download command', async () => {
+    await simulator({ bytes: 20_000_000 })
+    const dir = await mkdtemp(join(directory, 'interrupted-'))
+    const to = join(dir, 'fox.mp4')
+    const result = await generate(
+      [...api('openai'), '--prompt', 'A fox', '--interval', '5', '--download', to],
+      { interruptWhen: /fox\.mp4 .* \d+% / },
+    )
+    expect(result.code).toBe(130)
+    expect(await readdir(dir)).toEqual([])
+    expect(result.stderr).toMatch(/video is ready but its download was interrupted/)
+    expect(result.stderr).toMatch(
+      /\n {2}video-tasks download '\{"version":1,.*\}' -o \S+fox\.mp4\n/,
+    )
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({ outcome: 'succeeded', exitCode: 130 })
+    expect(sim.billed()).toBe(1)
   })
 
   it('is listed in the main help', async () => {
