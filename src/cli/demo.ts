@@ -446,8 +446,9 @@ async function downloadFinished(
     const view = progressView(io.stdout, io.env)
     for (const index of finished) {
       const task = tasks[index]
-      const client = clients.get(TASKS[index]?.script.provider as SimulatedProvider)
-      if (!task || !client || signal.aborted) continue
+      const provider = TASKS[index]?.script.provider
+      const client = provider === undefined ? undefined : clients.get(provider)
+      if (!task || !client) continue
       try {
         const [file] = await downloadOutputs(client, task, {
           output: join(folder, `${index}.mp4`),
