@@ -150,10 +150,22 @@ export function progressView(stream: OutputStream, env: CliIO['env']): ProgressV
 export interface DownloadOutputsOptions {
   /** The file, with `{index}` or `-0`, `-1`, ... for several outputs (see {@link pathFor}). */
   output: string
-  /** Only this output. */
+  /**
+   * Only this output (from 0).
+   * @default every output
+   */
   index?: number | undefined
+  /**
+   * The largest video accepted, in bytes (`client.download`'s `maxBytes`).
+   * @default the client's default
+   */
   maxBytes?: number | undefined
+  /**
+   * A time limit per video, retries included, in milliseconds.
+   * @default none
+   */
   timeoutMs?: number | undefined
+  /** Stops the download (Ctrl-C); nothing is left under the file's name. */
   signal: AbortSignal
   /** Where the byte progress goes (stderr: stdout carries only the result). */
   view: ProgressView
