@@ -66,8 +66,8 @@ exits 1 with "may have been created" and the request's time: check the vendor be
 If the video is ready but its download fails, the command exits 1 and prints the
 \`video-tasks download\` command that fetches it: running generate again would bill a new video.
 
-Exit codes: 0 succeeded (and downloaded), 1 error (or the download failed), 2 failed, 3 cancelled, 4 timed out, 64 usage (bad flags or
-input, nothing sent), 130 interrupted.
+Exit codes: 0 succeeded (and downloaded), 1 error (or the download failed), 2 failed,
+3 cancelled, 4 timed out, 64 usage (bad flags or input, nothing sent), 130 interrupted.
 
 Example:
   VIDEO_TASKS_API_KEY=sk-... video-tasks generate -p openai -u https://gateway.example.com \\
@@ -195,7 +195,12 @@ export async function generateCommand(args: readonly string[], io: CliIO): Promi
     } catch (error) {
       downloadError = error
       exitCode = error === interrupt ? interruptedExit : EXIT.error
-      const again = `video-tasks download ${shellWord(JSON.stringify(ref))} -o ${shellWord(downloadTo)}`
+      // A settled generate always had its ref (onSubmitted runs before the first read).
+      const submitted = ref as TaskRef | null
+      const target = submitted
+        ? shellWord(JSON.stringify(submitted))
+        : `${shellWord(settled.value.id)} -p ${providerId} -u ${shellWord(values['base-url'] ?? '')}`
+      const again = `video-tasks download ${target} -o ${shellWord(downloadTo)}`
       io.stderr.write(
         `video-tasks generate: the video is ready but ${error === interrupt ? 'its download was interrupted' : `its download failed: ${describeError(error)}`}\n` +
           `Fetch it with (generating again would bill a new video):\n  ${again}\n`,
