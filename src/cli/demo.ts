@@ -200,7 +200,7 @@ function withVideoSizes(tasks: readonly DemoTask[]): readonly DemoTask[] {
           ...task,
           script: {
             ...task.script,
-            download: { bytes: 2_000_000 + ((index * 1_700_000) % 7_000_000) },
+            download: { bytes: 1_000_000 + ((index * 1_300_000) % 4_000_000) },
           },
         }
       : task,
