@@ -2,7 +2,7 @@
  * Download throughput and memory: `downloadToFile` against a raw undici stream piped to a file,
  * for a 200 MB body from a local node:http server in another process.
  *
- *   node --expose-gc bench/download.mjs [--rounds 3] [--megabytes 200]
+ *   node --expose-gc bench/download.mjs [--rounds 3] [--megabytes 200] [--baseline <dist dir>]
  *
  * The server runs in one child (CPU 0 when `taskset` exists), each contender run in a fresh child
  * of its own (CPU 1), alternating, so neither inherits the other's heap. Each child downloads a
@@ -13,14 +13,21 @@
  * 20 MB peak (what would grow with the size; flat memory keeps it near 0). Goals (issue 13):
  * throughput >= 0.9x raw, RSS growth < 16 MiB. The SDK's figure includes what raw skips: the
  * fdatasync before the rename, which makes the file durable; the `raw-fsync` contender adds it
- * to raw for a like-for-like figure.
+ * to raw for a like-for-like figure. `--baseline <dir>` adds a `baseline` contender: the
+ * `downloadToFile` of another build (e.g. a copy of dist/ from before a change, placed inside
+ * the repository so `undici` resolves), for a before/after ratio measured side by side.
+ *
+ * Memory: the growth figure is almost all the socket's read buffers (a fresh 64 KiB Buffer per
+ * read, in undici as in Node's own streams) waiting for the GC, which V8 triggers lazily (after
+ * tens of MiB of external memory); the bytes in flight in the SDK are at most 1 MiB queued for
+ * the disk. Hence the size-growth figure: what would grow with the body's size.
  */
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { open, stat, unlink } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -42,11 +49,18 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       origin: { type: 'string' },
       rounds: { type: 'string', default: '3' },
       megabytes: { type: 'string', default: '200' },
+      baseline: { type: 'string' },
     },
   })
   if (values.role === 'server') await serve(Number(values.megabytes))
   else if (values.role === 'client') await client(values.contender, values.origin)
-  else await runDownload({ rounds: Number(values.rounds), megabytes: Number(values.megabytes) })
+  else {
+    await runDownload({
+      rounds: Number(values.rounds),
+      megabytes: Number(values.megabytes),
+      baseline: values.baseline,
+    })
+  }
 }
 
 /** Serves `/big` (the body), `/medium` (20 MiB) and `/small` (1 MiB) from one 1 MiB block, with backpressure. */
@@ -116,7 +130,7 @@ async function client(contender, origin) {
  * Figure 6: the contenders, alternating, `rounds` times; logs each run and the summary (through
  * `log`) and returns the figures.
  */
-export async function runDownload({ rounds, megabytes, log = console.log }) {
+export async function runDownload({ rounds, megabytes, baseline, log = console.log }) {
   const server = startChild(
     benchFile('download.mjs'),
     ['--role', 'server', '--megabytes', String(megabytes)],
@@ -125,6 +139,7 @@ export async function runDownload({ rounds, megabytes, log = console.log }) {
   try {
     const { origin } = await server.next('ready', 30_000)
     const results = { raw: [], 'raw-fsync': [], sdk: [] }
+    if (baseline) results.baseline = []
     for (let round = 0; round < rounds; round++) {
       const contenders = Object.keys(results)
       // Rotated each round, so drift on a noisy machine does not favour one.
@@ -133,7 +148,12 @@ export async function runDownload({ rounds, megabytes, log = console.log }) {
         const result = await runChild(
           benchFile('download.mjs'),
           ['--role', 'client', '--contender', contender, '--origin', origin],
-          { cpu: 1, execArgv: ['--expose-gc'], timeoutMs: 300_000 },
+          {
+            cpu: 1,
+            execArgv: ['--expose-gc'],
+            timeoutMs: 300_000,
+            ...(contender === 'baseline' ? { env: { BENCH_DIST: resolve(baseline) } } : {}),
+          },
         )
         if (result.size !== megabytes * MiB)
           throw new Error(`${contender} wrote ${result.size} bytes`)
@@ -155,8 +175,16 @@ export async function runDownload({ rounds, megabytes, log = console.log }) {
     log(
       `with the same durability (raw + fdatasync, as downloadToFile does before its rename): raw ${speed('raw-fsync').toFixed(0)} MiB/s, downloadToFile = ${durableRatio.toFixed(2)}x`,
     )
+    if (baseline) {
+      log(
+        `baseline build (${baseline}) ${speed('baseline').toFixed(0)} MiB/s = ${(speed('baseline') / speed('raw')).toFixed(2)}x raw, ${(speed('baseline') / speed('raw-fsync')).toFixed(2)}x raw + fdatasync; this build / baseline = ${(speed('sdk') / speed('baseline')).toFixed(2)}x; baseline RSS growth ${rss('baseline').toFixed(1)} MiB`,
+      )
+    }
     log(
       `RSS growth, worst of ${rounds}: raw ${rss('raw').toFixed(1)} MiB, downloadToFile ${rss('sdk').toFixed(1)} MiB (goal < ${RSS_GOAL_MIB} MiB)`,
+    )
+    log(
+      `RSS growth beyond raw undici's (median of ${rounds}): ${(median(results.sdk.map((result) => result.rssGrowthMiB)) - median(results.raw.map((result) => result.rssGrowthMiB))).toFixed(1)} MiB (socket read buffers awaiting the GC: both show them)`,
     )
     log(
       `RSS growth from 20 MB to ${megabytes} MB, worst of ${rounds}: raw ${rss('raw', 'sizeGrowthMiB').toFixed(1)} MiB, downloadToFile ${rss('sdk', 'sizeGrowthMiB').toFixed(1)} MiB`,

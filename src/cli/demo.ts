@@ -11,7 +11,7 @@ import { startSimulator } from '../simulator/index.js'
 import type { SimulatedDialect, SimulatedProvider, TaskScript } from '../simulator/types.js'
 import type { TaskIdOrRef } from '../task-ref.js'
 import { type CliIO, EXIT, parse, parsePositive, UsageError } from './common.js'
-import { formatBytes } from './download.js'
+import { downloadOutputs, formatBytes, progressView } from './download.js'
 import { classify, type WaitResult } from './outcome.js'
 import {
   colorFor,
@@ -26,9 +26,10 @@ import {
 /** `video-tasks demo --help`. */
 export const DEMO_HELP = `Usage: video-tasks demo [--time-scale X]
 
-Starts a local simulator of the four vendor APIs, submits nine tasks through the SDK in different
+Starts a local simulator of the vendor APIs, submits its tasks through the SDK in different
 dialects, outcomes and progress styles, waits for all of them at once (live progress bars on
-a terminal, plain lines otherwise), and prints a summary. No key, no network.
+a terminal, plain lines otherwise), downloads each finished video with a byte progress bar, and
+prints a summary with the file sizes. No key, no network.
 
 Options:
       --time-scale <X>    virtual ms per real ms (default 20: the longest task, 107 s, takes ~5 s)
@@ -185,7 +186,26 @@ export function demoTasks(): readonly DemoTask[] {
   return [...SHOWCASE, ...added]
 }
 
-const TASKS = demoTasks()
+const TASKS = withVideoSizes(demoTasks())
+
+/**
+ * Gives every task that succeeds a video of a few MB (sizes that differ, fixed from run to run),
+ * so the downloads show their byte progress and the summary real sizes; the simulator makes the
+ * bytes up as they stream, so they cost no memory.
+ */
+function withVideoSizes(tasks: readonly DemoTask[]): readonly DemoTask[] {
+  return tasks.map((task, index) =>
+    task.script.outcome === 'succeeded' && task.script.download === undefined
+      ? {
+          ...task,
+          script: {
+            ...task.script,
+            download: { bytes: 1_000_000 + ((index * 1_300_000) % 4_000_000) },
+          },
+        }
+      : task,
+  )
+}
 
 /** The SDK's provider for each simulated API, pointed at the simulator. */
 function providerFor(id: SimulatedProvider, baseURL: string, apiKey: string): Provider {
@@ -340,6 +360,10 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
     // From prompt to file: each finished video downloaded through the SDK (to a temporary
     // folder, removed at the end), its size in the table.
     const sizes = await downloadFinished(results, finishedTasks, clients, controller.signal, io)
+    if (controller.signal.aborted) {
+      io.stdout.write('\nInterrupted.\n')
+      return EXIT.interrupted
+    }
     const rows = TASKS.map((task, index) => {
       const result = results[index]
       const outcome = result?.outcome ?? 'error'
@@ -393,8 +417,9 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
 }
 
 /**
- * Downloads every succeeded task's video with `client.download` into a temporary folder, with a
- * line per file on stdout; returns each task's file size (empty where there is none). A failed
+ * Downloads every succeeded task's video with `client.download` into a temporary folder (removed
+ * at the end), one after the other, each with its byte progress bar (in place on a terminal, a
+ * line per 10 % elsewhere); returns each task's file size (empty where there is none). A failed
  * download is shown in its row, not thrown: the waits already ended as scripted.
  */
 async function downloadFinished(
@@ -408,28 +433,43 @@ async function downloadFinished(
   const { join } = await import('node:path')
   const { tmpdir } = await import('node:os')
   const folder = await mkdtemp(join(tmpdir(), 'video-tasks-demo-'))
+  const finished = TASKS.flatMap((_, index) =>
+    results[index]?.outcome === 'succeeded' && tasks[index] !== undefined ? [index] : [],
+  )
+  const labels = TASKS.map(({ script }) => `${script.provider} ${script.dialect ?? ''}`.trim())
+  const width = Math.max(0, ...finished.map((index) => labels[index]?.length ?? 0))
+  const sizes = TASKS.map(() => '')
   try {
-    return await Promise.all(
-      TASKS.map(async (script, index) => {
-        const task = tasks[index]
-        if (results[index]?.outcome !== 'succeeded' || task === undefined) return ''
-        const client = clients.get(script.script.provider)
-        if (!client) return ''
-        try {
-          const [file] = await client.download(task, {
-            to: join(folder, `${index}-{index}.mp4`),
-            output: 0,
-            signal,
-          })
-          return file ? formatBytes(file.bytes) : ''
-        } catch (error) {
-          io.stderr.write(
-            `download of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`,
-          )
-          return 'failed'
-        }
-      }),
+    io.stdout.write(
+      `\nDownloading the ${finished.length} finished videos with client.download (to a temporary folder):\n`,
     )
+    const view = progressView(io.stdout, io.env)
+    for (const index of finished) {
+      const task = tasks[index]
+      const provider = TASKS[index]?.script.provider
+      const client = provider === undefined ? undefined : clients.get(provider)
+      if (!task || !client) continue
+      try {
+        const [file] = await downloadOutputs(client, task, {
+          output: join(folder, `${index}.mp4`),
+          index: 0,
+          signal,
+          view: {
+            update: (_label, progress) =>
+              view.update((labels[index] ?? '').padEnd(width), progress),
+            finish: () => view.finish(),
+          },
+        })
+        sizes[index] = file ? formatBytes(file.bytes) : ''
+      } catch (error) {
+        if (signal.aborted) break
+        io.stderr.write(
+          `download of ${task.id} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        )
+        sizes[index] = 'failed'
+      }
+    }
+    return sizes
   } finally {
     await rm(folder, { recursive: true, force: true })
   }

@@ -2,7 +2,9 @@
  * `video-tasks download <taskId|ref-json> -o out.mp4`: a finished task's video(s) to file(s), a
  * byte progress bar on stderr, the written path(s) on stdout (one per line, for scripts).
  */
-import { createClient } from '../client.js'
+
+import type { ClientDownloadResult } from '../client/download.js'
+import { createClient, type VideoTaskClient } from '../client.js'
 import type { DownloadProgress } from '../download/progress.js'
 import { TaskCancelledError, TaskFailedError } from '../errors.js'
 import { parseTaskRef, type TaskRef } from '../task-ref.js'
@@ -84,10 +86,12 @@ export function byteProgressLine(label: string, progress: DownloadProgress, widt
   if (totalBytes !== null && totalBytes > 0) {
     const percent = Math.min(100, (receivedBytes / totalBytes) * 100)
     const left =
-      bytesPerSecond > 0
-        ? formatDuration(((totalBytes - receivedBytes) / bytesPerSecond) * 1000)
-        : '-'
-    line = `${label} ${progressBar(percent, 20)} ${Math.floor(percent)}% ${formatBytes(receivedBytes)} / ${formatBytes(totalBytes)}  ${speed}  ${left} left`
+      receivedBytes >= totalBytes
+        ? 'done'
+        : bytesPerSecond > 0
+          ? `${formatDuration(((totalBytes - receivedBytes) / bytesPerSecond) * 1000)} left`
+          : '- left'
+    line = `${label} ${progressBar(percent, 20)} ${Math.floor(percent)}% ${formatBytes(receivedBytes)} / ${formatBytes(totalBytes)}  ${speed}  ${left}`
   } else {
     line = `${label} ${formatBytes(receivedBytes)}  ${speed}`
   }
@@ -105,13 +109,21 @@ export function pathFor(output: string, index: number, count: number): string {
     : `${output}-${index}`
 }
 
+/** A byte progress display on one stream, shared by `download`, `generate --download`, the demo. */
+export interface ProgressView {
+  /** Shows `progress` of the output labelled `label`. */
+  update(label: string, progress: DownloadProgress): void
+  /** Ends the current line (the engine's last report is the complete one). */
+  finish(): void
+}
+
 /** Redraws in place on a terminal; elsewhere a line every 10 % (or 10 MB) and at the end. */
-function progressView(stream: OutputStream, env: CliIO['env']) {
+export function progressView(stream: OutputStream, env: CliIO['env']): ProgressView {
   const live = liveFor(stream, env)
   let lastStep = -1
   let drawn = false
   return {
-    update(label: string, progress: DownloadProgress) {
+    update(label, progress) {
       if (live) {
         stream.write(`\r\u001b[2K${byteProgressLine(label, progress, (stream.columns ?? 80) - 1)}`)
         drawn = true
@@ -126,13 +138,91 @@ function progressView(stream: OutputStream, env: CliIO['env']) {
         stream.write(`${byteProgressLine(label, progress, 200)}\n`)
       }
     },
-    /** Ends the current line (the engine's last report is the complete one). */
     finish() {
       if (drawn) stream.write('\n')
       drawn = false
       lastStep = -1
     },
   }
+}
+
+/** What {@link downloadOutputs} needs besides the task. */
+export interface DownloadOutputsOptions {
+  /** The file, with `{index}` or `-0`, `-1`, ... for several outputs (see {@link pathFor}). */
+  output: string
+  /**
+   * Only this output (from 0).
+   * @default every output
+   */
+  index?: number | undefined
+  /**
+   * The largest video accepted, in bytes (`client.download`'s `maxBytes`).
+   * @default the client's default
+   */
+  maxBytes?: number | undefined
+  /**
+   * A time limit per video, retries included, in milliseconds.
+   * @default none
+   */
+  timeoutMs?: number | undefined
+  /** Stops the download (Ctrl-C); nothing is left under the file's name. */
+  signal: AbortSignal
+  /** Where the byte progress goes (stderr: stdout carries only the result). */
+  view: ProgressView
+}
+
+/**
+ * `client.download` of a task's outputs to files named after `output`, with byte progress in
+ * `view`. Rejects as `client.download` does, the current progress line ended.
+ */
+export async function downloadOutputs(
+  client: Pick<VideoTaskClient, 'download'>,
+  task: Parameters<VideoTaskClient['download']>[0],
+  options: DownloadOutputsOptions,
+): Promise<ClientDownloadResult[]> {
+  const { view } = options
+  const labels = new Map<number, string>()
+  let current = -1
+  try {
+    return await client.download(task, {
+      to: (outputIndex, { count }) => {
+        const path = pathFor(options.output, outputIndex, count)
+        labels.set(outputIndex, path)
+        return path
+      },
+      output: options.index,
+      maxBytes: options.maxBytes,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onProgress: (progress) => {
+        if (progress.index !== current) view.finish()
+        current = progress.index
+        view.update(labels.get(progress.index) ?? '', progress)
+      },
+    })
+  } finally {
+    view.finish()
+  }
+}
+
+/**
+ * Checks, before anything is sent, that a file can be written at `output`: its folder exists and
+ * is writable, and it is not a folder. `generate --download` runs it before the create, so a
+ * typo in the path never costs a paid generation. Throws a {@link UsageError} naming `flag`.
+ */
+export async function checkOutputPath(flag: string, output: string): Promise<void> {
+  if (output.trim() === '') throw new UsageError(`${flag} needs a file path`)
+  const { access, stat, constants } = await import('node:fs/promises')
+  const { dirname, resolve } = await import('node:path')
+  const path = resolve(pathFor(output, 0, 1))
+  const folder = dirname(path)
+  try {
+    await access(folder, constants.W_OK)
+  } catch {
+    throw new UsageError(`${flag}: cannot write in ${folder} (missing, or not writable)`)
+  }
+  const existing = await stat(path).catch(() => null)
+  if (existing?.isDirectory()) throw new UsageError(`${flag}: ${path} is a folder, not a file`)
 }
 
 /** A TaskRef given as JSON, or `null` for a plain id. */
@@ -164,6 +254,7 @@ export async function downloadCommand(args: readonly string[], io: CliIO): Promi
   const ref = refFrom(argument)
   const output = values.output
   if (output === undefined || output.trim() === '') throw new UsageError('Missing -o <file>')
+  await checkOutputPath('-o', output)
   const index = indexFrom(values.index)
   const maxBytes =
     values['max-bytes'] === undefined
@@ -188,32 +279,19 @@ export async function downloadCommand(args: readonly string[], io: CliIO): Promi
     unsubscribe()
     controller.abort(interrupt)
   })
-  const view = progressView(io.stderr, io.env)
-  const labels = new Map<number, string>()
-  let current = -1
   try {
-    const results = await client.download(ref ?? argument, {
-      to: (outputIndex, { count }) => {
-        const path = pathFor(output, outputIndex, count)
-        labels.set(outputIndex, path)
-        return path
-      },
-      output: index,
+    const results = await downloadOutputs(client, ref ?? argument, {
+      output,
+      index,
       maxBytes,
       timeoutMs,
       signal: controller.signal,
-      onProgress: (progress) => {
-        if (progress.index !== current) view.finish()
-        current = progress.index
-        view.update(labels.get(progress.index) ?? '', progress)
-      },
+      view: progressView(io.stderr, io.env),
     })
-    view.finish()
     for (const result of results) io.stdout.write(`${result.path}\n`)
     return EXIT.ok
   } catch (error) {
     if (error === interrupt) return signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted
-    view.finish()
     io.stderr.write(`video-tasks download: ${describeError(error)}\n`)
     if (error instanceof TaskFailedError) return EXIT.failed
     if (error instanceof TaskCancelledError) return EXIT.cancelled

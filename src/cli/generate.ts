@@ -1,7 +1,8 @@
 /*
- * `video-tasks generate`: one `client.generate` (create, then wait). The task's ref goes to
- * stderr the moment the create is answered, so a script (or a person) can resume with
- * `video-tasks wait` whatever happens next; the result goes to stdout.
+ * `video-tasks generate`: one `client.generate` (create, then wait), then with `--download` the
+ * video(s) to file(s) with a byte progress bar. The task's ref goes to stderr the moment the
+ * create is answered, so a script (or a person) can resume with `video-tasks wait` (or
+ * `video-tasks download`) whatever happens next; the result goes to stdout.
  */
 import { createClient } from '../client.js'
 import { SubmitUncertainError } from '../errors.js'
@@ -22,8 +23,15 @@ import {
   providerFromFlags,
   UsageError,
 } from './common.js'
+import { checkOutputPath, downloadOutputs, formatBytes, progressView } from './download.js'
 import { classify, errorJson } from './outcome.js'
 import { colorFor, formatDuration, liveFor, outcomeStyle, palette } from './render.js'
+
+/** A video written by `--download`. */
+interface WrittenFile {
+  path: string
+  bytes: number
+}
 
 /** `video-tasks generate --help`. */
 export const GENERATE_HELP = `Usage: video-tasks generate --provider <id> --base-url <url> --prompt <text> [options]
@@ -46,18 +54,24 @@ Options:
       --image <path|url>    a first-frame image: a file (sent as bytes) or an http(s) URL
       --timeout <duration>  give up waiting after this long: ms, or 90s, 10m, 1h (default 10m)
       --interval <duration> first interval between reads (default: the provider's)
+      --download <file>     then download the video to <file>, with a byte progress bar on
+                            stderr; several videos (result_urls) as <file> with -0, -1, ...
+                            before the extension, or where {index} stands in <file>. The
+                            folder is checked before the create: a typo costs no generation
       --json                JSON even on a terminal
   -h, --help                this help
 
 A create is sent once. If its answer is lost after it may have reached the vendor, the command
 exits 1 with "may have been created" and the request's time: check the vendor before retrying.
+If the video is ready but its download fails, the command exits 1 and prints the
+\`video-tasks download\` command that fetches it: running generate again would bill a new video.
 
-Exit codes: 0 succeeded, 1 error, 2 failed, 3 cancelled, 4 timed out, 64 usage (bad flags or
-input, nothing sent), 130 interrupted.
+Exit codes: 0 succeeded (and downloaded), 1 error (or the download failed), 2 failed,
+3 cancelled, 4 timed out, 64 usage (bad flags or input, nothing sent), 130 interrupted.
 
 Example:
   VIDEO_TASKS_API_KEY=sk-... video-tasks generate -p openai -u https://gateway.example.com \\
-    --prompt "a red fox in snow" --duration 8 --size 1280x720
+    --prompt "a red fox in snow" --duration 8 --size 1280x720 --download fox.mp4
 `
 
 /** Runs `video-tasks generate`. Resolves with the exit code. */
@@ -73,6 +87,7 @@ export async function generateCommand(args: readonly string[], io: CliIO): Promi
     image: { type: 'string' },
     timeout: { type: 'string' },
     interval: { type: 'string' },
+    download: { type: 'string' },
     json: { type: 'boolean' },
   })
   if (values.help) {
@@ -100,6 +115,9 @@ export async function generateCommand(args: readonly string[], io: CliIO): Promi
   const intervalMs =
     values.interval === undefined ? undefined : parseDuration('--interval', values.interval)
   const json = values.json === true || !liveFor(io.stdout, io.env)
+  const downloadTo = values.download
+  // Before the create: a paid generation must not end in "cannot write there".
+  if (downloadTo !== undefined) await checkOutputPath('--download', downloadTo)
 
   let client: ReturnType<typeof createClient>
   try {
@@ -154,19 +172,43 @@ export async function generateCommand(args: readonly string[], io: CliIO): Promi
       throw new UsageError(error.message)
     }
     settled = { status: 'rejected', reason: error }
-  } finally {
-    unsubscribe()
   }
-  await client.close()
 
-  const result = classify(settled, interrupt, lastTask)
-  const exitCode =
-    result.outcome === 'aborted'
-      ? signalled === 'SIGTERM'
-        ? EXIT.terminated
-        : EXIT.interrupted
-      : OUTCOME_EXIT[result.outcome]
+  // How long the job took: the download's time is its own.
   const elapsedMs = Date.now() - startedAt
+  const result = classify(settled, interrupt, lastTask)
+  const interruptedExit = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted
+  let exitCode = result.outcome === 'aborted' ? interruptedExit : OUTCOME_EXIT[result.outcome]
+  // The video is paid for: a failed download says how to fetch it again, never to regenerate.
+  const files: WrittenFile[] = []
+  let downloadError: unknown
+  if (downloadTo !== undefined && settled.status === 'fulfilled') {
+    try {
+      const written = await downloadOutputs(client, settled.value, {
+        output: downloadTo,
+        signal: controller.signal,
+        view: progressView(io.stderr, io.env),
+      })
+      for (const file of written) {
+        if (file.path !== null) files.push({ path: file.path, bytes: file.bytes })
+      }
+    } catch (error) {
+      downloadError = error
+      exitCode = error === interrupt ? interruptedExit : EXIT.error
+      // A settled generate always had its ref (onSubmitted runs before the first read).
+      const submitted = ref as TaskRef | null
+      const target = submitted
+        ? shellWord(JSON.stringify(submitted))
+        : `${shellWord(settled.value.id)} -p ${providerId} -u ${shellWord(values['base-url'] ?? '')}`
+      const again = `video-tasks download ${target} -o ${shellWord(downloadTo)}`
+      io.stderr.write(
+        `video-tasks generate: the video is ready but ${error === interrupt ? 'its download was interrupted' : `its download failed: ${describeError(error)}`}\n` +
+          `Fetch it with (generating again would bill a new video):\n  ${again}\n`,
+      )
+    }
+  }
+  unsubscribe()
+  await client.close()
   const uncertain = SubmitUncertainError.is(result.error) ? result.error : null
   // Whatever the format: the one outcome a person must act on before running the command again.
   if (uncertain) io.stderr.write(`video-tasks generate: ${describeError(uncertain)}\n`)
@@ -194,6 +236,12 @@ export async function generateCommand(args: readonly string[], io: CliIO): Promi
           : {}),
         elapsedMs: Math.round(elapsedMs),
         reads,
+        ...(downloadTo === undefined
+          ? {}
+          : {
+              files,
+              downloadError: downloadError === undefined ? null : errorJson(downloadError),
+            }),
       })}\n`,
     )
     return exitCode
@@ -203,7 +251,13 @@ export async function generateCommand(args: readonly string[], io: CliIO): Promi
   const { paint } = outcomeStyle(result.outcome, colors)
   const label = result.outcome === 'succeeded' ? 'video' : 'reason'
   io.stdout.write(
-    `${paint(result.outcome)} after ${formatDuration(elapsedMs)} and ${reads} read${reads === 1 ? '' : 's'}\n${label}: ${result.note}\n`,
+    `${paint(result.outcome)} after ${formatDuration(elapsedMs)} and ${reads} read${reads === 1 ? '' : 's'}\n${label}: ${result.note}\n` +
+      files.map((file) => `file: ${file.path} (${formatBytes(file.bytes)})\n`).join(''),
   )
   return exitCode
+}
+
+/** `text` as one word for a POSIX shell: as is when safe, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }

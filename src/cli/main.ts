@@ -28,7 +28,7 @@ Commands:
   download <taskId> -o <file>
                   download a finished task's video(s), with a byte progress bar
   simulate        run a local simulator of the four vendor APIs
-  demo            run nine tasks on a simulator and watch them finish
+  demo            run tasks on a simulator, watch them finish, download the videos
 
 Options:
   -h, --help      this help (video-tasks <command> --help for a command's)

@@ -236,7 +236,8 @@ export async function runDownload(
             },
           )
         }
-        await sink.write(chunk)
+        const full = sink.write(chunk)
+        if (full) await full
         hash?.update(chunk)
         state.position = next
         meter.update(state.position, state.total)

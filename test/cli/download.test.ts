@@ -122,6 +122,12 @@ describe('video-tasks download', () => {
     const usage = io()
     expect(await run(args, usage.cli)).toBe(64)
     expect(usage.stderr()).toMatch(/Missing -o/)
+    // A folder that is not there: a usage error before the task is read.
+    const before = sim.stats().totalRequests
+    const missing = io()
+    expect(await run([...args, '-o', join(dir, 'no', 'v.mp4')], missing.cli)).toBe(64)
+    expect(missing.stderr()).toMatch(/-o: cannot write in .*no \(missing, or not writable\)/)
+    expect(sim.stats().totalRequests).toBe(before)
   })
 })
 
@@ -138,6 +144,13 @@ describe('byte progress', () => {
     expect(
       byteProgressLine('x', { receivedBytes: 2_000, totalBytes: null, bytesPerSecond: 0 }),
     ).toBe('x 2.0 kB  -')
+    // No speed yet: no time left either; complete: "done", not "0ms left".
+    expect(
+      byteProgressLine('x', { receivedBytes: 0, totalBytes: 10, bytesPerSecond: 0 }, 200),
+    ).toBe('x ░░░░░░░░░░░░░░░░░░░░ 0% 0 B / 10 B  -  - left')
+    expect(
+      byteProgressLine('x', { receivedBytes: 10, totalBytes: 10, bytesPerSecond: 5 }, 200),
+    ).toBe('x ████████████████████ 100% 10 B / 10 B  5 B/s  done')
   })
 
   it('names several outputs by index', () => {

@@ -92,6 +92,13 @@ it('npm run demo exits 0 with a summary of every task', { timeout: 30_000 }, asy
     if (outcome === 'succeeded') {
       // Downloaded through the SDK: a size, not a failure.
       expect(file, `file of ${dialect}`).toMatch(/^\d+(\.\d+)? ?(B|KiB|MiB|kB|MB)$/)
+      // ... after a byte progress bar whose last line is the complete size.
+      const bar = lines.filter((line) =>
+        new RegExp(`^${row[0]} ${dialect} +[█░]{20} \\d+% `).test(line),
+      )
+      expect(bar.at(-1), `progress of ${dialect}`).toMatch(
+        new RegExp(`100% ${file} / ${file} {2}\\S+ \\S+/s {2}done$`),
+      )
       // A dialect whose tasks carry only a file id (registry facts `video: 'file-id'`) shows it.
       const fileId = BUILT_IN_PROVIDERS.some((entry) =>
         entry.dialects.some((facts) => facts.name === dialect && facts.video === 'file-id'),
