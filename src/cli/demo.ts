@@ -1,7 +1,8 @@
 /*
- * `npm run demo` / `video-tasks demo`: a simulator of the four vendor APIs, nine tasks submitted
- * through the SDK in their dialects with different outcomes and progress styles, all waited for
- * at once, then a summary. No key, no network.
+ * `npm run demo` / `video-tasks demo`: a simulator of every built-in provider, tasks submitted
+ * through the SDK in their dialects with different outcomes and progress styles (at least one per
+ * registry entry), all waited for at once, each finished video downloaded, then a summary. No key,
+ * no network.
  */
 import { createClient, type VideoTaskClient } from '../client.js'
 import type { VideoTask } from '../model.js'

@@ -27,7 +27,7 @@ Commands:
   get <taskId>    read a task once and print it as JSON
   download <taskId> -o <file>
                   download a finished task's video(s), with a byte progress bar
-  simulate        run a local simulator of the four vendor APIs
+  simulate        run a local simulator of the vendor APIs
   demo            run tasks on a simulator, watch them finish, download the videos
 
 Options:

@@ -1,5 +1,5 @@
 /*
- * `video-tasks simulate`: the simulator of the four vendor APIs as a standalone server, for
+ * `video-tasks simulate`: the simulator of every built-in provider's API as a standalone server, for
  * trying the CLI or an app without keys, and for benchmarks in another process.
  */
 import { BUILT_IN_PROVIDER_IDS } from '../providers/registry.js'
