@@ -14,6 +14,15 @@ import type { Simulator, SimulatorOptions } from './types.js'
 import { validateOptions } from './validate.js'
 
 export { simulatedBody } from './body.js'
+export {
+  createStatusRenderer,
+  type RenderedStatus,
+  type RenderedTask,
+  type SimulatedVendorFacts,
+  type StatusFrame,
+  type StatusRenderer,
+  simulatedVendors,
+} from './status-renderer.js'
 export type {
   BodyFault,
   CdnRequest,

@@ -1,7 +1,7 @@
 /*
  * Veo on the Gemini API. Source: vendor-docs/native/gemini-veo.md (operations, `done` absent
- * while running, RAI-filtered results, Google's error shape, `x-goog-api-key`, file URIs that
- * need the key). A create starts an operation whose `name` is the task id.
+ * while running, RAI-filtered results, Google's error shape, `x-goog-api-key` or `?key=`, file
+ * URIs that need the key and redirect to storage on another origin). A create starts an operation whose `name` is the task id.
  */
 import { hex } from '../ids.js'
 import { ERROR_STATUS, type ErrorKind, type Rendered, type StatusView } from '../render.js'
@@ -89,8 +89,10 @@ function operation(view: StatusView): Rendered {
 }
 
 function authorize(_authorization: string | undefined, context: AuthorizeContext): Rendered | null {
-  // vendor-docs/native/gemini-veo.md "Auth and host": the key in `x-goog-api-key`.
+  // vendor-docs/native/gemini-veo.md "Auth and host": the key in `x-goog-api-key`, or in the
+  // query as `key=` ("Download of the uri": what vercel/ai appends to the file URI).
   if (context.header('x-goog-api-key') === context.apiKey) return null
+  if (context.query.get('key') === context.apiKey) return null
   return {
     status: 400,
     body: {
@@ -146,6 +148,9 @@ export const gemini: SimulatorVendor<Dialect> = {
     return `/v1beta/${OPERATION_NAME.test(id) ? id : encodedId}`
   },
   contentPath: (encodedId) => fileUri('', encodedId),
+  // vendor-docs/native/gemini-veo.md "Download of the uri": the file URI (with the key) answers
+  // with a redirect to storage, another origin; the bytes are there, without the key.
+  contentRedirect: true,
   randomId: () => `models/veo-3.1-generate-preview/operations/${hex(6)}`,
   renderStatus: (view) => operation(view),
   renderError: (_dialect, kind) => googleError(kind),
