@@ -141,6 +141,14 @@ export const gemini: SimulatorVendor<Dialect> = {
       kind: 'status',
     },
     { method: 'GET', pattern: /^\/v1beta\/files\/([^/]+):download$/, kind: 'content' },
+    // vendor-docs/native/gemini-veo.md "Cancel": the standard long-running-operation method,
+    // unconfirmed for Veo; simulated in its lenient reading (supported). The other reading, a 501
+    // UNIMPLEMENTED, is test/fixtures/gemini/cancel-unimplemented.json.
+    {
+      method: 'POST',
+      pattern: /^\/v1beta\/(models\/[^/:]+\/operations\/[^/:]+|[^/:]+):cancel$/,
+      kind: 'cancel',
+    },
   ],
   // The operation name goes in the path as it is; any other id is one encoded segment.
   statusPath: (encodedId) => {
@@ -167,6 +175,23 @@ export const gemini: SimulatorVendor<Dialect> = {
   }),
   unknownStatusWord: () => 'unknown',
   authorize,
+  cancel: {
+    // An operation is cancelled while it runs (there is no queued signal); the cancelled
+    // operation then reads `done: true` with error code 1 (CANCELLED).
+    running: 'cancel',
+    finished: 'refuse',
+    accepted: () => ({ status: 200, body: {} }),
+    refused: () => ({
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: 'Operation has already finished.',
+          status: 'FAILED_PRECONDITION',
+        },
+      },
+    }),
+  },
   create: {
     parse: parseCreate,
     render: (view) => ({ status: 200, body: { name: view.task.script.id } }),
