@@ -204,3 +204,29 @@ describe('gemini downloads: the file URI redirects to storage (vendor-docs/nativ
     expect(keyReachedCdn(sim)).toBe(true)
   })
 })
+
+describe('gemini cancel (vendor-docs/native/gemini-veo.md "Cancel", unconfirmed: simulated as supported)', () => {
+  const start = useSimulators()
+
+  it('a running operation is cancelled (done, error code 1); a finished one is left as it ended', async () => {
+    const clock = fakeClock()
+    const sim = await start({ apiKey: KEY, now: clock.now })
+    const client = createClient({ provider: gemini({ apiKey: KEY, baseURL: sim.baseURL }) })
+    try {
+      const running = sim.createTask({ provider: 'gemini', queuedMs: 0, runningMs: 60_000 })
+      await client.cancel(running.id)
+      expect(sim.task(running.id)?.phase).toBe('cancelled')
+      const error = await client.waitFor(running.id).catch((caught: unknown) => caught)
+      // No cancelled state on the Gemini API: a failure carrying gRPC code 1 (CANCELLED).
+      expect(error).toBeInstanceOf(TaskFailedError)
+      expect((error as TaskFailedError).task.error).toMatchObject({ code: '1' })
+
+      const finished = sim.createTask({ provider: 'gemini', queuedMs: 0, runningMs: 0 })
+      await client.cancel(finished.id)
+      expect(sim.task(finished.id)?.phase).toBe('succeeded')
+      expect((await client.waitFor(finished.id)).status).toBe('succeeded')
+    } finally {
+      await client.close()
+    }
+  })
+})

@@ -177,20 +177,13 @@ export const gemini: SimulatorVendor<Dialect> = {
   authorize,
   cancel: {
     // An operation is cancelled while it runs (there is no queued signal); the cancelled
-    // operation then reads `done: true` with error code 1 (CANCELLED).
+    // operation then reads `done: true` with error code 1 (CANCELLED). The long-running-operation
+    // cancel is best effort: on a finished operation it answers `{}` and changes nothing (the
+    // caller reads the operation to see how it ended).
     running: 'cancel',
     finished: 'refuse',
     accepted: () => ({ status: 200, body: {} }),
-    refused: () => ({
-      status: 400,
-      body: {
-        error: {
-          code: 400,
-          message: 'Operation has already finished.',
-          status: 'FAILED_PRECONDITION',
-        },
-      },
-    }),
+    refused: () => ({ status: 200, body: {} }),
   },
   create: {
     parse: parseCreate,
