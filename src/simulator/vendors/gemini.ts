@@ -178,8 +178,9 @@ export const gemini: SimulatorVendor<Dialect> = {
   cancel: {
     // An operation is cancelled while it runs (there is no queued signal); the cancelled
     // operation then reads `done: true` with error code 1 (CANCELLED). The long-running-operation
-    // cancel is best effort: on a finished operation it answers `{}` and changes nothing (the
-    // caller reads the operation to see how it ended).
+    // cancel is best effort ("the operation completed despite cancellation": Google's
+    // operations.cancel reference, e.g. docs.cloud.google.com/vertex-ai/docs/reference/rest/v1/
+    // operations/cancel): on a finished operation it answers `{}` and changes nothing.
     running: 'cancel',
     finished: 'refuse',
     accepted: () => ({ status: 200, body: {} }),
