@@ -7,8 +7,14 @@
  * and sigma 0.6 (so p5 ~34 s, p95 ~240 s), clamped to 20 s .. 10 min. It is queued for the first
  * 5-25 % of it (uniform), then runs, then succeeds. The wait starts at submission.
  *
+ * The vendors. Every built-in provider of the registry (`BUILT_IN_PROVIDERS`, the package's
+ * export) gets its row, in the progress style of its default simulator dialect (the registry's
+ * `dialects[0].progress`): nothing here names a vendor. Each read is answered in the vendor's own
+ * dialect by the simulator's vendor table, rendered in memory (`createStatusRenderer` of
+ * `video-tasks/simulator`), at the state this file's model gives the task at that virtual time.
+ *
  * Progress while running, per style:
- * - fine (OpenAI, check-result): integer percent of a monotone, wobbly clock:
+ * - fine (OpenAI, check-result, Runway): integer percent of a monotone, wobbly clock:
  *   progress = floor(100 * w(f)), f the share of running time elapsed,
  *   w(f) = f + a sin(2 pi k f) / (2 pi k) with a ~ U(0, 0.5) and k in {1, 2} per task: linear
  *   on average, the rate wandering up to +-50 % around it, never going backwards; 0 while
@@ -19,23 +25,24 @@
  *
  * The reads. The real client from dist/, with an injected virtual clock and an in-memory
  * transport that answers each request with the vendor's payload for the task's state at the
- * virtual time of the request (OpenAI official video object, check-result envelope, Doubao
- * gateway envelope with "30%" progress, generic-task envelope). maxRequestsPerSecond is
+ * virtual time of the request (the simulator's renderer: the task the request reads by the
+ * vendor's status routes, its answer in the vendor's format). maxRequestsPerSecond is
  * Infinity so the 1,000 concurrent tasks do not queue behind each other: each task's figure is
  * its schedule's alone. timeoutMs is 30 min (the default 10 min would cut the longest tasks).
  *
  * Schedules compared, per style:
- * - default: the provider's defaults, untouched (jitter drawn from a seeded PRNG);
- * - fixed-5s: the same client with intervalMs = maxIntervalMs = 5000, backoffFactor 1, no
+ * - default: each provider's defaults, untouched (jitter drawn from a seeded PRNG);
+ * - fixed-5s: the first provider of the style's client with intervalMs = maxIntervalMs = 5000, backoffFactor 1, no
  *   jitter, not adaptive: a read at 0 s, 5 s, 10 s... (what the vendor docs recommend);
  * - oracle: one read exactly at the finish (1 read, 0 s delay), computed, not simulated.
  *
  * Usage: node bench/economy-child.mjs '<json: {tasks, seed}>'
  */
-import { loadPackage } from './lib/dist.mjs'
+import { loadPackage, loadSimulator } from './lib/dist.mjs'
 import { mean, mulberry32, normal, quantile } from './lib/stats.mjs'
 
-const { checkResult, createClient, doubao, genericTask, openai } = await loadPackage()
+const { BUILT_IN_PROVIDERS, createClient } = await loadPackage()
+const { createStatusRenderer } = await loadSimulator()
 
 const { tasks: taskCount, seed } = JSON.parse(process.argv[2])
 const START = Date.UTC(2026, 0, 1)
@@ -116,78 +123,6 @@ function stateAt(task, elapsed, style) {
   return { phase: 'running', progress: undefined }
 }
 
-/** The vendor payloads, as the vendors (and the simulator) send them. */
-const DIALECTS = {
-  openai: {
-    provider: () => openai({ baseURL: BASE, apiKey: 'sk-bench' }),
-    taskId: (request) => decodeURIComponent(request.url.split('/').pop()),
-    body: (task, state) => ({
-      id: task.id,
-      object: 'video',
-      created_at: Math.floor(START / 1000),
-      status: { queued: 'queued', running: 'in_progress', succeeded: 'completed' }[state.phase],
-      completed_at:
-        state.phase === 'succeeded' ? Math.floor((START + task.durationMs) / 1000) : null,
-      error: null,
-      expires_at: null,
-      model: 'sora-2',
-      progress: state.progress,
-      remixed_from_video_id: null,
-      seconds: '8',
-      size: '1280x720',
-    }),
-  },
-  'check-result': {
-    provider: () => checkResult({ baseURL: BASE, apiKey: 'sk-bench' }),
-    taskId: (request) => JSON.parse(request.body).taskId,
-    body: (task, state) => ({
-      code: 0,
-      message: 'success',
-      data: {
-        taskId: task.id,
-        status: { queued: 'pending', running: 'running', succeeded: 'succeeded' }[state.phase],
-        progress: state.progress,
-        result_url: state.phase === 'succeeded' ? `${BASE}/files/${task.id}.mp4` : null,
-      },
-    }),
-  },
-  doubao: {
-    provider: () => doubao({ baseURL: BASE, apiKey: 'sk-bench' }),
-    taskId: (request) => decodeURIComponent(request.url.split('/').pop()),
-    body: (task, state) => ({
-      code: 'success',
-      message: '',
-      data: {
-        task_id: task.id,
-        action: 'textGenerate',
-        status: { queued: 'QUEUED', running: 'IN_PROGRESS', succeeded: 'SUCCESS' }[state.phase],
-        fail_reason: '',
-        result_url: state.phase === 'succeeded' ? `${BASE}/files/${task.id}.mp4` : '',
-        submit_time: Math.floor(START / 1000),
-        start_time: state.phase === 'queued' ? 0 : Math.floor((START + task.queuedMs) / 1000),
-        finish_time: state.phase === 'succeeded' ? Math.floor((START + task.durationMs) / 1000) : 0,
-        progress: `${state.progress}%`,
-      },
-    }),
-  },
-  'generic-task': {
-    provider: () => genericTask({ baseURL: BASE, apiKey: 'sk-bench' }),
-    taskId: (request) => decodeURIComponent(request.url.split('/').pop()),
-    body: (task, state) => ({
-      code: 10000,
-      message: 'Success',
-      request_id: `req_${task.id}`,
-      time_elapsed: '12ms',
-      status: 10000,
-      data: {
-        task_id: task.id,
-        status: { queued: 'in_queue', running: 'generating', succeeded: 'done' }[state.phase],
-        video_url: state.phase === 'succeeded' ? `${BASE}/files/${task.id}.mp4` : '',
-      },
-    }),
-  },
-}
-
 const FIXED_5S = {
   intervalMs: 5_000,
   maxIntervalMs: 5_000,
@@ -196,32 +131,41 @@ const FIXED_5S = {
   adaptive: false,
 }
 
+/** The registry entry's progress style: its default simulator dialect's. */
+const styleOf = (entry) => entry.dialects[0].progress
+
+/** The simulator's frame for a task `elapsed` ms after submission, in `style`. */
+function frameAt(task, elapsed, style) {
+  const state = stateAt(task, elapsed, style)
+  return {
+    phase: state.phase,
+    progress: state.progress,
+    queuedFraction: Math.min(1, elapsed / task.queuedMs),
+    createdAt: START,
+    startedAt: state.phase === 'queued' ? undefined : START + task.queuedMs,
+    finishedAt: state.phase === 'succeeded' ? START + task.durationMs : undefined,
+  }
+}
+
 /** Waits for every task with one client on virtual time; returns reads and delays per task. */
-async function simulate(population, style, dialectName, scheduleOptions) {
-  const dialect = DIALECTS[dialectName]
+async function simulate(population, style, entry, scheduleOptions) {
   const clock = new VirtualClock()
-  const byId = new Map(population.map((task) => [task.id, task]))
+  const renderer = createStatusRenderer({ baseURL: BASE })
+  const tasks = population.map((task) => ({ task, rendered: renderer.task(entry.id) }))
+  const byId = new Map(tasks.map((each) => [each.rendered.id, each]))
   const reads = new Map()
   const transport = {
     async send(request) {
-      const task = byId.get(dialect.taskId(request))
-      reads.set(task.id, (reads.get(task.id) ?? 0) + 1)
-      const body = dialect.body(task, stateAt(task, clock.now() - START, style))
-      if (style === 'none') {
-        // No progress field at all (generic-task has none; the others' would be undefined).
-        delete body.progress
-        if (body.data) delete body.data.progress
-      }
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }
+      const rendered = renderer.taskOf(request)
+      const each = rendered === undefined ? undefined : byId.get(rendered.id)
+      if (each === undefined) throw new Error(`${entry.id}: no task read by ${request.url}`)
+      reads.set(each.task.id, (reads.get(each.task.id) ?? 0) + 1)
+      return renderer.render(rendered, frameAt(each.task, clock.now() - START, style))
     },
     async close() {},
   }
   const client = createClient({
-    provider: dialect.provider(),
+    provider: entry.forSimulator(BASE, 'sk-bench'),
     transport,
     clock,
     random: mulberry32(seed + 1),
@@ -231,22 +175,26 @@ async function simulate(population, style, dialectName, scheduleOptions) {
   })
   const delays = []
   let settled = 0
-  let failures = 0
-  for (const task of population) {
-    client.waitFor(task.id).then(
+  const failures = []
+  for (const { task, rendered } of tasks) {
+    client.waitFor(rendered.id).then(
       () => {
         delays.push(clock.now() - START - task.durationMs)
         settled++
       },
-      () => {
-        failures++
+      (error) => {
+        failures.push(error)
         settled++
       },
     )
   }
   await clock.run(() => settled === population.length)
   await client.close()
-  if (failures > 0) throw new Error(`${failures} waits failed (${style}, ${dialectName})`)
+  if (failures.length > 0) {
+    throw new Error(
+      `${failures.length} waits failed (${style}, ${entry.id}): ${failures[0]?.message}`,
+    )
+  }
   const perTask = population.map((task) => reads.get(task.id) ?? 0)
   return summarize(perTask, delays)
 }
@@ -263,17 +211,19 @@ function summarize(reads, delays) {
 
 const population = makeTasks(taskCount)
 const durations = population.map((task) => task.durationMs)
-const styles = [
-  { style: 'fine', defaults: ['openai', 'check-result'] },
-  { style: 'coarse', defaults: ['doubao'] },
-  { style: 'none', defaults: ['generic-task'] },
-]
+// Every registry entry, grouped by its progress style; a style no entry has is left out.
+const styles = ['fine', 'coarse', 'none']
+  .map((style) => ({
+    style,
+    entries: BUILT_IN_PROVIDERS.filter((entry) => styleOf(entry) === style),
+  }))
+  .filter(({ entries }) => entries.length > 0)
 const results = {}
-for (const { style, defaults } of styles) {
+for (const { style, entries } of styles) {
   const rows = {}
-  for (const dialect of defaults)
-    rows[`default ${dialect}`] = await simulate(population, style, dialect, {})
-  rows['fixed 5 s'] = await simulate(population, style, defaults[0], FIXED_5S)
+  for (const entry of entries)
+    rows[`default ${entry.id}`] = await simulate(population, style, entry, {})
+  rows['fixed 5 s'] = await simulate(population, style, entries[0], FIXED_5S)
   rows.oracle = summarize(
     population.map(() => 1),
     population.map(() => 0),

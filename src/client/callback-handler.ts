@@ -93,7 +93,9 @@ function defaultTaskId(payload: unknown, body: string): string | null {
 
 function statusWord(payload: unknown): string | null {
   const object = record(payload)
-  const status = object?.status ?? record(object?.data)?.status
+  const data = record(object?.data)
+  // Kling's legacy callback names it `task_status` (vendor-docs/native/kling.md "Callbacks").
+  const status = object?.status ?? object?.task_status ?? data?.status ?? data?.task_status
   return typeof status === 'string' ? status.trim().toLowerCase() : null
 }
 

@@ -14,6 +14,16 @@ import type { Simulator, SimulatorOptions } from './types.js'
 import { validateOptions } from './validate.js'
 
 export { simulatedBody } from './body.js'
+// In-memory status answers and the vendor list, for tools on virtual time (bench/economy-child.mjs).
+export {
+  createStatusRenderer,
+  type RenderedStatus,
+  type RenderedTask,
+  type SimulatedVendorFacts,
+  type StatusFrame,
+  type StatusRenderer,
+  simulatedVendors,
+} from './status-renderer.js'
 export type {
   BodyFault,
   CdnRequest,
@@ -48,7 +58,14 @@ export type {
  * - `GET /v1/video/generations/{id}` (`doubao`)
  * - `GET /task/{id}` (`generic-task`)
  * - `POST /api/video-generations/check-result` with `{"taskId": id}` (`check-result`)
- * - `GET`, `POST` (create) and `DELETE` (cancel) on `/api/v3/contents/generations/tasks[/{id}]` (`ark`)
+ * - `GET`, `POST` (create, with `callback_url`: a POST per status change, no handshake) and
+ *   `DELETE` (cancel) on `/api/v3/contents/generations/tasks[/{id}]` (`ark`)
+ * - `POST /text-to-video/{model}`, `GET /tasks?task_ids=...` (`kling`'s API-key routes) and the
+ *   legacy `POST /v1/videos/{text2video|image2video}[/{id}]` with HS256 tokens signed with the
+ *   simulator's key; `callback_url` (legacy) or `options.callback_url`: a POST per status change
+ * - `POST /v1beta/models/{model}:predictLongRunning`, `GET /v1beta/{operation}`,
+ *   `POST /v1beta/{operation}:cancel` and the file URI `GET /v1beta/files/{id}:download` (`gemini`;
+ *   the key in `x-goog-api-key` or `?key=`): the file URI redirects to the CDN listener
  * - `GET /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel` and
  *   `POST /api/v1/services/aigc/video-generation/video-synthesis` (`dashscope`)
  * - `GET /v1/query/video_generation?task_id=...` (`minimax`: errors as HTTP 200 `base_resp`

@@ -281,6 +281,7 @@ class SimulatorCore {
     return vendor.authorize(header(req, 'authorization'), {
       header: (name) => header(req, name),
       path,
+      query: new URL(req.url ?? '/', 'http://simulator.invalid').searchParams,
       apiKey: this.options.apiKey,
       nowMs: this.now(),
       requestId,
@@ -426,7 +427,9 @@ class SimulatorCore {
     const found = record
     if (fault === undefined && found !== undefined && route.kind === 'content') {
       const answer = this.contentAnswer(found, url, error)
-      if (answer === 'video') await this.videos.video(req, res, found.script.id, 'content')
+      // Gemini's file URI redirects to storage (`contentRedirect`); the others stream the bytes.
+      const from = vendor.contentRedirect === true ? 'content-to-cdn' : 'content'
+      if (answer === 'video') await this.videos.video(req, res, found.script.id, from)
       else this.send(res, answer)
       return
     }

@@ -431,6 +431,11 @@ export interface CdnRequest {
   range: string | undefined
   /** Whether the request carried an `Authorization` header. */
   authorization: boolean
+  /**
+   * The names (lower case, sorted) of every header it carried: a key in a header of its own
+   * (Gemini's `x-goog-api-key`) must not reach the CDN either.
+   */
+  headerNames: readonly string[]
 }
 
 /** Counters over the simulator's life. */
@@ -549,7 +554,8 @@ export interface Simulator {
   readonly cdnURL: string
   /**
    * The requests the CDN listener received, in order: path with query, the `Range` header, and
-   * whether an `Authorization` header came along (it never should, on another origin).
+   * whether an `Authorization` header came along (it never should, on another origin), and the
+   * names of all its headers.
    */
   cdnRequests(): readonly CdnRequest[]
   /** Replaces the random faults (`null` turns them off). */

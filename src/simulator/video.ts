@@ -50,13 +50,13 @@ export class VideoServer {
   /**
    * A task's video: from the simulator's own `/files/` URL (`origin`, which redirects to the CDN
    * with `via: 'cdn'`), the CDN listener (`cdn`), or the content route (`content`, already
-   * authorized).
+   * authorized; `content-to-cdn` for vendors whose content route redirects to storage).
    */
   async video(
     req: IncomingMessage,
     res: ServerResponse,
     id: string,
-    from: 'origin' | 'cdn' | 'content',
+    from: 'origin' | 'cdn' | 'content' | 'content-to-cdn',
     url?: URL,
   ): Promise<void> {
     const record = this.host.task(id)
@@ -77,7 +77,7 @@ export class VideoServer {
         return
       }
     }
-    if (from === 'origin' && download.via === 'cdn') {
+    if ((from === 'origin' && download.via === 'cdn') || from === 'content-to-cdn') {
       const expires = String(snap.expiresAt === undefined ? 0 : Math.floor(snap.expiresAt / 1000))
       const location = `${this.cdnURL}/blobs/${encodeURIComponent(id)}.mp4?expires=${expires}&signature=${this.sign(id, expires)}`
       this.host.send(res, {
@@ -98,6 +98,7 @@ export class VideoServer {
       path: `${url.pathname}${url.search}`,
       range: req.headers.range,
       authorization: req.headers.authorization !== undefined,
+      headerNames: Object.keys(req.headers).sort(),
     })
     const match = /^\/blobs\/([^/]+)\.mp4$/.exec(url.pathname)
     if (match === null || (req.method !== 'GET' && req.method !== 'HEAD')) {

@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BUILT_IN_PROVIDERS } from '../../src/providers/registry.js'
+import { simulatedVendors } from '../../src/simulator/index.js'
 
 /*
  * The benchmarks must keep running: `bench/run.mjs --quick` in a child process, checked for
@@ -119,13 +121,18 @@ describe('npm run bench -- --quick', () => {
     expect(memory.modes.sdk.timers).toBe(1)
     expect(memory.modes.naive.timers).toBe(memory.waits)
 
-    // 3. Every progress style, with the default schedules, fixed 5 s polling and the oracle.
-    const schedules = {
-      fine: ['default openai', 'default check-result', 'fixed 5 s', 'oracle'],
-      coarse: ['default doubao', 'fixed 5 s', 'oracle'],
-      none: ['default generic-task', 'fixed 5 s', 'oracle'],
-    }
-    for (const [style, names] of Object.entries(schedules)) {
+    // 3. Every registry entry has its row, in its default dialect's progress style, beside fixed
+    // 5 s polling and the oracle: a provider added to the registry gets one without the bench
+    // naming it.
+    for (const style of ['fine', 'coarse', 'none'] as const) {
+      const ids = BUILT_IN_PROVIDERS.filter((entry) => entry.dialects[0].progress === style).map(
+        (entry) => `default ${entry.id}`,
+      )
+      if (ids.length === 0) {
+        expect(economy.styles[style], style).toBeUndefined()
+        continue
+      }
+      const names = [...ids, 'fixed 5 s', 'oracle']
       expect(Object.keys(economy.styles[style]).sort()).toEqual([...names].sort())
       for (const name of names) {
         const row = economy.styles[style][name]
@@ -133,11 +140,28 @@ describe('npm run bench -- --quick', () => {
         expect(row.delayP95Ms, `${style} ${name}`).toBeGreaterThanOrEqual(0)
       }
     }
+    const rowsOf = (results.goals as { id: string }[]).map((goal) => goal.id)
+    for (const entry of BUILT_IN_PROVIDERS) {
+      expect(rowsOf, entry.id).toContain(`economy-${entry.dialects[0].progress}-${entry.id}`)
+    }
 
-    // 3. Waits whose vendor calls back: every task nudged by its final callback.
-    expect(economy.callback.nudgedTasks).toBeGreaterThan(0)
-    expect(economy.callback.readsPerTask).toBeGreaterThanOrEqual(1)
-    expect(Number.isFinite(economy.callback.delayP95Ms)).toBe(true)
+    // 3. Waits whose vendor calls back: a row for every provider whose simulator calls back and
+    // that can create, every task nudged by its final callback.
+    const callingBack = BUILT_IN_PROVIDERS.filter(
+      (entry) =>
+        simulatedVendors().find((vendor) => vendor.provider === entry.id)?.callsBack === true &&
+        entry.forSimulator('http://127.0.0.1:1', 'k').buildCreateRequest !== undefined,
+    ).map((entry) => entry.id)
+    expect(callingBack).toEqual(expect.arrayContaining(['minimax', 'kling', 'ark']))
+    expect(Object.keys(economy.callbacks).sort()).toEqual([...callingBack].sort())
+    for (const id of callingBack) {
+      const row = economy.callbacks[id]
+      expect(row.nudgedTasks, id).toBe(row.tasks)
+      expect(row.readsPerTask, id).toBeGreaterThanOrEqual(1)
+      expect(row.readsMax, id).toBeLessThanOrEqual(2)
+      expect(Number.isFinite(row.delayP95Ms), id).toBe(true)
+      expect(rowsOf).toContain(`economy-callback-${id}`)
+    }
 
     // 4. Every adapter, on fixtures, beside JSON.parse.
     for (const name of ['openai', 'doubao', 'generic-task', 'check-result']) {
@@ -187,5 +211,18 @@ describe('npm run bench -- --quick', () => {
     // Every goal is evaluated.
     expect(results.goals.length).toBeGreaterThanOrEqual(17)
     for (const goal of results.goals) expect(typeof goal.met).toBe('boolean')
-  }, 60_000)
+    // The economy figure reads every registry entry and runs a real-time callback row for each
+    // vendor that calls back: about a minute on a loaded machine.
+  }, 180_000)
+
+  it('the economy children name no provider: they iterate the registry and the simulator', () => {
+    for (const file of ['bench/economy-child.mjs', 'bench/callback-child.mjs']) {
+      const text = readFileSync(join(root, file), 'utf8')
+      for (const entry of BUILT_IN_PROVIDERS) {
+        expect(text, `${file} names ${entry.id}`).not.toMatch(
+          new RegExp(`['"\`]${entry.id}['"\`]|\\b${entry.exportName}\\(`),
+        )
+      }
+    }
+  })
 })

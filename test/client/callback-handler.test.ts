@@ -113,6 +113,25 @@ describe('createCallbackHandler', () => {
     expect(nudged.at(-1)).toBe('t2')
   })
 
+  it("reads Kling's legacy `task_status` (bare or enveloped): only a final one nudges", async () => {
+    // vendor-docs/native/kling.md "Callbacks": the legacy body is the task object, whose status
+    // is `task_status` (`submitted`, `processing`, `succeed`, `failed`), sometimes in `data`.
+    const nudged: string[] = []
+    const handler = createCallbackHandler(recorder(nudged, () => true))
+    const answers: Array<{ nudged?: boolean }> = []
+    for (const body of [
+      { task_id: '866889456698785798', task_status: 'submitted' },
+      { task_id: '866889456698785798', task_status: 'processing' },
+      { code: 0, data: { task_id: '866889456698785798', task_status: 'processing' } },
+      { task_id: '866889456698785798', task_status: 'succeed' },
+      { code: 0, data: { task_id: '866889456698785799', task_status: 'failed' } },
+    ]) {
+      answers.push((await (await handler(post(body))).json()) as { nudged?: boolean })
+    }
+    expect(answers.map((answer) => answer.nudged)).toEqual([false, false, false, true, true])
+    expect(nudged).toEqual(['866889456698785798', '866889456698785799'])
+  })
+
   it('answers 405, 400, 401 and 413 to what is not a good callback, nudging nothing', async () => {
     const nudged: string[] = []
     const client = recorder(nudged, () => true)

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { authorizedRequest } from '../../src/client/authorize.js'
 import { readTask } from '../../src/client/read-task.js'
@@ -5,7 +7,7 @@ import { createClient } from '../../src/client.js'
 import { AuthenticationError, TaskNotFoundError } from '../../src/errors.js'
 import type { ProviderRequest, ProviderResponse } from '../../src/providers/define-provider.js'
 import { signHs256Token } from '../../src/providers/kit/hs256-token.js'
-import { kling } from '../../src/providers/kling.js'
+import { kling, parseKlingCallback } from '../../src/providers/kling.js'
 import { createTransport } from '../../src/transport.js'
 import { fakeClock, useSimulators } from './helpers.js'
 
@@ -189,5 +191,98 @@ describe('kling legacy routes against the simulator', () => {
     const signed = await authorizedRequest(legacy, legacy.buildRequest(id, 'text2video'))
     const answer = await fetch(`${sim.baseURL}/tasks?task_ids=${id}`, { headers: signed.headers })
     expect(answer.status).toBe(401)
+  })
+})
+
+describe('kling callbacks (vendor-docs/native/kling.md "Callbacks")', () => {
+  const start = useSimulators()
+
+  async function receiver() {
+    const bodies: string[] = []
+    const server = createServer(async (req, res) => {
+      let text = ''
+      for await (const chunk of req) text += String(chunk)
+      bodies.push(text)
+      res.end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/kling`
+    return { bodies, url, close: () => new Promise((resolve) => server.close(resolve)) }
+  }
+
+  async function until(condition: () => boolean) {
+    const deadline = Date.now() + 3_000
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('condition not met within 3 s')
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }
+
+  it.each([
+    ['legacy text2video (callback_url in the body, the legacy task object)', 'legacy'],
+    ['API-key routes (options.callback_url, the new task object)', 'keyed'],
+  ] as const)(
+    '%s: a POST per status change, no handshake, read by parseKlingCallback',
+    async (_, family) => {
+      const { clock, sim, provider: legacy } = await setup(start)
+      const provider =
+        family === 'legacy' ? legacy : kling({ apiKey: SECRET_KEY, baseURL: sim.baseURL })
+      const hook = await receiver()
+      try {
+        const built = provider.buildCreateRequest?.({
+          prompt: 'a fox in snow',
+          callbackUrl: hook.url,
+        })
+        if (!built) throw new Error('kling has no create')
+        const sent = JSON.parse(String(built.body)) as Record<string, unknown>
+        if (family === 'legacy') expect(sent.callback_url).toBe(hook.url)
+        else expect(sent.options).toMatchObject({ callback_url: hook.url })
+        const created = provider.parseCreateResponse?.(
+          await send(await authorizedRequest(provider, built)),
+        )
+        const id = created?.taskId ?? ''
+        // No handshake: nothing is POSTed while the task is queued.
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        expect(hook.bodies).toEqual([])
+        clock.tick(5_000) // running (the default script: queued 2 s, running 10 s)
+        await until(() => hook.bodies.length === 1)
+        clock.tick(20_000) // done
+        await until(() => sim.task(id)?.callbacks === 2)
+        const tasks = hook.bodies.map((body) => parseKlingCallback(body))
+        expect(tasks.map((task) => [task.id, task.status])).toEqual([
+          [id, 'running'],
+          [id, 'succeeded'],
+        ])
+        expect(tasks[1]?.videoUrl).toMatch(/^http/)
+        const words = hook.bodies.map((body) => {
+          const parsed = JSON.parse(body) as { task_status?: string; status?: string }
+          return parsed.task_status ?? parsed.status
+        })
+        // vendor-docs/native/kling.md: `succeed` on the legacy routes, `succeeded` on the new.
+        expect(words).toEqual(['processing', family === 'legacy' ? 'succeed' : 'succeeded'])
+      } finally {
+        await hook.close()
+      }
+    },
+  )
+
+  it('refuses a callback_url that is not a URL, in either family', async () => {
+    const { sim, provider } = await setup(start)
+    const legacyRequest = await authorizedRequest(provider, {
+      method: 'POST',
+      url: `${sim.baseURL}/v1/videos/text2video`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x', callback_url: 'not a url' }),
+    })
+    const legacyAnswer = await send(legacyRequest)
+    expect(legacyAnswer.status).toBe(400)
+    expect(JSON.parse(String(legacyAnswer.body))).toMatchObject({ code: 1201 })
+    const keyed = await fetch(`${sim.baseURL}/text-to-video/kling-v2-6`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x', options: { callback_url: 42 } }),
+    })
+    expect(keyed.status).toBe(400)
+    expect(sim.billed()).toBe(0)
   })
 })

@@ -1,7 +1,7 @@
 /*
  * Veo on the Gemini API. Source: vendor-docs/native/gemini-veo.md (operations, `done` absent
- * while running, RAI-filtered results, Google's error shape, `x-goog-api-key`, file URIs that
- * need the key). A create starts an operation whose `name` is the task id.
+ * while running, RAI-filtered results, Google's error shape, `x-goog-api-key` or `?key=`, file
+ * URIs that need the key and redirect to storage on another origin). A create starts an operation whose `name` is the task id.
  */
 import { hex } from '../ids.js'
 import { ERROR_STATUS, type ErrorKind, type Rendered, type StatusView } from '../render.js'
@@ -89,8 +89,10 @@ function operation(view: StatusView): Rendered {
 }
 
 function authorize(_authorization: string | undefined, context: AuthorizeContext): Rendered | null {
-  // vendor-docs/native/gemini-veo.md "Auth and host": the key in `x-goog-api-key`.
+  // vendor-docs/native/gemini-veo.md "Auth and host": the key in `x-goog-api-key`, or in the
+  // query as `key=` ("Download of the uri": what vercel/ai appends to the file URI).
   if (context.header('x-goog-api-key') === context.apiKey) return null
+  if (context.query.get('key') === context.apiKey) return null
   return {
     status: 400,
     body: {
@@ -139,6 +141,14 @@ export const gemini: SimulatorVendor<Dialect> = {
       kind: 'status',
     },
     { method: 'GET', pattern: /^\/v1beta\/files\/([^/]+):download$/, kind: 'content' },
+    // vendor-docs/native/gemini-veo.md "Cancel": the standard long-running-operation method,
+    // unconfirmed for Veo; simulated in its lenient reading (supported). The other reading, a 501
+    // UNIMPLEMENTED, is test/fixtures/gemini/cancel-unimplemented.json.
+    {
+      method: 'POST',
+      pattern: /^\/v1beta\/(models\/[^/:]+\/operations\/[^/:]+|[^/:]+):cancel$/,
+      kind: 'cancel',
+    },
   ],
   // The operation name goes in the path as it is; any other id is one encoded segment.
   statusPath: (encodedId) => {
@@ -146,6 +156,9 @@ export const gemini: SimulatorVendor<Dialect> = {
     return `/v1beta/${OPERATION_NAME.test(id) ? id : encodedId}`
   },
   contentPath: (encodedId) => fileUri('', encodedId),
+  // vendor-docs/native/gemini-veo.md "Download of the uri": the file URI (with the key) answers
+  // with a redirect to storage, another origin; the bytes are there, without the key.
+  contentRedirect: true,
   randomId: () => `models/veo-3.1-generate-preview/operations/${hex(6)}`,
   renderStatus: (view) => operation(view),
   renderError: (_dialect, kind) => googleError(kind),
@@ -162,6 +175,17 @@ export const gemini: SimulatorVendor<Dialect> = {
   }),
   unknownStatusWord: () => 'unknown',
   authorize,
+  cancel: {
+    // An operation is cancelled while it runs (there is no queued signal); the cancelled
+    // operation then reads `done: true` with error code 1 (CANCELLED). The long-running-operation
+    // cancel is best effort ("the operation completed despite cancellation": Google's
+    // operations.cancel reference, e.g. docs.cloud.google.com/vertex-ai/docs/reference/rest/v1/
+    // operations/cancel): on a finished operation it answers `{}` and changes nothing.
+    running: 'cancel',
+    finished: 'refuse',
+    accepted: () => ({ status: 200, body: {} }),
+    refused: () => ({ status: 200, body: {} }),
+  },
   create: {
     parse: parseCreate,
     render: (view) => ({ status: 200, body: { name: view.task.script.id } }),

@@ -165,12 +165,25 @@ function parseCreate(request: CreateRequest): CreateInput {
   if (model !== undefined && typeof model !== 'string') {
     return { ok: false, message: 'invalid parameter: model_name' }
   }
+  // vendor-docs/native/kling.md "Callbacks": `callback_url` in the legacy body,
+  // `options.callback_url` in the new design's.
+  const options = fields.options
+  const callbackUrl = legacy
+    ? fields.callback_url
+    : typeof options === 'object' && options !== null
+      ? (options as { callback_url?: unknown }).callback_url
+      : undefined
+  if (
+    callbackUrl !== undefined &&
+    (typeof callbackUrl !== 'string' || !URL.canParse(callbackUrl))
+  ) {
+    return { ok: false, message: 'invalid parameter: callback_url' }
+  }
   return {
     ok: true,
     prompt,
     model: model === undefined ? undefined : decodeURIComponent(model),
-    // Kling's callbacks are not simulated (the server's callbacks speak MiniMax's handshake).
-    callbackUrl: undefined,
+    callbackUrl,
   }
 }
 
@@ -253,5 +266,10 @@ export const kling: SimulatorVendor<Dialect> = {
               updated_at: view.snap.createdAt,
             },
       ),
+    // vendor-docs/native/kling.md "Callbacks": a POST on every status change, no handshake; the
+    // legacy body is the `data` object of a legacy query, the new one the new task object. The
+    // optional Standard Webhooks signature (a console secret) is not simulated.
+    callback: (view) => (view.task.script.dialect === 'tasks' ? newTask(view) : legacyTask(view)),
+    callbackHandshake: false,
   },
 }

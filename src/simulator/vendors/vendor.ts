@@ -33,6 +33,8 @@ export interface AuthorizeContext {
   header(name: string): string | undefined
   /** The request's path. */
   path: string
+  /** The request's query (Gemini's `?key=`). */
+  query: URLSearchParams
   /** The simulator's key (for Kling: the secret key tokens are signed with). */
   apiKey: string
   /** The simulator's clock, milliseconds since the epoch. */
@@ -139,6 +141,13 @@ export interface SimulatorVendor<D extends string> {
   statusPath(encodedId: string, dialect: D): string
   /** The path of the task's content download, where the vendor has one. */
   contentPath?(encodedId: string): string
+  /**
+   * Whether the content route answers with a redirect to storage (the CDN listener, another
+   * origin, a signed link that needs no key) instead of the bytes: Gemini's file download
+   * (vendor-docs/native/gemini-veo.md "Download of the uri": the download redirects to storage).
+   * @default false
+   */
+  readonly contentRedirect?: boolean
   /** For status routes read by POST: the task id from the JSON body. */
   statusIdFromBody?(body: unknown): string | undefined
   /** A random id shaped like the vendor's. */

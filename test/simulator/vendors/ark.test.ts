@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createClient } from '../../../src/client.js'
 import {
   TaskCancelledError,
+  TaskFailedError,
   TaskNotFoundError,
   UnsupportedOperationError,
 } from '../../../src/errors.js'
@@ -330,6 +331,37 @@ describe('through the client (submit, generate, cancel)', () => {
       expect(sim.task(ref.taskId)?.phase).toBe('cancelled')
       const error = await client.waitFor(ref).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(TaskCancelledError)
+    } finally {
+      await client.close()
+    }
+  })
+})
+
+describe('an expired Ark task (ark-seedance.md §Status words: `expired` is a final failure)', () => {
+  it('a task that reads `expired` ends the wait at once as failed, code `expired`', async () => {
+    const sim = await start()
+    // From the second read on the task says `expired` (past its `execution_expires_after`).
+    const task = sim.createTask({
+      provider: 'ark',
+      queuedMs: 600_000,
+      faults: [{ kind: 'unknown-status', statusWord: 'expired', afterReads: 1 }],
+    })
+    const client = createClient({
+      provider: ark({ apiKey: sim.apiKey, baseURL: sim.baseURL }),
+      intervalMs: 10,
+      maxIntervalMs: 20,
+      timeoutMs: 5_000,
+    })
+    try {
+      const error = await client.waitFor(task.id).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(TaskFailedError)
+      expect((error as TaskFailedError).task).toMatchObject({
+        status: 'failed',
+        vendorStatus: 'expired',
+        error: { code: 'expired' },
+      })
+      // Final on the read that saw it: no spinning to the deadline.
+      expect(sim.requests(task.id)).toBe(2)
     } finally {
       await client.close()
     }
