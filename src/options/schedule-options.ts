@@ -26,7 +26,7 @@ export interface ScheduleOptions {
   /**
    * The shortest interval between two reads, whatever a server hint or the progress rate says:
    * a wait never busy-loops.
-   * @default 1_000, or `intervalMs` when that is smaller
+   * @default the provider's (Runway 5 s), else 1_000; or `intervalMs` when that is smaller
    */
   minIntervalMs?: number | undefined
   /**
@@ -169,7 +169,8 @@ export function resolveScheduleOptions(
   const intervalMs = merged.intervalMs ?? provider.intervalMs
   const maxIntervalMs = merged.maxIntervalMs ?? Math.max(provider.maxIntervalMs, intervalMs)
   const minIntervalMs =
-    merged.minIntervalMs ?? Math.min(SCHEDULE_DEFAULTS.minIntervalMs, intervalMs)
+    merged.minIntervalMs ??
+    Math.min(provider.minIntervalMs ?? SCHEDULE_DEFAULTS.minIntervalMs, intervalMs)
   if (maxIntervalMs < intervalMs) {
     throw new TypeError(
       `Expected \`maxIntervalMs\` (${maxIntervalMs}) to be at least \`intervalMs\` (${intervalMs})`,

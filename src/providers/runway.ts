@@ -152,9 +152,11 @@ export const RUNWAY: ProviderDescription<RunwayVideoDetails, RunwayInput> = {
   route: { method: 'GET', path: '/v1/tasks/{id}' },
   keyRequired: true,
   errorBodies: ERROR_BODIES,
-  // doc §Polling advice: no updates more often than every 5 s per task; the SDK polls every 6 s.
-  // Not adaptive: aiming at a predicted finish could read more often than Runway asks.
-  pollDefaults: { intervalMs: 6_000, maxIntervalMs: 10_000, adaptive: false },
+  // doc §Polling advice: no updates more often than every 5 s per task. The SDK starts at 6 s and
+  // aims at the finish its 0-1 progress predicts, never sooner than 5 s after the last read
+  // (minIntervalMs), and no later than 15 s: 0.55x the reads of fixed 6 s polling at a better
+  // p95 (npm run bench, figure 3); the 5 s floor near the finish is what keeps it above 0.5x.
+  pollDefaults: { intervalMs: 6_000, minIntervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response) => parseRunwayResponse(response),
   lifecycle: (context) => runwayLifecycle(context),
 }

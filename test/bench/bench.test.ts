@@ -122,17 +122,22 @@ describe('npm run bench -- --quick', () => {
     expect(memory.modes.naive.timers).toBe(memory.waits)
 
     // 3. Every registry entry has its row, in its default dialect's progress style, beside fixed
-    // 5 s polling and the oracle: a provider added to the registry gets one without the bench
-    // naming it.
+    // polling at its vendor's pace (5 s, or the provider's slower interval) and the oracle: a
+    // provider added to the registry gets one without the bench naming it.
     for (const style of ['fine', 'coarse', 'none'] as const) {
-      const ids = BUILT_IN_PROVIDERS.filter((entry) => entry.dialects[0].progress === style).map(
-        (entry) => `default ${entry.id}`,
-      )
+      const entries = BUILT_IN_PROVIDERS.filter((entry) => entry.dialects[0].progress === style)
+      const ids = entries.map((entry) => `default ${entry.id}`)
       if (ids.length === 0) {
         expect(economy.styles[style], style).toBeUndefined()
         continue
       }
-      const names = [...ids, 'fixed 5 s', 'oracle']
+      const baselines = entries.map((entry) => {
+        const { intervalMs } = entry.forSimulator('https://vendor.example.test', 'sk').pollDefaults
+        const baseline = `fixed ${Math.max(5_000, intervalMs) / 1000} s`
+        expect(economy.providers[entry.id].baseline, entry.id).toBe(baseline)
+        return baseline
+      })
+      const names = [...ids, ...new Set(baselines), 'oracle']
       expect(Object.keys(economy.styles[style]).sort()).toEqual([...names].sort())
       for (const name of names) {
         const row = economy.styles[style][name]

@@ -89,3 +89,17 @@ describe('an unknown option is a TypeError naming it and the key it probably mea
     )
   })
 })
+
+describe("a provider's minIntervalMs", () => {
+  const slow = { intervalMs: 6_000, maxIntervalMs: 10_000, minIntervalMs: 5_000, adaptive: true }
+
+  it('is the floor unless the caller sets one', async () => {
+    const { resolveScheduleOptions } = await import('../../src/options/schedule-options.js')
+    expect(resolveScheduleOptions(slow).minIntervalMs).toBe(5_000)
+    expect(resolveScheduleOptions(slow, { minIntervalMs: 2_000 }).minIntervalMs).toBe(2_000)
+    // A caller's shorter interval pulls the floor down with it, as for the global default.
+    expect(resolveScheduleOptions(slow, { intervalMs: 3_000 }).minIntervalMs).toBe(3_000)
+    const { minIntervalMs: _, ...without } = slow
+    expect(resolveScheduleOptions(without).minIntervalMs).toBe(1_000)
+  })
+})

@@ -137,6 +137,9 @@ describe('defineProvider', () => {
     [{ pollDefaults: { intervalMs: -1 } }, /pollDefaults.intervalMs/],
     [{ pollDefaults: { intervalMs: 5_000, maxIntervalMs: 1_000 } }, /maxIntervalMs/],
     [{ pollDefaults: { adaptive: 'yes' } }, /adaptive/],
+    [{ pollDefaults: { minIntervalMs: 0 } }, /pollDefaults.minIntervalMs/],
+    [{ pollDefaults: { minIntervalMs: Number.NaN } }, /pollDefaults.minIntervalMs/],
+    [{ pollDefaults: { intervalMs: 2_000, minIntervalMs: 3_000 } }, /pollDefaults.minIntervalMs/],
     [{ pollHintMs: 5 }, /pollHintMs/],
   ])('refuses %o with a TypeError naming the option', (change, message) => {
     expect(() =>

@@ -87,11 +87,12 @@ describe('runway: requests', () => {
     expect(() => runway(undefined)).toThrow(TypeError)
   })
 
-  it('polls every 6 s up to 10 s, never aiming faster (Runway: not more than once per 5 s)', () => {
+  it('starts at 6 s, aims by progress, never reads sooner than 5 s (Runway: not more than once per 5 s)', () => {
     expect(provider.pollDefaults).toEqual({
       intervalMs: 6_000,
-      maxIntervalMs: 10_000,
-      adaptive: false,
+      minIntervalMs: 5_000,
+      maxIntervalMs: 15_000,
+      adaptive: true,
     })
   })
 })
@@ -427,5 +428,49 @@ describe('runway against the simulator', () => {
     })
     expect(answer.status).toBe(400)
     expect(await answer.json()).toEqual({ error: expect.any(String) })
+  })
+})
+
+describe('runway polling pace (doc §Polling advice: no updates more often than every 5 s)', () => {
+  it('aims at the finish its 0-1 progress predicts, never reading sooner than 5 s after the last read', async () => {
+    const { FakeTransport } = await import('../support/fake-transport.js')
+    const { VirtualClock } = await import('../support/virtual-clock.js')
+    const clock = new VirtualClock()
+    const readAt: number[] = []
+    // Progress that races ahead (0.2 a second): the predicted finish is about a second away,
+    // well under the vendor's floor.
+    const transport = new FakeTransport([
+      () => {
+        readAt.push(clock.now())
+        const elapsed = (readAt.at(-1) as number) - (readAt[0] as number)
+        const progress = Math.min(0.99, 0.05 + elapsed / 5_000)
+        const done = readAt.length >= 5
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            id: ID,
+            status: done ? 'SUCCEEDED' : 'RUNNING',
+            createdAt: '2026-07-23T21:17:45.123Z',
+            ...(done ? { output: ['https://cdn.runway.test/v.mp4'] } : { progress }),
+          }),
+        }
+      },
+    ])
+    const client = createClient({
+      provider,
+      transport,
+      clock,
+      random: () => 0,
+      maxRequestsPerSecond: Number.POSITIVE_INFINITY,
+    })
+    const task = await clock.run(client.waitFor(ID))
+    expect(task.status).toBe('succeeded')
+    const gaps = readAt.slice(1).map((at, index) => at - (readAt[index] as number))
+    expect(gaps.length).toBe(4)
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(5_000)
+    // Adaptive: after the first interval the reads aim at the predicted finish (the floor),
+    // not at the grown backoff (6 s, then 9 s).
+    expect(gaps.slice(1)).toEqual([5_000, 5_000, 5_000])
   })
 })

@@ -87,6 +87,7 @@ describe('defineProvider', () => {
     expectTypeOf<ProviderPollDefaults>().toEqualTypeOf<{
       intervalMs: number
       maxIntervalMs: number
+      minIntervalMs?: number | undefined
       adaptive: boolean
     }>()
     expectTypeOf<ProviderRequest['method']>().toEqualTypeOf<'GET' | 'POST' | 'DELETE'>()

@@ -51,6 +51,18 @@ export function createProvider<TDetails extends VideoTaskDetails>(
       throw new TypeError(`Expected \`pollDefaults.${name}\` to be a positive number`)
     }
   }
+  const { minIntervalMs } = pollDefaults
+  if (
+    minIntervalMs !== undefined &&
+    (typeof minIntervalMs !== 'number' ||
+      !Number.isFinite(minIntervalMs) ||
+      minIntervalMs <= 0 ||
+      minIntervalMs > pollDefaults.intervalMs)
+  ) {
+    throw new TypeError(
+      'Expected `pollDefaults.minIntervalMs` to be a positive number, at most `pollDefaults.intervalMs`',
+    )
+  }
   if (typeof pollDefaults.adaptive !== 'boolean') {
     throw new TypeError('Expected `pollDefaults.adaptive` to be a boolean')
   }

@@ -38,6 +38,12 @@ export interface ProviderPollDefaults {
   /** The longest interval between reads. */
   maxIntervalMs: number
   /**
+   * The shortest interval between reads, whatever the progress rate or a server hint says, for
+   * a vendor that asks for it (Runway: no more often than every 5 s per task).
+   * @default 1_000, or `intervalMs` when that is smaller
+   */
+  minIntervalMs?: number | undefined
+  /**
    * Whether the vendor's progress is fine-grained enough to predict the finish from its rate
    * (OpenAI, check-result); coarse steps (Doubao gateways) or no progress should say `false`.
    */
