@@ -48,6 +48,26 @@ assert.ok(
 )
 assert.ok(!(fromCjs instanceof esm.ServerError))
 assert.ok(esm.RateLimitError.is(fromCjs))
+// The exported schemas come from the copy of zod/mini bundled into dist/ (tsup.config.ts): a
+// user's own zod composes them, recognises them and parses with them, from either build.
+const { z } = await import('zod')
+const core = await import('zod/v4/core')
+const succeeded = {
+  ...{ id: 'vid_1', provider: 'openai', vendorStatus: 'completed', progress: 100, error: null },
+  ...{ videoUrl: 'https://cdn.test/v.mp4', videoUrls: ['https://cdn.test/v.mp4'], raw: {} },
+  ...{ createdAt: new Date(0), completedAt: null, expiresAt: null, details: {} },
+  status: 'succeeded',
+}
+for (const [name, module] of [
+  ['ESM', esm],
+  ['CJS', cjs],
+]) {
+  assert.ok(module.VideoTaskSchema instanceof core.$ZodType, `${name} schema is a zod schema`)
+  const list = z.array(module.VideoTaskSchema)
+  assert.equal(list.parse([succeeded])[0].status, 'succeeded', name)
+  assert.equal(list.safeParse([{ ...succeeded, status: 'teleported' }]).success, false, name)
+  assert.equal(typeof module.VideoTaskSchema['~standard'].validate, 'function', name)
+}
 const simulatorEsm = await import('video-tasks/simulator')
 const simulatorCjs = createRequire(import.meta.url)('video-tasks/simulator')
 assert.equal(typeof simulatorEsm.startSimulator, 'function')
