@@ -44,6 +44,9 @@ export default defineConfig([
     format: ['esm'],
     external,
     noExternal: bundled,
+    // Code only some users run (downloads, submit, the callback handler) sits in chunks the
+    // entry loads with import() on first use: not parsed by a process that only waits.
+    splitting: true,
     dts: { entry: { index: entries.index, simulator: entries.simulator, queue: entries.queue } },
   },
   {
