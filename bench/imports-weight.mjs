@@ -3,7 +3,7 @@
  * What weighs in figure 5's ESM entry: the source modules in what `import` loads (the entry's
  * output and the chunks it imports statically, as bench/imports.mjs counts it), by minified
  * bytes, heaviest first. Built from src/index.ts as tsup builds dist/ (esbuild, zod bundled,
- * split at each import()), so each line is a source file.
+ * split at each import(), zod and p-retry inside), so each line is a source file.
  *
  *   node bench/imports-weight.mjs [--browser] [--top 40]
  *
@@ -31,7 +31,7 @@ const result = await esbuild.build({
   write: false,
   logLevel: 'silent',
   // The loaders stay imports in dist/ (package.json `imports` picks one per platform).
-  external: ['#undici-loader', '#node-loader', ...(values.browser ? [] : ['p-retry', 'undici'])],
+  external: ['#undici-loader', '#node-loader', ...(values.browser ? [] : ['undici'])],
 })
 const outputs = result.metafile.outputs
 const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
