@@ -7,9 +7,13 @@
  * counted, module resolution, loading, compiling and evaluating are. The contenders run in a
  * rotated order, `spawns` times each; the figure is the median.
  *
- * Bundle size, all minified with esbuild then gzip (zlib, level 9):
+ * Bundle size, all minified with esbuild then gzip (zlib, level 9). esbuild splits the code
+ * (`splitting: true`) as a user's bundler does: the figure is what `import` loads (the entry's
+ * output and the chunks it imports statically, gzipped together); code the package loads with
+ * `import()` on first use (downloads, submit, the callback handler) is in `lazyGzipBytes`, and
+ * `allGzipBytes` is every output together:
  * - entry: dist/index.js (or $BENCH_DIST/index.js) with every package left external (what the
- *   package adds on top of its dependencies);
+ *   package adds on top of its dependencies; the zod/mini parts it uses are bundled in dist/);
  * - withDependencies: the same for Node.js with its dependencies bundled in;
  * - browser: the entry with its dependencies as a bundler for browsers builds it with default
  *   settings (`platform: 'browser'`, no externals): what a web app ships;
@@ -17,6 +21,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { distPath, distUrl, root } from './lib/dist.mjs'
 import { median } from './lib/stats.mjs'
@@ -84,33 +89,54 @@ async function bundleSize() {
       format: 'esm',
       platform,
       ...(platform === 'node' ? { target: 'node20' } : {}),
+      splitting: true,
+      outdir: resolve(root, 'bench-out'),
+      absWorkingDir: root,
+      metafile: true,
       write: false,
       logLevel: 'silent',
       // As a user's bundler sees the package: the repository's tsconfig `paths` left out.
       tsconfigRaw: '{}',
       ...(external ? { packages: 'external' } : {}),
     })
-  const size = (output) => ({
-    minifiedBytes: output.length,
-    gzipBytes: gzipSync(output, { level: 9 }).length,
-  })
-  const entry = (await build(true)).outputFiles[0].contents
-  const whole = (await build(false)).outputFiles[0].contents
+  const gzip = (contents) => gzipSync(Buffer.concat(contents), { level: 9 }).length
+  const size = (result) => {
+    const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]))
+    const outputs = result.metafile.outputs
+    const entryPath = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
+    // The entry and what it imports statically, transitively: what `import` evaluates.
+    const loaded = new Set([entryPath])
+    for (const path of loaded) {
+      for (const { path: next, kind } of outputs[path].imports) {
+        if (kind === 'import-statement' && next in outputs) loaded.add(next)
+      }
+    }
+    // The metafile's paths are relative to absWorkingDir, the output files' absolute.
+    const contents = (paths) => [...paths].map((path) => files.get(resolve(root, path)))
+    const lazy = Object.keys(outputs).filter((path) => !loaded.has(path) && !path.endsWith('.map'))
+    const initial = contents(loaded)
+    return {
+      minifiedBytes: initial.reduce((total, each) => total + each.length, 0),
+      gzipBytes: gzip(initial),
+      lazyGzipBytes: lazy.length === 0 ? 0 : gzip(contents(lazy)),
+      allGzipBytes: gzip(contents([...loaded, ...lazy])),
+    }
+  }
+  const entry = await build(true)
+  const whole = await build(false)
   // A failed browser build is a figure too (it failed on undici before the browser build existed).
   let browser
   try {
-    browser = size((await build(false, 'browser')).outputFiles[0].contents)
+    browser = size(await build(false, 'browser'))
   } catch (error) {
     const first = error.errors?.[0]
     browser = {
       error: `${error.errors?.length ?? 1} errors, first: ${first ? `${first.location?.file ?? ''} ${first.text}` : error.message}`,
     }
   }
-  const zodBrowser = (
-    await build(false, 'browser', {
-      stdin: { contents: "export * from 'zod'", resolveDir: root, loader: 'js' },
-    })
-  ).outputFiles[0].contents
+  const zodBrowser = await build(false, 'browser', {
+    stdin: { contents: "export * from 'zod'", resolveDir: root, loader: 'js' },
+  })
   return {
     distBytes: readFileSync(distPath('index.js')).length,
     entry: size(entry),

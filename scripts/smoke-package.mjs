@@ -48,6 +48,26 @@ assert.ok(
 )
 assert.ok(!(fromCjs instanceof esm.ServerError))
 assert.ok(esm.RateLimitError.is(fromCjs))
+// The exported schemas come from the copy of zod/mini bundled into dist/ (tsup.config.ts): a
+// user's own zod composes them, recognises them and parses with them, from either build.
+const { z } = await import('zod')
+const core = await import('zod/v4/core')
+const succeeded = {
+  ...{ id: 'vid_1', provider: 'openai', vendorStatus: 'completed', progress: 100, error: null },
+  ...{ videoUrl: 'https://cdn.test/v.mp4', videoUrls: ['https://cdn.test/v.mp4'], raw: {} },
+  ...{ createdAt: new Date(0), completedAt: null, expiresAt: null, details: {} },
+  status: 'succeeded',
+}
+for (const [name, module] of [
+  ['ESM', esm],
+  ['CJS', cjs],
+]) {
+  assert.ok(module.VideoTaskSchema instanceof core.$ZodType, `${name} schema is a zod schema`)
+  const list = z.array(module.VideoTaskSchema)
+  assert.equal(list.parse([succeeded])[0].status, 'succeeded', name)
+  assert.equal(list.safeParse([{ ...succeeded, status: 'teleported' }]).success, false, name)
+  assert.equal(typeof module.VideoTaskSchema['~standard'].validate, 'function', name)
+}
 const simulatorEsm = await import('video-tasks/simulator')
 const simulatorCjs = createRequire(import.meta.url)('video-tasks/simulator')
 assert.equal(typeof simulatorEsm.startSimulator, 'function')
@@ -60,7 +80,55 @@ const client = esm.createClient({
 const done = await client.waitFor(task.id, { timeoutMs: 10_000 })
 assert.equal(done.status, 'succeeded')
 await client.close()
+// The code loaded on first use (submit, downloads) runs from both builds: ESM chunks, CJS inline.
+for (const [name, module] of [
+  ['ESM', esm],
+  ['CJS', cjs],
+]) {
+  const lazyClient = module.createClient({
+    provider: module.openai({ baseURL: simulator.baseURL, apiKey: simulator.apiKey }),
+  })
+  const ref = await lazyClient.submit({ prompt: 'a red fox in snow' })
+  assert.equal(typeof ref.taskId, 'string', `${name} submit`)
+  const created = simulator.createTask({ provider: 'openai', queuedMs: 0, runningMs: 0 })
+  const finished = await lazyClient.waitFor(created.id, { timeoutMs: 10_000 })
+  let received = 0
+  const download = await module.downloadToStream({
+    url: finished.details.contentUrl,
+    headers: { authorization: `Bearer ${simulator.apiKey}` },
+    to: new WritableStream({
+      write(chunk) {
+        received += chunk.byteLength
+      },
+    }),
+  })
+  assert.ok(download.bytes > 0 && download.bytes === received, `${name} download`)
+  await lazyClient.close()
+}
 await simulator.close()
+// Code some users never run loads on first use: what `import('video-tasks')` evaluates (the
+// entry and the chunks it imports statically) holds none of it (bench figure 5).
+{
+  const { readFileSync: read } = await import('node:fs')
+  const dist = new URL('../dist/', import.meta.url)
+  const loaded = new Set(['index.js'])
+  for (const file of loaded) {
+    const code = read(new URL(file, dist), 'utf8')
+    for (const [, next] of code.matchAll(/^(?:import|export)[^;]*?from '\.\/([^']+)'/gm)) {
+      loaded.add(next)
+    }
+  }
+  const statically = [...loaded].map((file) => read(new URL(file, dist), 'utf8')).join('\n')
+  for (const lazy of [
+    'src/download/engine.ts',
+    'src/download/to-file.ts',
+    'src/client/submit.ts',
+    'src/client/callback-answer.ts',
+  ]) {
+    assert.ok(!statically.includes(`// ${lazy}\n`), `${lazy} is not in the entry's static graph`)
+  }
+  assert.ok(statically.includes('// src/wait/poll-loop.ts\n'), 'the scan sees the wait engine')
+}
 // Bundlers with their default settings, no externals: a browser bundle and a neutral one (what
 // workers and edge runtimes get) hold neither undici nor a `node:` import, and run on the
 // platform's `fetch` (here Node.js's, counted) against the simulator.

@@ -1,14 +1,12 @@
 import type { ClientDownloadOptions, ClientDownloadResult } from './client/download.js'
 import { createReader } from './client/read.js'
-import {
-  type CancelOptions,
-  createSubmitter,
-  type GenerateOptions,
-  type GenerateResult,
-  type SubmitContext,
-  type SubmitOptions,
-  taskIdOf,
+import type {
+  CancelOptions,
+  GenerateOptions,
+  GenerateResult,
+  SubmitOptions,
 } from './client/submit.js'
+import { type SubmitContext, taskIdOf } from './client/submit-context.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
 import { errorFields, type Logger, type LogLevel, type RetryListener } from './logger.js'
@@ -48,6 +46,10 @@ export type {
   SubmitOptions,
 } from './client/submit.js'
 export type { StatusHandlers, WaitCallbacks } from './wait/subscription.js'
+
+type Submitter<TDetails extends VideoTaskDetails> = ReturnType<
+  typeof import('./client/submit.js').createSubmitter<TDetails>
+>
 
 /*
  * The public interfaces and the wiring: the wait engine (src/wait/) knows time, the reader
@@ -378,7 +380,13 @@ export function createClient<TDetails extends VideoTaskDetails>(
     ...{ provider, transport, limiter, queue, random, defaults, routes },
     closedError: () => (closed ? closedError() : null),
   }
-  const submitter = createSubmitter(submitContext)
+  // Loaded on the first submit, generate or cancel: a process that only waits never parses the
+  // create path and its input checks (bench figure 5).
+  let submitter: Promise<Submitter<TDetails>> | undefined
+  const loadSubmitter = () =>
+    (submitter ??= import('./client/submit.js').then(({ createSubmitter }) =>
+      createSubmitter(submitContext),
+    ))
   const idOf = (idOrRef: TaskIdOrRef, where: string) => taskIdOf(submitContext, idOrRef, where)
   // Not an array: left to `group`, which refuses it with its own message.
   const idsOf = (idsOrRefs: readonly TaskIdOrRef[], where: string) =>
@@ -508,9 +516,10 @@ export function createClient<TDetails extends VideoTaskDetails>(
       watchIterator<TDetails>((sink) =>
         start(idOf(idOrRef, 'watch'), waitOptions, 'watch', null, sink),
       ),
-    submit: (input, submitOptions) => submitter.submit(input, submitOptions),
+    submit: async (input, submitOptions) => (await loadSubmitter()).submit(input, submitOptions),
     async generate(input, generateOptions = {}) {
       if (closed) throw closedError()
+      const submitter = await loadSubmitter()
       const { submitOptions, waitOptions, onSubmitted } =
         submitter.checkGenerateOptions(generateOptions)
       const startedAt = queue.now()
@@ -542,7 +551,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
         ...(outputs === undefined ? {} : { outputs }),
       }
     },
-    cancel: (idOrRef, cancelOptions) => submitter.cancel(idOrRef, cancelOptions),
+    cancel: async (idOrRef, cancelOptions) =>
+      (await loadSubmitter()).cancel(idOrRef, cancelOptions),
     async waitForAll(taskIds, waitOptions = {}) {
       const ids = idsOf(taskIds, 'waitForAll')
       return group(ids, waitOptions, 'waitForAll', (waits) => Promise.all(waits))

@@ -40,18 +40,19 @@ export {
   type WaitOptions,
 } from './client.js'
 // Downloads: a task's video to a file or a stream, resumable and checked.
-export {
-  DOWNLOAD_DEFAULTS,
-  type DownloadChecksum,
-  type DownloadOptions,
-  type DownloadProgress,
-  type DownloadResult,
-  type DownloadToFileOptions,
-  type DownloadToFileResult,
-  type DownloadToStreamOptions,
-  downloadToFile,
-  downloadToStream,
+export type {
+  DownloadChecksum,
+  DownloadOptions,
+  DownloadProgress,
+  DownloadResult,
+  DownloadToFileOptions,
+  DownloadToFileResult,
+  DownloadToStreamOptions,
 } from './download/index.js'
+// Loaded on the first download: the engine is not parsed by a process that only waits.
+export { downloadToFile, downloadToStream } from './download/lazy.js'
+// From its own module: download/index.ts would reach the engine statically.
+export { DOWNLOAD_DEFAULTS } from './download/options.js'
 // The errors every call rejects with.
 export {
   ApiError,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from '../model.js'
 import { checkKnownKeys } from '../options/check-known-keys.js'
@@ -165,7 +165,7 @@ export type ArkProvider = Provider<ArkVideoDetails, ArkProviderInput>
 
 // ark-seedance.md §Query: a bare task object. Only `status` decides; the rest is read leniently.
 const taskSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).nullish(),
+  id: z.nullish(z.union([z.string(), z.number()])),
   status: z.string(),
 })
 

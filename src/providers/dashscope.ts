@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from '../model.js'
 import { checkKnownKeys } from '../options/check-known-keys.js'
@@ -130,7 +130,7 @@ export type DashScopeProvider = Provider<DashScopeVideoDetails, DashScopeProvide
 
 const taskSchema = z.looseObject({
   output: z.looseObject({
-    task_id: z.union([z.string(), z.number()]).nullish(),
+    task_id: z.nullish(z.union([z.string(), z.number()])),
     task_status: z.string(),
   }),
 })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ApiError, RateLimitError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import { checkKnownKeys } from '../options/check-known-keys.js'
@@ -119,30 +119,32 @@ function operationPath(name: string): string {
 }
 
 const googleErrorSchema = z.looseObject({
-  code: z.number().optional(),
-  message: z.string().optional(),
-  status: z.string().optional(),
-  details: z.array(z.unknown()).optional(),
+  code: z.optional(z.number()),
+  message: z.optional(z.string()),
+  status: z.optional(z.string()),
+  details: z.optional(z.array(z.unknown())),
 })
 
 // vendor-docs/native/gemini-veo.md "Query": `done` is absent while running; `error` is a
 // google.rpc.Status. `name` is required: an unrelated JSON answer is no running operation.
 const operationSchema = z.looseObject({
   name: z.string(),
-  done: z.boolean().optional(),
-  error: z.looseObject({ code: z.number().optional(), message: z.string().optional() }).optional(),
-  response: z
-    .looseObject({
-      generateVideoResponse: z
-        .looseObject({
-          generatedSamples: z.array(z.unknown()).optional(),
-          raiMediaFilteredReasons: z.array(z.unknown()).optional(),
-        })
-        .optional(),
-      videos: z.array(z.unknown()).optional(),
-      raiMediaFilteredReasons: z.array(z.unknown()).optional(),
-    })
-    .optional(),
+  done: z.optional(z.boolean()),
+  error: z.optional(
+    z.looseObject({ code: z.optional(z.number()), message: z.optional(z.string()) }),
+  ),
+  response: z.optional(
+    z.looseObject({
+      generateVideoResponse: z.optional(
+        z.looseObject({
+          generatedSamples: z.optional(z.array(z.unknown())),
+          raiMediaFilteredReasons: z.optional(z.array(z.unknown())),
+        }),
+      ),
+      videos: z.optional(z.array(z.unknown())),
+      raiMediaFilteredReasons: z.optional(z.array(z.unknown())),
+    }),
+  ),
 })
 
 // A 400 says in its body whether the key is bad (`API_KEY_INVALID`) or the region refused.

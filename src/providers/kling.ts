@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../model.js'
 import { checkKnownKeys } from '../options/check-known-keys.js'
@@ -201,22 +201,22 @@ const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400], codeDecides: true 
 const idSchema = z.union([z.string(), z.number()])
 
 const envelopeSchema = z.looseObject({
-  code: idSchema.nullish(),
-  message: z.string().nullish(),
-  request_id: idSchema.nullish(),
-  data: z.unknown().optional(),
+  code: z.nullish(idSchema),
+  message: z.nullish(z.string()),
+  request_id: z.nullish(idSchema),
+  data: z.optional(z.unknown()),
 })
 
 const legacyTaskSchema = z.looseObject({
-  task_id: idSchema.nullish(),
+  task_id: z.nullish(idSchema),
   task_status: z.string(),
-  task_status_msg: z.string().nullish(),
+  task_status_msg: z.nullish(z.string()),
 })
 
 const newTaskSchema = z.looseObject({
   id: idSchema,
   status: z.string(),
-  message: z.string().nullish(),
+  message: z.nullish(z.string()),
 })
 
 /** The typed error for a Kling error answer (any status, or a 200 with a code other than 0). */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskStatus } from '../model.js'
 import {
   apiError,
@@ -96,29 +96,31 @@ const idSchema = z.union([z.string(), z.number()])
 // An error answer may carry only `base_resp` (or an empty `status`), so either is enough.
 const taskSchema = z
   .looseObject({
-    task_id: idSchema.nullish(),
-    status: z.string().nullish(),
-    file_id: idSchema.nullish(),
-    base_resp: baseRespSchema.nullish(),
+    task_id: z.nullish(idSchema),
+    status: z.nullish(z.string()),
+    file_id: z.nullish(idSchema),
+    base_resp: z.nullish(baseRespSchema),
   })
-  .refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
-    message: 'Expected a `status` string or a `base_resp` object',
-  })
+  .check(
+    z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
+      message: 'Expected a `status` string or a `base_resp` object',
+    }),
+  )
 
 const createSchema = z.looseObject({
-  task_id: idSchema.nullish(),
-  base_resp: baseRespSchema.nullish(),
+  task_id: z.nullish(idSchema),
+  base_resp: z.nullish(baseRespSchema),
 })
 
 const fileSchema = z.looseObject({
-  file: z
-    .looseObject({
-      file_id: idSchema.nullish(),
-      download_url: z.string().nullish(),
-      created_at: z.unknown().optional(),
-    })
-    .nullish(),
-  base_resp: baseRespSchema.nullish(),
+  file: z.nullish(
+    z.looseObject({
+      file_id: z.nullish(idSchema),
+      download_url: z.nullish(z.string()),
+      created_at: z.optional(z.unknown()),
+    }),
+  ),
+  base_resp: z.nullish(baseRespSchema),
 })
 
 /*

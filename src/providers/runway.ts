@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
 import {
   buildTask,
@@ -84,10 +84,10 @@ const STATUS_OVERRIDES = { throttled: 'queued' } as const
 
 // doc §Query: a union by `status`; extra fields may appear and are ignored.
 const taskSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).nullish(),
+  id: z.nullish(z.union([z.string(), z.number()])),
   status: z.string(),
-  failure: z.string().nullish(),
-  failureCode: z.string().nullish(),
+  failure: z.nullish(z.string()),
+  failureCode: z.nullish(z.string()),
 })
 
 const createSchema = z.looseObject({ id: z.union([z.string(), z.number()]) })

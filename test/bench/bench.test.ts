@@ -194,7 +194,11 @@ describe('npm run bench -- --quick', () => {
       expect(imports.bundle.browser).toEqual({
         minifiedBytes: expect.any(Number),
         gzipBytes: expect.any(Number),
+        lazyGzipBytes: expect.any(Number),
+        allGzipBytes: expect.any(Number),
       })
+    // Counted apart, what loads on first use is still counted.
+    expect(imports.bundle.entry.allGzipBytes).toBeGreaterThanOrEqual(imports.bundle.entry.gzipBytes)
     for (const id of ['import-esm', 'import-cjs', 'bundle-entry', 'bundle-browser']) {
       expect(results.goals.map((goal: { id: string }) => goal.id)).toContain(id)
     }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { VideoTaskFailure } from '../../model.js'
 import { apiError } from './api-error.js'
 import { type ErrorKind, kindFromText } from './error-kind.js'
@@ -13,8 +13,8 @@ import type { ProviderResponse } from './types.js'
 
 /** `base_resp` as sent: the code a number (or a numeric string), the message a string. */
 export const baseRespSchema = z.looseObject({
-  status_code: z.union([z.string(), z.number()]).nullish(),
-  status_msg: z.string().nullish(),
+  status_code: z.nullish(z.union([z.string(), z.number()])),
+  status_msg: z.nullish(z.string()),
 })
 
 /** A parsed `base_resp`. */
