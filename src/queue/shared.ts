@@ -10,7 +10,7 @@ import {
 } from 'bullmq'
 import type { Provider } from '../providers/define-provider.js'
 import type { PollState } from '../wait/poll-state.js'
-import type { QueueOutcome, StoredTask } from './engine.js'
+import type { CompactTask, QueueOutcome } from './engine.js'
 
 /**
  * Where the jobs live: Redis (through ioredis) or PostgreSQL (BullMQ 6's PostgreSQL backend,
@@ -36,15 +36,26 @@ export type QueueConnection =
     }
 
 /**
+ * A `PollState` as a job stores it: without `provider` and `taskId`, which the job id already
+ * holds (see {@link jobIdOf}), and with `nextReadAt` in whole milliseconds. The job lives in
+ * Redis or PostgreSQL for the whole wait, often next to 100,000 others: every byte counts.
+ */
+export type StoredPollState = Omit<PollState, 'provider' | 'taskId'>
+
+/**
  * What a tracking job holds, as plain JSON with one-letter keys (the job lives in Redis or
- * PostgreSQL for the whole wait, often next to 100,000 others: every byte counts). The provider,
- * the task id and the start live in the state; the idempotency key derives from them.
+ * PostgreSQL for the whole wait, often next to 100,000 others: every byte counts). The provider
+ * and the task id are the job id's; the idempotency key derives from them and the start.
  */
 export interface TrackedJobData {
-  /** Where the wait stands: the core's `PollState`, checked with `parsePollState` when loaded. */
-  s: PollState
-  /** The last task read (without `raw`), for a timed-out outcome; absent before the first read. */
-  l?: StoredTask | undefined
+  /** Where the wait stands: the core's `PollState` (see {@link StoredPollState}), checked with `parsePollState` when loaded. */
+  s: StoredPollState
+  /**
+   * The last task read, for a timed-out outcome; absent before the first read. Stored without
+   * `raw`, `id` and `provider` (the job id's) and without fields at their empty value (`null`,
+   * `[]`): see {@link CompactTask}.
+   */
+  l?: CompactTask | undefined
   /** The outcome, recorded before `onOutcome` runs; absent while waiting. */
   o?: QueueOutcome | undefined
   /**
@@ -52,6 +63,35 @@ export interface TrackedJobData {
    * handler and the job's completion) then completes the job without calling it again.
    */
   d?: 1 | undefined
+}
+
+/** A state as a job stores it (see {@link StoredPollState}). */
+export function storedStateOf(state: PollState): StoredPollState {
+  const { provider: _provider, taskId: _taskId, ...stored } = state
+  // Jitter makes it fractional; a read a fraction of a millisecond later changes nothing.
+  stored.nextReadAt = Math.ceil(stored.nextReadAt)
+  return stored
+}
+
+/**
+ * The provider id and task id a job id holds ({@link jobIdOf} reversed), or `null` when the id
+ * is not one of a tracking job.
+ */
+export function taskOfJobId(
+  jobId: string | undefined,
+): { provider: string; taskId: string } | null {
+  if (jobId === undefined) return null
+  const slash = jobId.indexOf('/')
+  if (slash <= 0 || slash === jobId.length - 1 || jobId.indexOf('/', slash + 1) >= 0) return null
+  try {
+    return {
+      provider: decodeURIComponent(jobId.slice(0, slash)),
+      taskId: decodeURIComponent(jobId.slice(slash + 1)),
+    }
+  } catch {
+    // A malformed %-escape: not an id this driver made.
+    return null
+  }
 }
 
 /**
