@@ -35,12 +35,28 @@ export type QueueConnection =
       postgres: PostgresConnectionOptions
     }
 
+// The fields a stored state leaves out at their usual value, with that value: most waits never
+// fail a read, and before the first read there is no status.
+const STATE_DEFAULTS = {
+  consecutiveFailures: 0,
+  consecutiveUnknown: 0,
+  backoffStep: 0,
+  lastStatus: null,
+  samples: [],
+  deadlineAt: null,
+} as const satisfies Partial<PollState>
+
+type DefaultedField = keyof typeof STATE_DEFAULTS
+
 /**
  * A `PollState` as a job stores it: without `provider` and `taskId`, which the job id already
- * holds (see {@link jobIdOf}), and with `nextReadAt` in whole milliseconds. The job lives in
- * Redis or PostgreSQL for the whole wait, often next to 100,000 others: every byte counts.
+ * holds (see {@link jobIdOf}), without the fields at their usual value (no failures, no unknown
+ * reads, no backoff, no status yet, no progress samples, no deadline), and with `nextReadAt` in
+ * whole milliseconds. The job lives in Redis or PostgreSQL for the whole wait, often next to
+ * 100,000 others: every byte counts. {@link stateOfStored} gives the state back.
  */
-export type StoredPollState = Omit<PollState, 'provider' | 'taskId'>
+export type StoredPollState = Omit<PollState, 'provider' | 'taskId' | DefaultedField> &
+  Partial<Pick<PollState, DefaultedField>>
 
 /**
  * What a tracking job holds, as plain JSON with one-letter keys (the job lives in Redis or
@@ -70,7 +86,23 @@ export function storedStateOf(state: PollState): StoredPollState {
   const { provider: _provider, taskId: _taskId, ...stored } = state
   // Jitter makes it fractional; a read a fraction of a millisecond later changes nothing.
   stored.nextReadAt = Math.ceil(stored.nextReadAt)
+  const fields = stored as Partial<Record<DefaultedField, unknown>>
+  for (const field of Object.keys(STATE_DEFAULTS) as DefaultedField[]) {
+    const value = fields[field]
+    if (value === STATE_DEFAULTS[field] || (Array.isArray(value) && value.length === 0)) {
+      delete fields[field]
+    }
+  }
   return stored
+}
+
+/**
+ * The state a job stored ({@link storedStateOf} reversed), still unchecked: pass it to
+ * `parsePollState`. Reads the older form with every field (and `provider`, `taskId`) the same.
+ */
+export function stateOfStored(stored: unknown, provider: string, taskId: string): unknown {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return stored
+  return { ...STATE_DEFAULTS, samples: [], ...stored, provider, taskId }
 }
 
 /**

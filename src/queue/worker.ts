@@ -22,6 +22,7 @@ import {
   openWorker,
   outcomeKeyOf,
   type QueueConnection,
+  stateOfStored,
   storedStateOf,
   type TrackedJobData,
   taskOfJobId,
@@ -214,7 +215,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
       const task = taskOfJobId(job.id)
       if (task === null) throw new TypeError('not a job id of provider/task id')
       state = engine.parseState(
-        { ...data.s, provider: task.provider, taskId: task.taskId },
+        stateOfStored(data.s, task.provider, task.taskId),
         provider,
         task.taskId,
       )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compactTask, expandTask, type StoredTask } from '../../src/queue/engine.js'
-import { jobIdOf, storedStateOf, taskOfJobId } from '../../src/queue/shared.js'
+import { jobIdOf, stateOfStored, storedStateOf, taskOfJobId } from '../../src/queue/shared.js'
+import { type PollState, parsePollState } from '../../src/wait/poll-state.js'
 import { initialPollState } from '../../src/wait/schedule.js'
 
 /*
@@ -63,16 +64,54 @@ describe('the stored form of a tracking job', () => {
     expect(fullTask).toEqual(copy)
   })
 
-  it('stores a state without provider and task id, the next read in whole milliseconds', () => {
+  it('stores a fresh state in a few fields and gives it back, the next read in whole ms', () => {
     const state = {
-      ...initialPollState({ taskId: 't', provider: 'openai', now: 1_000, timeoutMs: 5_000 }),
+      ...initialPollState({ taskId: 't/1', provider: 'openai', now: 1_000, timeoutMs: Infinity }),
       nextReadAt: 1_234.2,
     }
-    const stored = storedStateOf(state)
-    expect(stored).not.toHaveProperty('taskId')
-    expect(stored).not.toHaveProperty('provider')
-    expect(stored.nextReadAt).toBe(1_235)
+    const stored = JSON.parse(JSON.stringify(storedStateOf(state)))
+    expect(stored).toEqual({ version: 1, reads: 0, startedAt: 1_000, nextReadAt: 1_235 })
     expect(state.nextReadAt).toBe(1_234.2)
+    expect(parsePollState(stateOfStored(stored, 'openai', 't/1'))).toEqual({
+      ...state,
+      nextReadAt: 1_235,
+    })
+  })
+
+  it('keeps every field away from its usual value', () => {
+    const state: PollState = {
+      version: 1,
+      taskId: 't',
+      provider: 'openai',
+      startedAt: 1_000,
+      deadlineAt: 9_000,
+      reads: 7,
+      consecutiveFailures: 2,
+      consecutiveUnknown: 1,
+      backoffStep: 3,
+      lastStatus: 'running',
+      samples: [
+        { at: 2_000, progress: 10 },
+        { at: 3_000, progress: 30 },
+      ],
+      nextReadAt: 4_000,
+    }
+    const stored = JSON.parse(JSON.stringify(storedStateOf(state)))
+    expect(Object.keys(stored).sort()).toEqual(
+      Object.keys(state)
+        .filter((key) => key !== 'taskId' && key !== 'provider')
+        .sort(),
+    )
+    expect(parsePollState(stateOfStored(stored, 'openai', 't'))).toEqual(state)
+  })
+
+  it('reads a state stored whole by an earlier version, and refuses one that is not an object', () => {
+    const state = initialPollState({ taskId: 't', provider: 'openai', now: 5, timeoutMs: 10 })
+    const whole = JSON.parse(JSON.stringify(state))
+    expect(parsePollState(stateOfStored(whole, 'openai', 't'))).toEqual(state)
+    for (const bad of ['x', null, [1], 42]) {
+      expect(() => parsePollState(stateOfStored(bad, 'openai', 't'))).toThrow(TypeError)
+    }
   })
 
   it('reads the provider and task id back from any job id it made', () => {
