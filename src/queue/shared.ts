@@ -2,9 +2,11 @@ import {
   type ConnectionOptions,
   createPostgresBackend,
   type IQueueBackend,
+  type Job,
   type PostgresConnectionOptions,
   Queue,
   type QueueOptions,
+  type Span,
   Worker,
   type WorkerOptions,
 } from 'bullmq'
@@ -215,7 +217,73 @@ export function openQueue(
   return new Queue(name, { ...options, connection: connection.redis }) as unknown as AnyQueue
 }
 
-/** A BullMQ worker on the chosen backend. */
+/**
+ * Thrown by a tracking job's processor to re-delay its job to `timestamp + delayMs`, storing
+ * `data` (the job's data as JSON) on the way when given. {@link openWorker}'s worker handles it.
+ */
+export class RedelayJob extends Error {
+  constructor(
+    /** When the delay was computed (milliseconds since the epoch). */
+    readonly timestamp: number,
+    /** The delay, whole milliseconds. */
+    readonly delayMs: number,
+    /** The job's new data as JSON, or `undefined` to keep it. */
+    readonly data: string | undefined,
+  ) {
+    super('re-delayed')
+    this.name = 'RedelayJob'
+  }
+}
+
+type TrackingJob = Job<TrackedJobData, void, string, number | object>
+
+/**
+ * A BullMQ worker that re-delays a job and takes its next one in ONE call: BullMQ's own re-delay
+ * (`job.moveToDelayed`, then `DelayedError`) makes two, the move and a separate fetch of the
+ * next job, where a completed job's move fetches the next one in the same script. On Redis the
+ * same script also stores the job's data after its lock check; the PostgreSQL backend does not
+ * take a `data` field there (it maps only `failedReason` and `stacktrace`), so there the
+ * processor stores the data first and throws `RedelayJob` without it.
+ *
+ * It overrides BullMQ's protected `handleFailed` for `RedelayJob` only, and does what BullMQ's
+ * `handleCompleted` does with a fetched job (`updateDelays`, `nextJobFromJobData`); every other
+ * error, and a closing backend, take BullMQ's own path.
+ */
+function trackingWorkerClass(onRedis: boolean) {
+  // BullMQ's Worker is generic over its backend; the driver holds it as the base interface.
+  const Base = Worker as unknown as new (...args: unknown[]) => AnyWorker
+  return class TrackingWorker extends Base {
+    protected override async handleFailed(
+      error: Error,
+      job: TrackingJob,
+      token: string,
+      fetchNextCallback: () => boolean = () => true,
+      span?: Span,
+    ): Promise<TrackingJob> {
+      const backend = this.backend as IQueueBackend & { closing?: unknown }
+      if (!(error instanceof RedelayJob) || backend.closing || job.id === undefined) {
+        return super.handleFailed(error, job, token, fetchNextCallback, span)
+      }
+      const fetchNext = fetchNextCallback() && !(this.closing || this.paused)
+      const result = await backend.moveToDelayed(job.id, error.timestamp, error.delayMs, token, {
+        skipAttempt: true,
+        fetchNext,
+        ...(onRedis && error.data !== undefined ? { fieldsToUpdate: { data: error.data } } : {}),
+      })
+      // BullMQ types it as a job, and returns nothing when it fetched none (its own paths too).
+      if (!Array.isArray(result) || result.length === 0) return undefined as unknown as TrackingJob
+      const [jobData, jobId, rateLimitDelay, delayUntil] = result
+      // Private in BullMQ's typings: what its handleCompleted calls with a fetched job's delays.
+      ;(this as unknown as { updateDelays(limit?: number, until?: number): void }).updateDelays(
+        rateLimitDelay,
+        delayUntil,
+      )
+      return this.nextJobFromJobData(jobData, jobId, token)
+    }
+  }
+}
+
+/** A BullMQ worker on the chosen backend, re-delaying with {@link RedelayJob} in one call. */
 export function openWorker(
   name: string,
   processor: ConstructorParameters<typeof Worker<TrackedJobData, void>>[1],
@@ -223,15 +291,14 @@ export function openWorker(
   options: Omit<WorkerOptions, 'connection'>,
 ): AnyWorker {
   if ('postgres' in connection) {
-    return new Worker(
+    const TrackingWorker = trackingWorkerClass(false)
+    return new TrackingWorker(
       name,
       processor,
       { ...options, connection: connection.postgres },
       createPostgresBackend,
-    ) as unknown as AnyWorker
+    )
   }
-  return new Worker(name, processor, {
-    ...options,
-    connection: connection.redis,
-  }) as unknown as AnyWorker
+  const TrackingWorker = trackingWorkerClass(true)
+  return new TrackingWorker(name, processor, { ...options, connection: connection.redis })
 }

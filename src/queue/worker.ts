@@ -1,4 +1,4 @@
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
+import { type Job, UnrecoverableError } from 'bullmq'
 import type { ScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
 import type { Transport } from '../transport.js'
@@ -22,6 +22,7 @@ import {
   openWorker,
   outcomeKeyOf,
   type QueueConnection,
+  RedelayJob,
   stateOfStored,
   storedStateOf,
   type TrackedJobData,
@@ -177,33 +178,24 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
   }
 
   /**
-   * Re-delays the job to `at`, storing `data` first when given. On Redis both go in one call
-   * (BullMQ's `moveToDelayed` script sets the job's fields after checking this worker's lock, so
-   * a worker that lost its lock cannot overwrite the data either); the PostgreSQL backend does
-   * not take a `data` field there (it maps only `failedReason` and `stacktrace`), so it updates
-   * the data first, in a round trip of its own.
+   * Re-delays the job to `at`, storing `data` on the way when given: the worker (see
+   * `openWorker`) moves it, stores the data on Redis in the same call after its lock check (a
+   * worker that lost its lock cannot overwrite the data either), and takes its next job.
+   * PostgreSQL stores the data first, in a call of its own.
    */
   async function redelay(
     job: Job<TrackedJobData>,
     at: number,
-    token: string | undefined,
     data?: TrackedJobData,
   ): Promise<never> {
-    const id = job.id
-    if (id === undefined) throw new TypeError('BullMQ gave a job without an id')
+    if (data !== undefined && !onRedis) await job.updateData(data)
     const timestamp = Date.now()
     // Whole milliseconds: BullMQ stores the delay in the job's hash, and a fraction is bytes.
-    const delay = Math.max(0, Math.ceil(at - timestamp))
-    if (data !== undefined && !onRedis) await job.updateData(data)
-    await worker.backend.moveToDelayed(id, timestamp, delay, token, {
-      skipAttempt: true,
-      ...(data !== undefined && onRedis ? { fieldsToUpdate: { data: JSON.stringify(data) } } : {}),
-    })
-    if (data !== undefined) job.data = data
-    throw new DelayedError()
+    const delayMs = Math.max(0, Math.ceil(at - timestamp))
+    throw new RedelayJob(timestamp, delayMs, data === undefined ? undefined : JSON.stringify(data))
   }
 
-  async function processJob(job: Job<TrackedJobData>, token?: string, signal?: AbortSignal) {
+  async function processJob(job: Job<TrackedJobData>, _token?: string, signal?: AbortSignal) {
     const data = job.data
     // A job this worker cannot read is failed at once (UnrecoverableError skips BullMQ's
     // retries): retrying a corrupt job never makes it readable.
@@ -250,7 +242,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
       read = await engine.readOnce(provider, state.taskId, controller.signal)
     } catch (error) {
       // Shutting down mid-read: hand the job back as it was, due now.
-      if (controller.signal.aborted) return redelay(job, now(), token)
+      if (controller.signal.aborted) return redelay(job, now())
       throw error
     } finally {
       signal?.removeEventListener('abort', abort)
@@ -261,7 +253,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     if (step.action === 'finish') return finish(job, step.state, step.outcome)
     const next: TrackedJobData = { s: storedStateOf(step.state) }
     if (step.lastTask) next.l = compactTask(step.lastTask)
-    return redelay(job, step.at, token, next)
+    return redelay(job, step.at, next)
   }
 
   async function finish(job: Job<TrackedJobData>, state: PollState, outcome: QueueOutcome) {
