@@ -13,8 +13,11 @@
  *    warm-up: on a shared machine the load changes from second to second, so the ratios are
  *    per round (the workers of one round measured within seconds of each other) and the figure
  *    is their median.
- * 2. Redis bytes per tracked task: `used_memory` growth per enqueued task, after reads (every
- *    task read at least once, with its last task stored), and `MEMORY USAGE ... SAMPLES 0` (every
+ * 2. Redis bytes per tracked task: `used_memory` growth (without the script cache and client
+ *    buffers, fixed costs of a worker) per enqueued task, after reads (every task read at least
+ *    once, with its last task stored, the event stream left out); the same summed over the
+ *    queue's keys (`queueKeyBytesPerTrackedTask`: what the tasks hold, without the allocator's
+ *    and the server's own growth); and `MEMORY USAGE ... SAMPLES 0` (every
  *    field counted: the default samples 5 and extrapolates) of one job's hash before its first
  *    read and after. Goal: at most 1.5 KiB.
  *
@@ -128,7 +131,16 @@ const redis = await startRedis()
 const sim = await startSimulatorChild()
 const connection = { host: '127.0.0.1', port: redis.port }
 const client = new Redis(connection)
-const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1])
+/**
+ * Redis memory that tasks can take: `used_memory` without BullMQ's Lua script cache and the
+ * clients' buffers, which each worker and queue adds once, whatever the number of tasks (with
+ * 5,000 tasks, the ~15 scripts alone would add ~30 B a task).
+ */
+async function usedMemory() {
+  const info = await client.info('memory')
+  const field = (name) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0)
+  return field('used_memory') - field('used_memory_scripts') - field('mem_clients_normal')
+}
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 const results = {}
 
@@ -262,9 +274,17 @@ try {
 
   results.jobHashBytesAfterReads = await client.memory('USAGE', jobKey, 'SAMPLES', '0')
   // BullMQ's event stream (capped at 10,000 entries) is the queue's, not the tasks'.
-  const events = (await client.memory('USAGE', 'bull:bench-driver:events')) ?? 0
+  const events = (await client.memory('USAGE', 'bull:bench-driver:events', 'SAMPLES', '0')) ?? 0
   results.eventStreamBytes = events
   results.redisBytesPerTrackedTask = Math.round(((await usedMemory()) - before - events) / tasks)
+  // The same from the keys: every key of the queue but its event stream (the job hashes, the
+  // delayed and wait sets, the queue's few own keys), `MEMORY USAGE ... SAMPLES 0`, per task.
+  const keys = (await client.keys('bull:bench-driver:*')).filter((key) => !key.endsWith(':events'))
+  const pipeline = client.pipeline()
+  for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0')
+  const sizes = (await pipeline.exec()) ?? []
+  const keyBytes = sizes.reduce((sum, [, bytes]) => sum + Number(bytes ?? 0), 0)
+  results.queueKeyBytesPerTrackedTask = Math.round(keyBytes / tasks)
   await producer.close()
   results.config = { tasks, concurrency, durationMs, warmupMs, rounds, quick }
   console.log(JSON.stringify(results, null, 2))
