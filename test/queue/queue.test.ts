@@ -285,23 +285,33 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
     async () => {
       const queueName = uniqueQueueName('corrupt')
       const tasks = producer(queueName)
-      await tasks.queue.add(
-        'video-task',
-        { s: { version: 9, taskId: 'x', provider: 'openai' } } as never,
-        { jobId: 'corrupt' },
-      )
+      const good = { version: 1, reads: 1, startedAt: Date.now(), nextReadAt: Date.now() }
+      // Each wrong in one way: the reason names it, and no job is retried or read.
+      const corrupt = [
+        { jobId: 'corrupt', data: { s: good }, reason: /not a job id of provider\/task id/ },
+        { jobId: 'openai/a', data: { s: { ...good, version: 9 } }, reason: /version/ },
+        { jobId: 'openai/b', data: { s: good, l: 'x' }, reason: /last task is not an object/ },
+        { jobId: 'openai/c', data: { s: 'x' }, reason: /stored PollState/ },
+      ]
+      for (const { jobId, data } of corrupt) {
+        await tasks.queue.add('video-task', data as never, { jobId })
+      }
       const outcomes = outcomeCollector()
       await worker(queueName, { onOutcome: outcomes.onOutcome })
-      const job = await tasks.queue.getJob('corrupt')
-      let state = await job?.getState()
-      for (let tries = 0; state !== 'failed' && tries < 100; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        state = await job?.getState()
+      for (const { jobId, reason } of corrupt) {
+        const job = await tasks.queue.getJob(jobId)
+        let state = await job?.getState()
+        for (let tries = 0; state !== 'failed' && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          state = await job?.getState()
+        }
+        expect(state).toBe('failed')
+        const failed = await tasks.queue.getJob(jobId)
+        expect(failed?.failedReason).toMatch(/stored PollState/)
+        expect(failed?.failedReason).toMatch(reason)
+        expect(failed?.attemptsMade).toBeLessThanOrEqual(1)
       }
-      expect(state).toBe('failed')
-      const failed = await tasks.queue.getJob('corrupt')
-      expect(failed?.failedReason).toMatch(/stored PollState/)
-      expect(failed?.attemptsMade).toBeLessThanOrEqual(1)
+      expect(outcomes.calls).toHaveLength(0)
       expect(outcomes.calls).toHaveLength(0)
     },
   )
