@@ -233,6 +233,17 @@ export class RedelayJob extends Error {
     super('re-delayed')
     this.name = 'RedelayJob'
   }
+
+  /** One without a stack trace: thrown once per job run, caught by the worker, never shown. */
+  static create(timestamp: number, delayMs: number, data: string | undefined): RedelayJob {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      return new RedelayJob(timestamp, delayMs, data)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  }
 }
 
 type TrackingJob = Job<TrackedJobData, void, string, number | object>

@@ -115,6 +115,9 @@ export function limiterFor(maxRequestsPerSecond: number): { max: number; duratio
   return best
 }
 
+// The read's signal when BullMQ gives the processor none.
+const NEVER_ABORTED = new AbortController().signal
+
 // About 5 % of the cap's throughput at 50/s.
 const RATE_MARGIN_MS = 50
 
@@ -192,7 +195,11 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     const timestamp = Date.now()
     // Whole milliseconds: BullMQ stores the delay in the job's hash, and a fraction is bytes.
     const delayMs = Math.max(0, Math.ceil(at - timestamp))
-    throw new RedelayJob(timestamp, delayMs, data === undefined ? undefined : JSON.stringify(data))
+    throw RedelayJob.create(
+      timestamp,
+      delayMs,
+      data === undefined ? undefined : JSON.stringify(data),
+    )
   }
 
   async function processJob(job: Job<TrackedJobData>, _token?: string, signal?: AbortSignal) {
@@ -234,18 +241,16 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     }
     // A job runs before `state.nextReadAt` only when nudged (or when a crash lost its re-delay):
     // it reads at once either way, under the same rate cap.
-    const controller = new AbortController()
-    const abort = () => controller.abort(signal?.reason)
-    signal?.addEventListener('abort', abort, { once: true })
+    // BullMQ's signal (aborted when the worker closes or the lock is lost) goes to the read as
+    // is: no controller and listener of our own per job.
+    const readSignal = signal ?? NEVER_ABORTED
     let read: QueueObservation
     try {
-      read = await engine.readOnce(provider, state.taskId, controller.signal)
+      read = await engine.readOnce(provider, state.taskId, readSignal)
     } catch (error) {
       // Shutting down mid-read: hand the job back as it was, due now.
-      if (controller.signal.aborted) return redelay(job, now())
+      if (readSignal.aborted) return redelay(job, now())
       throw error
-    } finally {
-      signal?.removeEventListener('abort', abort)
     }
     // A vendor 429 pauses the queue, so every worker of it waits out the Retry-After.
     if (read.rateLimitedForMs !== null) await queue.rateLimit(read.rateLimitedForMs)
