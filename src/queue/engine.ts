@@ -21,6 +21,48 @@ import { initialPollState, type Observation } from '../wait/schedule.js'
 /** A task as stored in a job: the task's JSON (dates as ISO strings) without `raw`. */
 export type StoredTask = Omit<VideoTaskJson, 'raw'>
 
+// The fields a compact task leaves out when empty, with their empty value.
+const EMPTY_FIELDS = {
+  videoUrl: null,
+  videoUrls: [],
+  error: null,
+  createdAt: null,
+  completedAt: null,
+  expiresAt: null,
+} as const satisfies Partial<StoredTask>
+
+type EmptyField = keyof typeof EMPTY_FIELDS
+
+/**
+ * A {@link StoredTask} as a waiting job keeps it: without `id` and `provider` (the job id holds
+ * them) and without the fields that are at their empty value (`videoUrl`, `error` and the
+ * dates when `null`, `videoUrls` when `[]`). {@link expandTask} gives the task back.
+ */
+export type CompactTask = Omit<StoredTask, 'id' | 'provider' | EmptyField> &
+  Partial<Pick<StoredTask, EmptyField>>
+
+/** The task without what {@link expandTask} restores. */
+export function compactTask(task: StoredTask): CompactTask {
+  const { id: _id, provider: _provider, ...compact } = task
+  const fields = compact as Partial<Record<EmptyField, unknown>>
+  for (const field of Object.keys(EMPTY_FIELDS) as EmptyField[]) {
+    const value = fields[field]
+    if (value === null || (Array.isArray(value) && value.length === 0)) delete fields[field]
+  }
+  return compact
+}
+
+/** The task a {@link compactTask} left, with its id, provider and empty fields back. */
+export function expandTask(compact: CompactTask, provider: string, taskId: string): StoredTask {
+  return {
+    id: taskId,
+    provider,
+    ...EMPTY_FIELDS,
+    videoUrls: [],
+    ...compact,
+  } as StoredTask
+}
+
 /**
  * How a tracked task ended: the core's JSON-safe {@link WaitOutcome} with each task's `raw`
  * vendor payload left out (it can be large, and the outcome lives in the job). It is stored in

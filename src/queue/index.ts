@@ -9,6 +9,7 @@
  */
 
 export type {
+  CompactTask,
   QueueEngine,
   QueueObservation,
   QueueOutcome,
@@ -23,7 +24,12 @@ export {
   type TaskQueue,
   type TaskQueueOptions,
 } from './producer.js'
-export { jobIdOf, type QueueConnection, type TrackedJobData } from './shared.js'
+export {
+  jobIdOf,
+  type QueueConnection,
+  type StoredPollState,
+  type TrackedJobData,
+} from './shared.js'
 export {
   createTaskWorker,
   limiterFor,

@@ -11,6 +11,7 @@ import {
   jobIdOf,
   openQueue,
   type QueueConnection,
+  storedStateOf,
   type TrackedJobData,
 } from './shared.js'
 
@@ -171,7 +172,9 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
       timeoutMs: enqueueOptions.timeoutMs ?? options.timeoutMs,
     })
     const jobId = jobIdOf(provider.id, taskId)
-    const data: TrackedJobData = { s: engine.start(provider, taskId, now(), settings) }
+    const data: TrackedJobData = {
+      s: storedStateOf(engine.start(provider, taskId, now(), settings)),
+    }
     // BullMQ ignores an add whose jobId exists (waiting, delayed, active, or finished and
     // kept): that is what makes enqueueing idempotent.
     await queue.add(JOB_NAME, data, trackingJobOptions(jobId, keepFinishedMs))

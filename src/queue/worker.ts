@@ -1,13 +1,16 @@
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq'
+import { type Job, UnrecoverableError } from 'bullmq'
 import type { ScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
 import type { Transport } from '../transport.js'
 import type { PollState } from '../wait/poll-state.js'
 import {
+  compactTask,
   createQueueEngine,
+  expandTask,
   type QueueEngine,
   type QueueObservation,
   type QueueOutcome,
+  type StoredTask,
 } from './engine.js'
 import {
   type AnyQueue,
@@ -19,7 +22,11 @@ import {
   openWorker,
   outcomeKeyOf,
   type QueueConnection,
+  RedelayJob,
+  stateOfStored,
+  storedStateOf,
   type TrackedJobData,
+  taskOfJobId,
 } from './shared.js'
 
 /** What `onOutcome` receives beside the outcome. */
@@ -108,6 +115,9 @@ export function limiterFor(maxRequestsPerSecond: number): { max: number; duratio
   return best
 }
 
+// The read's signal when BullMQ gives the processor none.
+const NEVER_ABORTED = new AbortController().signal
+
 // About 5 % of the cap's throughput at 50/s.
 const RATE_MARGIN_MS = 50
 
@@ -158,6 +168,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
   const lockDuration = options.lockDurationMs ?? 30_000
   // The worker's own handle on the queue: a vendor 429 pauses it for every worker.
   const queue: AnyQueue = openQueue(name, options.connection)
+  const onRedis = 'redis' in options.connection
 
   async function deliver(job: Job<TrackedJobData>, state: PollState, outcome: QueueOutcome) {
     const jobId = job.id ?? ''
@@ -169,25 +180,52 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     })
   }
 
+  /**
+   * Re-delays the job to `at`, storing `data` on the way when given: the worker (see
+   * `openWorker`) moves it, stores the data on Redis in the same call after its lock check (a
+   * worker that lost its lock cannot overwrite the data either), and takes its next job.
+   * PostgreSQL stores the data first, in a call of its own.
+   */
   async function redelay(
     job: Job<TrackedJobData>,
     at: number,
-    token: string | undefined,
+    data?: TrackedJobData,
   ): Promise<never> {
-    await job.moveToDelayed(at, token)
-    throw new DelayedError()
+    if (data !== undefined && !onRedis) await job.updateData(data)
+    const timestamp = Date.now()
+    // Whole milliseconds: BullMQ stores the delay in the job's hash, and a fraction is bytes.
+    const delayMs = Math.max(0, Math.ceil(at - timestamp))
+    throw RedelayJob.create(
+      timestamp,
+      delayMs,
+      data === undefined ? undefined : JSON.stringify(data),
+    )
   }
 
-  async function processJob(job: Job<TrackedJobData>, token?: string, signal?: AbortSignal) {
+  async function processJob(job: Job<TrackedJobData>, _token?: string, signal?: AbortSignal) {
     const data = job.data
     // A job this worker cannot read is failed at once (UnrecoverableError skips BullMQ's
     // retries): retrying a corrupt job never makes it readable.
     let state: PollState
+    let lastTask: StoredTask | null
     try {
       if (typeof data !== 'object' || data === null) throw new TypeError('no job data')
-      const claimed = data.s as { provider?: unknown; taskId?: unknown } | undefined
-      if (typeof claimed?.taskId !== 'string') throw new TypeError('no task id')
-      state = engine.parseState(data.s, provider, claimed.taskId)
+      // The provider and task id are the job id's (the stored state leaves them out).
+      const task = taskOfJobId(job.id)
+      if (task === null) throw new TypeError('not a job id of provider/task id')
+      state = engine.parseState(
+        stateOfStored(data.s, task.provider, task.taskId),
+        provider,
+        task.taskId,
+      )
+      const stored: unknown = data.l
+      if (
+        stored !== undefined &&
+        (typeof stored !== 'object' || stored === null || Array.isArray(stored))
+      ) {
+        throw new TypeError('the last task is not an object')
+      }
+      lastTask = data.l ? expandTask(data.l, task.provider, task.taskId) : null
     } catch (error) {
       throw new UnrecoverableError(
         `Job ${job.id} of queue ${name} holds no stored PollState of a ${provider.id} task: ${(error as Error).message}`,
@@ -196,49 +234,45 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     // Recorded before: a re-run after a crash delivers it again and reads nothing.
     if (data.o) {
       if (data.d === 1) return
-      return delivered(job, { s: state, o: data.o })
+      return delivered(job, state, data.o)
     }
-    const lastTask = data.l ?? null
     if (state.deadlineAt !== null && now() >= state.deadlineAt) {
-      return finish(job, { s: state, o: engine.timedOut(lastTask) })
+      return finish(job, state, engine.timedOut(lastTask))
     }
     // A job runs before `state.nextReadAt` only when nudged (or when a crash lost its re-delay):
     // it reads at once either way, under the same rate cap.
-    const controller = new AbortController()
-    const abort = () => controller.abort(signal?.reason)
-    signal?.addEventListener('abort', abort, { once: true })
+    // BullMQ's signal (aborted when the worker closes or the lock is lost) goes to the read as
+    // is: no controller and listener of our own per job.
+    const readSignal = signal ?? NEVER_ABORTED
     let read: QueueObservation
     try {
-      read = await engine.readOnce(provider, state.taskId, controller.signal)
+      read = await engine.readOnce(provider, state.taskId, readSignal)
     } catch (error) {
       // Shutting down mid-read: hand the job back as it was, due now.
-      if (controller.signal.aborted) return redelay(job, now(), token)
+      if (readSignal.aborted) return redelay(job, now())
       throw error
-    } finally {
-      signal?.removeEventListener('abort', abort)
     }
     // A vendor 429 pauses the queue, so every worker of it waits out the Retry-After.
     if (read.rateLimitedForMs !== null) await queue.rateLimit(read.rateLimitedForMs)
     const step = engine.step(state, read, lastTask, settings, now(), random())
-    if (step.action === 'finish') return finish(job, { s: step.state, o: step.outcome })
-    const next: TrackedJobData = { s: step.state }
-    if (step.lastTask) next.l = step.lastTask
-    await job.updateData(next)
-    return redelay(job, step.at, token)
+    if (step.action === 'finish') return finish(job, step.state, step.outcome)
+    const next: TrackedJobData = { s: storedStateOf(step.state) }
+    if (step.lastTask) next.l = compactTask(step.lastTask)
+    return redelay(job, step.at, next)
   }
 
-  async function finish(job: Job<TrackedJobData>, next: TrackedJobData & { o: QueueOutcome }) {
+  async function finish(job: Job<TrackedJobData>, state: PollState, outcome: QueueOutcome) {
     // Outcome first, handler second: "delivered at least once, recorded once". The handler
     // gets the outcome as stored (a JSON round trip), so a re-run gets an equal value.
-    const stored = JSON.parse(JSON.stringify(next)) as TrackedJobData & { o: QueueOutcome }
-    await job.updateData(stored)
-    await delivered(job, stored)
+    const stored = JSON.parse(JSON.stringify(outcome)) as QueueOutcome
+    await job.updateData({ s: storedStateOf(state), o: stored })
+    await delivered(job, state, stored)
   }
 
   /** Calls `onOutcome`, then notes that it resolved (so only a crash inside it repeats it). */
-  async function delivered(job: Job<TrackedJobData>, data: TrackedJobData & { o: QueueOutcome }) {
-    await deliver(job, data.s, data.o)
-    await job.updateData({ s: data.s, o: data.o, d: 1 })
+  async function delivered(job: Job<TrackedJobData>, state: PollState, outcome: QueueOutcome) {
+    await deliver(job, state, outcome)
+    await job.updateData({ s: storedStateOf(state), o: outcome, d: 1 })
   }
 
   const worker = openWorker(name, processJob, options.connection, {

@@ -169,6 +169,16 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
         status: 'timed-out',
         lastTask: { id: slow.id, status: 'running' },
       })
+      // The job stores the last task without its id, provider and empty fields: all back.
+      const outcome = outcomes.calls[0]?.outcome
+      const lastTask = outcome?.status === 'timed-out' ? outcome.lastTask : null
+      expect(lastTask).toMatchObject({
+        provider: 'openai',
+        videoUrl: null,
+        videoUrls: [],
+        error: null,
+        completedAt: null,
+      })
       // At the deadline, as the in-process waitFor, not when the schedule saw it coming.
       expect(elapsed).toBeGreaterThanOrEqual(1_000)
       const readsAtOutcome = sim.requests(slow.id)
@@ -275,23 +285,33 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
     async () => {
       const queueName = uniqueQueueName('corrupt')
       const tasks = producer(queueName)
-      await tasks.queue.add(
-        'video-task',
-        { s: { version: 9, taskId: 'x', provider: 'openai' } } as never,
-        { jobId: 'corrupt' },
-      )
+      const good = { version: 1, reads: 1, startedAt: Date.now(), nextReadAt: Date.now() }
+      // Each wrong in one way: the reason names it, and no job is retried or read.
+      const corrupt = [
+        { jobId: 'corrupt', data: { s: good }, reason: /not a job id of provider\/task id/ },
+        { jobId: 'openai/a', data: { s: { ...good, version: 9 } }, reason: /version/ },
+        { jobId: 'openai/b', data: { s: good, l: 'x' }, reason: /last task is not an object/ },
+        { jobId: 'openai/c', data: { s: 'x' }, reason: /stored PollState/ },
+      ]
+      for (const { jobId, data } of corrupt) {
+        await tasks.queue.add('video-task', data as never, { jobId })
+      }
       const outcomes = outcomeCollector()
       await worker(queueName, { onOutcome: outcomes.onOutcome })
-      const job = await tasks.queue.getJob('corrupt')
-      let state = await job?.getState()
-      for (let tries = 0; state !== 'failed' && tries < 100; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        state = await job?.getState()
+      for (const { jobId, reason } of corrupt) {
+        const job = await tasks.queue.getJob(jobId)
+        let state = await job?.getState()
+        for (let tries = 0; state !== 'failed' && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          state = await job?.getState()
+        }
+        expect(state).toBe('failed')
+        const failed = await tasks.queue.getJob(jobId)
+        expect(failed?.failedReason).toMatch(/stored PollState/)
+        expect(failed?.failedReason).toMatch(reason)
+        expect(failed?.attemptsMade).toBeLessThanOrEqual(1)
       }
-      expect(state).toBe('failed')
-      const failed = await tasks.queue.getJob('corrupt')
-      expect(failed?.failedReason).toMatch(/stored PollState/)
-      expect(failed?.attemptsMade).toBeLessThanOrEqual(1)
+      expect(outcomes.calls).toHaveLength(0)
       expect(outcomes.calls).toHaveLength(0)
     },
   )
@@ -301,11 +321,12 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
     async () => {
       const queueName = uniqueQueueName('handled')
       const tasks = producer(queueName)
-      const task = sim.createTask({ provider: 'openai', queuedMs: 60_000 })
+      const handledTask = sim.createTask({ provider: 'openai', queuedMs: 60_000 })
+      const unhandledTask = sim.createTask({ provider: 'openai', queuedMs: 60_000 })
+      // A job stores its state without the provider and task id (the job id holds them); one
+      // left by an earlier version with both in it reads the same.
       const state = {
         version: 1 as const,
-        taskId: task.id,
-        provider: 'openai',
         startedAt: Date.now(),
         deadlineAt: null,
         reads: 3,
@@ -320,14 +341,23 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
         status: 'error' as const,
         error: { name: 'X', message: 'y', httpStatus: null },
       }
+      const handledId = jobIdOf('openai', handledTask.id)
+      const unhandledId = jobIdOf('openai', unhandledTask.id)
       // As a worker leaves it when it lost its lock (or died) after onOutcome resolved: the
       // outcome recorded and marked handled, the job not completed. And one not yet handled.
-      await tasks.queue.add('video-task', { s: state, o: outcome, d: 1 }, { jobId: 'handled' })
-      await tasks.queue.add('video-task', { s: state, o: outcome }, { jobId: 'unhandled' })
+      await tasks.queue.add('video-task', { s: state, o: outcome, d: 1 }, { jobId: handledId })
+      await tasks.queue.add(
+        'video-task',
+        {
+          s: { ...state, taskId: unhandledTask.id, provider: 'openai' } as typeof state,
+          o: outcome,
+        },
+        { jobId: unhandledId },
+      )
       const outcomes = outcomeCollector()
       await worker(queueName, { onOutcome: outcomes.onOutcome })
       await outcomes.waitFor(1)
-      const handled = await tasks.queue.getJob('handled')
+      const handled = await tasks.queue.getJob(handledId)
       let jobState = await handled?.getState()
       for (let tries = 0; jobState !== 'completed' && tries < 100; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 20))
@@ -335,10 +365,17 @@ describe.each(ENGINES)('video-tasks/queue on $name', ({ name, available }) => {
       }
       expect(jobState).toBe('completed')
       await new Promise((resolve) => setTimeout(resolve, 200))
-      expect(outcomes.calls.map((call) => call.context.jobId)).toEqual(['unhandled'])
+      expect(outcomes.calls.map((call) => call.context)).toEqual([
+        {
+          provider: 'openai',
+          taskId: unhandledTask.id,
+          jobId: unhandledId,
+          key: `${unhandledId}@${state.startedAt}`,
+        },
+      ])
       expect(outcomes.calls[0]?.outcome).toEqual(outcome)
-      expect((await tasks.queue.getJob('unhandled'))?.data.d).toBe(1)
-      expect(sim.requests(task.id)).toBe(0)
+      expect((await tasks.queue.getJob(unhandledId))?.data.d).toBe(1)
+      expect(sim.requests(handledTask.id) + sim.requests(unhandledTask.id)).toBe(0)
     },
   )
 

@@ -7,6 +7,11 @@
  *
  *   npm run soak:queue                       # 100,000 tasks
  *   npm run soak:queue -- --tasks 10000 --cap 1000
+ *   npm run soak:queue -- --stretch 30       # tasks and schedule 30 times slower
+ *
+ * `--stretch` multiplies the tasks' durations and the schedule's intervals alike (same reads per
+ * task): on a machine whose workers read slower than 100,000 tasks finish, each task would be
+ * read once, after it finished, and the run would prove nothing about waits that span reads.
  *
  * Needs `redis-server` on the PATH. Not part of `npm test` (minutes at 100,000 tasks). Sets
  * `process.exitCode = 1` when a task is lost, an outcome is wrong or a job failed.
@@ -27,6 +32,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '4' },
     cap: { type: 'string', default: '2000' },
     'compare-tasks': { type: 'string' },
+    stretch: { type: 'string', default: '1' },
   },
 })
 const TASKS = Number(args.tasks)
@@ -34,15 +40,16 @@ const WORKERS = Number(args.workers)
 const CAP = Number(args.cap)
 // The in-process comparison: the same task shapes and schedule, at most 10,000 of them.
 const COMPARE = Number(args['compare-tasks'] ?? Math.min(TASKS, 10_000))
-const SCHEDULE = { intervalMs: 1_000, maxIntervalMs: 2_000 }
+const STRETCH = Number(args.stretch)
+const SCHEDULE = { intervalMs: 1_000 * STRETCH, maxIntervalMs: 2_000 * STRETCH }
 
-/** A task's script: queued 1-3 s, running 3-9 s from its creation; 1 in 10 fails. */
+/** A task's script: queued 1-3 s, running 3-9 s from its creation (times `--stretch`); 1 in 10 fails. */
 function script(index: number) {
   return {
     provider: 'openai' as const,
     dialect: 'gateway' as const,
-    queuedMs: 1_000 + (index % 5) * 500,
-    runningMs: 3_000 + (index % 13) * 500,
+    queuedMs: (1_000 + (index % 5) * 500) * STRETCH,
+    runningMs: (3_000 + (index % 13) * 500) * STRETCH,
     outcome: index % 10 === 0 ? ('failed' as const) : ('succeeded' as const),
   }
 }
@@ -132,6 +139,10 @@ try {
   }
   await Promise.all(enqueueBatch)
   const memoryEnqueued = await usedMemory()
+  // BullMQ's event stream (capped at 10,000 entries) is the queue's, not the tasks'.
+  const eventBytes = Number(
+    (await redis.memory('USAGE', `bull:${queueName}:events`, 'SAMPLES', '0')) ?? 0,
+  )
   log(`enqueued ${TASKS} tasks in ${Date.now() - started} ms`)
 
   // Job hashes of tasks being tracked (waiting for their next read), sampled.
@@ -141,7 +152,7 @@ try {
     if (sampleHashBytes.length < 200) {
       const delayed = await producer.queue.getDelayed(0, 49)
       for (const job of delayed) {
-        const bytes = await redis.memory('USAGE', `bull:${queueName}:${job.id}`)
+        const bytes = await redis.memory('USAGE', `bull:${queueName}:${job.id}`, 'SAMPLES', '0')
         if (typeof bytes === 'number') sampleHashBytes.push(bytes)
       }
     }
@@ -183,6 +194,7 @@ try {
     tasks: TASKS,
     workers: WORKERS,
     capPerSecond: CAP,
+    stretch: STRETCH,
     killedPid,
     delivered: delivered.size,
     lost: TASKS - delivered.size,
@@ -192,10 +204,12 @@ try {
     duplicatesNotOfKilledWorker: duplicatesNotOfKilled,
     jobs: counts,
     seconds: Math.round(trackedSeconds),
-    redisBytesPerEnqueuedTask: Math.round((memoryEnqueued - memoryBefore) / TASKS),
+    // Every job once all are enqueued (waiting, delayed, active or finished and kept).
+    redisBytesPerJob: Math.round((memoryEnqueued - memoryBefore - eventBytes) / TASKS),
+    eventStreamBytes: eventBytes,
     jobHashBytesWhileTracked: { median: median(sampleHashBytes), samples: sampleHashBytes.length },
     jobHashBytesFinished: sampleJob
-      ? await redis.memory('USAGE', `bull:soak:${sampleJob.id}`)
+      ? await redis.memory('USAGE', `bull:soak:${sampleJob.id}`, 'SAMPLES', '0')
       : null,
     readsPerTask: {
       queue: Math.round((queueReads / TASKS) * 100) / 100,
