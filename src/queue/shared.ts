@@ -294,6 +294,24 @@ function trackingWorkerClass(onRedis: boolean) {
   }
 }
 
+/** The BullMQ internals {@link trackingWorkerClass} calls: checked before a worker opens. */
+const WORKER_INTERNALS = ['handleFailed', 'nextJobFromJobData', 'updateDelays'] as const
+
+/**
+ * Refuses a BullMQ whose Worker lacks an internal the one-call re-delay relies on (tested with
+ * bullmq 6.7): a clear error when the worker opens, not a job failed in the middle of a wait.
+ */
+export function checkWorkerInternals(prototype: object = Worker.prototype): void {
+  const missing = WORKER_INTERNALS.filter(
+    (name) => typeof (prototype as Record<string, unknown>)[name] !== 'function',
+  )
+  if (missing.length > 0) {
+    throw new TypeError(
+      `video-tasks/queue needs bullmq's Worker.${missing.join(', Worker.')}, which this bullmq lacks (tested with bullmq 6.7): install the range in video-tasks' peerDependencies`,
+    )
+  }
+}
+
 /** A BullMQ worker on the chosen backend, re-delaying with {@link RedelayJob} in one call. */
 export function openWorker(
   name: string,
@@ -301,6 +319,7 @@ export function openWorker(
   connection: QueueConnection,
   options: Omit<WorkerOptions, 'connection'>,
 ): AnyWorker {
+  checkWorkerInternals()
   if ('postgres' in connection) {
     const TrackingWorker = trackingWorkerClass(false)
     return new TrackingWorker(

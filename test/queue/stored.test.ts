@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { compactTask, expandTask, type StoredTask } from '../../src/queue/engine.js'
-import { jobIdOf, stateOfStored, storedStateOf, taskOfJobId } from '../../src/queue/shared.js'
+import {
+  checkWorkerInternals,
+  jobIdOf,
+  stateOfStored,
+  storedStateOf,
+  taskOfJobId,
+} from '../../src/queue/shared.js'
 import { type PollState, parsePollState } from '../../src/wait/poll-state.js'
 import { initialPollState } from '../../src/wait/schedule.js'
 
@@ -129,5 +135,21 @@ describe('the stored form of a tracking job', () => {
     for (const jobId of [undefined, '', 'corrupt', '/x', 'x/', 'a/b/c', 'openai/%E0%A4%A', '42']) {
       expect(taskOfJobId(jobId)).toBeNull()
     }
+  })
+})
+
+describe('the BullMQ internals the one-call re-delay relies on', () => {
+  it('are present in the installed bullmq', () => {
+    expect(() => checkWorkerInternals()).not.toThrow()
+  })
+
+  it('a bullmq without one is refused when a worker opens, naming it', () => {
+    class Changed {
+      handleFailed() {}
+      nextJobFromJobData() {}
+    }
+    expect(() => checkWorkerInternals(Changed.prototype)).toThrow(
+      /needs bullmq's Worker\.updateDelays, which this bullmq lacks/,
+    )
   })
 })
