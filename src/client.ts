@@ -9,6 +9,7 @@ import type {
 import { type SubmitContext, taskIdOf } from './client/submit-context.js'
 import { createWaits } from './client/waits.js'
 import { VideoTaskError } from './errors.js'
+import { followSignals, markShared } from './internal/abort-hub.js'
 import { errorFields, type Logger, type LogLevel, type RetryListener } from './logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
@@ -24,7 +25,6 @@ import {
   type Transport,
   type TransportOptions,
 } from './transport.js'
-import { followSignals } from './wait/abort-hub.js'
 import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
 import { type PollState, parsePollState } from './wait/poll-state.js'
 import { RateLimiter } from './wait/rate-limiter.js'
@@ -337,6 +337,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
   // them), and any number of reads listen at once: on Node that must not warn
   // (MaxListenersExceededWarning). Elsewhere EventTarget does not warn.
   unlimitedListeners(closing.signal)
+  markShared(closing.signal)
   /** The signal of one call: the client's own when the caller gave none. */
   const callSignal = (signal: AbortSignal | undefined) =>
     signal === undefined

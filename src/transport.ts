@@ -7,6 +7,7 @@ import {
   publicUrl,
   ResponseValidationError,
 } from './errors.js'
+import { addAbortCallback, isShared, removeAbortCallback } from './internal/abort-hub.js'
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
@@ -321,50 +322,14 @@ function createUndiciTransport(
       request.signal?.throwIfAborted()
       const current = agent ?? (await getAgent())
       request.signal?.throwIfAborted()
-      let response: Dispatcher.ResponseData
+      const signal = request.signal
+      if (signal === undefined || !isShared(signal)) return receive(current, request, signal)
+      const relay = new SignalRelay(signal)
       try {
-        const url = new URL(request.url)
-        response = await current.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          signal: request.signal,
-        })
-      } catch (error) {
-        if (request.signal?.aborted) throw request.signal.reason
-        throw connectionError(error, request.url)
+        return await receive(current, request, relay)
+      } finally {
+        relay.release()
       }
-      const headers = undiciHeaders(response.headers)
-      const declared = Number(headers['content-length'])
-      if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
-        response.body.destroy()
-        throw tooLarge(request, options.maxResponseBytes, response.statusCode)
-      }
-      const decoder = new TextDecoder()
-      let text = ''
-      let received = 0
-      try {
-        for await (const chunk of response.body) {
-          received += (chunk as Buffer).byteLength
-          if (received > options.maxResponseBytes) {
-            response.body.destroy()
-            throw tooLarge(request, options.maxResponseBytes, response.statusCode)
-          }
-          text += decoder.decode(chunk as Buffer, { stream: true })
-        }
-        text += decoder.decode()
-      } catch (error) {
-        if (error instanceof ResponseValidationError) throw error
-        if (request.signal?.aborted) throw request.signal.reason
-        throw connectionError(error, request.url)
-      }
-      // undici frees a keep-alive connection one event-loop turn after the response ends; a
-      // request sent before then opens a second connection. Wait that turn, so sequential reads
-      // share one connection.
-      await new Promise((resolve) => nextTurn(resolve))
-      return { status: response.statusCode, headers, body: text }
     },
     async close() {
       const current = agent ?? (await loading?.catch(() => undefined))
@@ -372,6 +337,109 @@ function createUndiciTransport(
       loading = undefined
       await current?.close()
     },
+  }
+
+  async function receive(
+    current: Agent,
+    request: TransportRequest,
+    signal: AbortSignal | SignalRelay | undefined,
+  ): Promise<TransportResponse> {
+    let response: Dispatcher.ResponseData
+    try {
+      const url = new URL(request.url)
+      response = await current.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal,
+      })
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason
+      throw connectionError(error, request.url)
+    }
+    const headers = undiciHeaders(response.headers)
+    const declared = Number(headers['content-length'])
+    if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+      response.body.destroy()
+      throw tooLarge(request, options.maxResponseBytes, response.statusCode)
+    }
+    const decoder = new TextDecoder()
+    let text = ''
+    let received = 0
+    try {
+      for await (const chunk of response.body) {
+        received += (chunk as Buffer).byteLength
+        if (received > options.maxResponseBytes) {
+          response.body.destroy()
+          throw tooLarge(request, options.maxResponseBytes, response.statusCode)
+        }
+        text += decoder.decode(chunk as Buffer, { stream: true })
+      }
+      text += decoder.decode()
+    } catch (error) {
+      if (error instanceof ResponseValidationError) throw error
+      if (request.signal?.aborted) throw request.signal.reason
+      throw connectionError(error, request.url)
+    }
+    // undici frees a keep-alive connection one event-loop turn after the response ends; a
+    // request sent before then opens a second connection. Wait that turn, so sequential reads
+    // share one connection.
+    await new Promise((resolve) => nextTurn(resolve))
+    return { status: response.statusCode, headers, body: text }
+  }
+}
+
+/**
+ * What undici gets as a request's `signal` when that signal is shared by many calls (the
+ * client's closing signal, passed down by every `getTask` without a signal of its own: see
+ * `markShared`): an EventEmitter-shaped relay (undici's `request` takes `AbortSignal |
+ * EventEmitter`), joined to the signal through the abort hub, so the signal carries one listener
+ * however many requests. Given to undici as is, each request added its own, and Node's
+ * EventTarget walks every listener on each add and remove: with 1,000 reads in flight that was
+ * 6.5 % of the client's CPU (bench/profile.mjs sdk-get). A signal of one call goes to undici as
+ * is: the hub's bookkeeping would cost it more than it saves.
+ */
+class SignalRelay {
+  aborted = false
+  reason: unknown = undefined
+  #listener: (() => void) | null = null
+  readonly #signal: AbortSignal
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal
+    addAbortCallback(signal, this)
+  }
+
+  // undici's util.addAbortListener: `once` on a signal without addEventListener; its check of a
+  // signal's shape wants `on`. One listener is all undici adds per request.
+  on(_event: 'abort', listener: () => void): this {
+    this.#listener = listener
+    return this
+  }
+
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener)
+  }
+
+  removeListener(_event: 'abort', listener: () => void): this {
+    if (this.#listener === listener) this.#listener = null
+    return this
+  }
+
+  /** Called by the abort hub when the call's signal aborts. */
+  onAbort(): void {
+    this.aborted = true
+    this.reason = this.#signal.reason
+    const listener = this.#listener
+    this.#listener = null
+    listener?.()
+  }
+
+  /** The request and its body are done: nothing stays attached to the call's signal. */
+  release(): void {
+    removeAbortCallback(this.#signal, this)
   }
 }
 
@@ -390,7 +458,10 @@ function createFetchTransport(
       const controller = new AbortController()
       let timedOut = false
       const onAbort = () => controller.abort(request.signal?.reason)
-      request.signal?.addEventListener('abort', onAbort, { once: true })
+      // A signal shared by many requests carries one listener, through the hub (SignalRelay).
+      const shared = request.signal !== undefined && isShared(request.signal)
+      if (shared) addAbortCallback(request.signal as AbortSignal, onAbort)
+      else request.signal?.addEventListener('abort', onAbort, { once: true })
       let timer: ReturnType<typeof setTimeout> | undefined
       const arm = (ms: number) => {
         clearTimeout(timer)
@@ -447,7 +518,8 @@ function createFetchTransport(
         return { status: response.status, headers, body: text }
       } finally {
         clearTimeout(timer)
-        request.signal?.removeEventListener('abort', onAbort)
+        if (shared) removeAbortCallback(request.signal as AbortSignal, onAbort)
+        else request.signal?.removeEventListener('abort', onAbort)
       }
     },
     async close() {},

@@ -1,5 +1,5 @@
 import { VideoTaskError } from '../errors.js'
-import { followSignals } from './abort-hub.js'
+import { followSignals } from '../internal/abort-hub.js'
 
 /**
  * Runs one wait per id under one signal that stops all of them once `combine` settles

@@ -1,7 +1,7 @@
 import { WaitTimeoutError } from '../errors.js'
+import { addAbortCallback, removeAbortCallback } from '../internal/abort-hub.js'
 import type { RetryEvent, RetryListener } from '../logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf, VideoTaskStatus } from '../model.js'
-import { addAbortCallback, removeAbortCallback } from './abort-hub.js'
 import { type LoopDependencies, type LoopSettings, PollLoop, type Waiter } from './poll-loop.js'
 import type { PollState, ScheduleState } from './poll-state.js'
 import { initialPollState } from './schedule.js'

@@ -209,3 +209,56 @@ describe('reads without a signal of their own share the client closing signal', 
     }
   })
 })
+
+describe('many reads in flight on the client closing signal', () => {
+  it('50 getTask reads held by a server put one listener on it, not 50; close() still stops them all', async () => {
+    const live = new Map<EventTarget, Set<unknown>>()
+    const prototype = EventTarget.prototype
+    const add = prototype.addEventListener
+    const remove = prototype.removeEventListener
+    prototype.addEventListener = function (this: EventTarget, type, listener, options) {
+      if (type === 'abort') live.set(this, (live.get(this) ?? new Set()).add(listener))
+      return add.call(this, type, listener, options)
+    }
+    prototype.removeEventListener = function (this: EventTarget, type, listener, options) {
+      if (type === 'abort') live.get(this)?.delete(listener)
+      return remove.call(this, type, listener, options)
+    }
+    const held: ServerResponse[] = []
+    const server = createServer((_request, response) => {
+      held.push(response)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const client = createClient({
+        provider: openai({ baseURL, apiKey: 'sk-test' }),
+        retries: 0,
+        maxRequestsPerSecond: Number.POSITIVE_INFINITY,
+      })
+      const calls = Array.from({ length: 50 }, (_, index) => client.getTask(`vid_${index}`))
+      for (const each of calls) each.catch(() => {})
+      while (held.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
+      const most = () => Math.max(0, ...[...live.values()].map((listeners) => listeners.size))
+      expect(most()).toBe(1)
+      await client.close()
+      const settled = await Promise.allSettled(calls)
+      expect(
+        settled.every(
+          (result) => result.status === 'rejected' && result.reason instanceof VideoTaskError,
+        ),
+      ).toBe(true)
+      // A `once` listener leaves an aborted signal without a removeEventListener call: count the
+      // signals that can still abort.
+      const pending = [...live].filter(
+        ([target]) => !(target instanceof AbortSignal && target.aborted),
+      )
+      expect(Math.max(0, ...pending.map(([, listeners]) => listeners.size))).toBe(0)
+    } finally {
+      prototype.addEventListener = add
+      prototype.removeEventListener = remove
+      for (const response of held) response.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+})

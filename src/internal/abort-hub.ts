@@ -4,6 +4,22 @@
  * removed when the last wait leaves, so nothing stays attached to a user's signal.
  */
 
+const shared = new WeakSet<AbortSignal>()
+
+/**
+ * Marks `signal` as listened to by many calls at once (a client's closing signal): the transport
+ * then joins it through the hub (one listener however many requests), where a signal of one call
+ * is cheaper given to undici as is.
+ */
+export function markShared(signal: AbortSignal): void {
+  shared.add(signal)
+}
+
+/** Whether {@link markShared} marked `signal`. */
+export function isShared(signal: AbortSignal): boolean {
+  return shared.has(signal)
+}
+
 /** Something to call on abort: a function, or an object whose `onAbort` is called. */
 export type AbortCallback = (() => void) | { onAbort(): void }
 

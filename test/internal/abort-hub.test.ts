@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { addAbortCallback, removeAbortCallback } from '../../src/wait/abort-hub.js'
+import { addAbortCallback, removeAbortCallback } from '../../src/internal/abort-hub.js'
 
 /** A signal that counts the 'abort' listeners added and removed. */
 function countingSignal() {
