@@ -3,6 +3,7 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createClient, openai, VideoTaskError } from 'video-tasks'
 import { afterEach, describe, expect, it } from 'vitest'
+import { countAbortListeners } from '../support/abort-listeners.js'
 import type { Reply } from '../support/fake-transport.js'
 import { reset, setup, video } from '../support/hostile-client.js'
 import { flush } from '../support/virtual-clock.js'
@@ -157,20 +158,9 @@ describe('calls without a signal of their own', () => {
 describe('reads without a signal of their own share the client closing signal', () => {
   it('leave no abort listener behind, over real sockets: answers, 404s, retried faults, rate-capped slots', async () => {
     const { startSimulator } = await import('video-tasks/simulator')
-    // Every live 'abort' listener on any signal, counted where it is added and removed: the
-    // client's closing signal is one of them, and a read that leaves its listener there leaks.
-    const live = new Map<EventTarget, Set<unknown>>()
-    const prototype = EventTarget.prototype
-    const add = prototype.addEventListener
-    const remove = prototype.removeEventListener
-    prototype.addEventListener = function (this: EventTarget, type, listener, options) {
-      if (type === 'abort') live.set(this, (live.get(this) ?? new Set()).add(listener))
-      return add.call(this, type, listener, options)
-    }
-    prototype.removeEventListener = function (this: EventTarget, type, listener, options) {
-      if (type === 'abort') live.get(this)?.delete(listener)
-      return remove.call(this, type, listener, options)
-    }
+    // Every live 'abort' listener on any signal: the client's closing signal is one of them, and
+    // a read that leaves its listener there leaks.
+    const listeners = countAbortListeners()
     const simulator = await startSimulator({ timeScale: 1000 })
     const unhandled: unknown[] = []
     const onUnhandled = (reason: unknown) => unhandled.push(reason)
@@ -185,7 +175,6 @@ describe('reads without a signal of their own share the client closing signal', 
         maxRequestsPerSecond: 2_000,
         minIntervalMs: 1,
       })
-      const most = () => Math.max(0, ...[...live.values()].map((listeners) => listeners.size))
       for (let round = 0; round < 5; round++) {
         await Promise.all(ids.map((id) => client.getTask(id)))
         await Promise.allSettled(ids.map((_, index) => client.getTask(`missing_${index}`)))
@@ -197,13 +186,12 @@ describe('reads without a signal of their own share the client closing signal', 
       }
       // undici removes its listener when the body's stream closes, a tick after the read.
       await new Promise((resolve) => setTimeout(resolve, 20))
-      expect(most()).toBe(0)
+      expect(listeners.most()).toBe(0)
       await client.close()
       await new Promise((resolve) => setTimeout(resolve, 20))
       expect(unhandled).toEqual([])
     } finally {
-      prototype.addEventListener = add
-      prototype.removeEventListener = remove
+      listeners.restore()
       process.off('unhandledRejection', onUnhandled)
       await simulator.close()
     }
@@ -212,18 +200,7 @@ describe('reads without a signal of their own share the client closing signal', 
 
 describe('many reads in flight on the client closing signal', () => {
   it('50 getTask reads held by a server put one listener on it, not 50; close() still stops them all', async () => {
-    const live = new Map<EventTarget, Set<unknown>>()
-    const prototype = EventTarget.prototype
-    const add = prototype.addEventListener
-    const remove = prototype.removeEventListener
-    prototype.addEventListener = function (this: EventTarget, type, listener, options) {
-      if (type === 'abort') live.set(this, (live.get(this) ?? new Set()).add(listener))
-      return add.call(this, type, listener, options)
-    }
-    prototype.removeEventListener = function (this: EventTarget, type, listener, options) {
-      if (type === 'abort') live.get(this)?.delete(listener)
-      return remove.call(this, type, listener, options)
-    }
+    const listeners = countAbortListeners()
     const held: ServerResponse[] = []
     const server = createServer((_request, response) => {
       held.push(response)
@@ -239,8 +216,7 @@ describe('many reads in flight on the client closing signal', () => {
       const calls = Array.from({ length: 50 }, (_, index) => client.getTask(`vid_${index}`))
       for (const each of calls) each.catch(() => {})
       while (held.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
-      const most = () => Math.max(0, ...[...live.values()].map((listeners) => listeners.size))
-      expect(most()).toBe(1)
+      expect(listeners.most()).toBe(1)
       await client.close()
       const settled = await Promise.allSettled(calls)
       expect(
@@ -248,15 +224,9 @@ describe('many reads in flight on the client closing signal', () => {
           (result) => result.status === 'rejected' && result.reason instanceof VideoTaskError,
         ),
       ).toBe(true)
-      // A `once` listener leaves an aborted signal without a removeEventListener call: count the
-      // signals that can still abort.
-      const pending = [...live].filter(
-        ([target]) => !(target instanceof AbortSignal && target.aborted),
-      )
-      expect(Math.max(0, ...pending.map(([, listeners]) => listeners.size))).toBe(0)
+      expect(listeners.most()).toBe(0)
     } finally {
-      prototype.addEventListener = add
-      prototype.removeEventListener = remove
+      listeners.restore()
       for (const response of held) response.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
