@@ -334,7 +334,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
   // A call without a signal of its own passes this one down as is: on Node 20 an AbortController
   // costs about 5 µs (makeTransferable), a sixth of a read's CPU (bench/profile.mjs sdk-get).
   // Every layer below removes its listener when its part ends (test/client/signal.test.ts counts
-  // them), and any number of reads listen at once: on Node that must not warn
+  // them); the transport joins it through one relay for all its requests (markShared,
+  // SignalRelay). Retry sleeps and rate-capped slots still listen on it directly: on Node that must not warn
   // (MaxListenersExceededWarning). Elsewhere EventTarget does not warn.
   unlimitedListeners(closing.signal)
   markShared(closing.signal)
