@@ -335,8 +335,8 @@ export function createClient<TDetails extends VideoTaskDetails>(
   // costs about 5 µs (makeTransferable), a sixth of a read's CPU (bench/profile.mjs sdk-get).
   // Every layer below removes its listener when its part ends (test/client/signal.test.ts counts
   // them); the transport joins it through one relay for all its requests (markShared,
-  // SignalRelay). Retry sleeps and rate-capped slots still listen on it directly: on Node that must not warn
-  // (MaxListenersExceededWarning). Elsewhere EventTarget does not warn.
+  // SignalRelay). Retry sleeps and rate-capped slots still listen on it directly, any number at
+  // once: on Node that must not warn (MaxListenersExceededWarning). EventTarget elsewhere does not.
   unlimitedListeners(closing.signal)
   markShared(closing.signal)
   /** The signal of one call: the client's own when the caller gave none. */
