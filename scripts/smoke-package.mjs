@@ -197,6 +197,86 @@ try {
   await bundleSimulator.close()
   rmSync(bundleDir, { recursive: true, force: true })
 }
+/*
+ * A web app that imports one provider ships that adapter only (issue 12, "Cost of importing
+ * it"): dist/ is a few big files, so `"sideEffects": false` cannot drop an unused adapter; only
+ * statement-level purity can (pure annotations, schemas built on first use: see
+ * src/providers/kit/lazy.ts). For each built-in provider, `createClient` + its factory bundled
+ * for browsers as a user's esbuild does (splitting, minified); the bundle's source map, chained
+ * through dist/'s own maps, names the src/ modules whose code is in it: those its mappings point
+ * at (its `sources` lists every module of dist/index.js, kept or not).
+ */
+{
+  const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  // The indexes into `sources` that a source map's mappings use (Base64 VLQ, source map v3).
+  const mappedSources = (mappings) => {
+    const used = new Set()
+    let source = 0
+    for (const segment of mappings.split(/[;,]/)) {
+      const fields = []
+      let value = 0
+      let shift = 0
+      for (const character of segment) {
+        const digit = BASE64.indexOf(character)
+        value += (digit & 31) << shift
+        shift += 5
+        if ((digit & 32) === 0) {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1)
+          value = 0
+          shift = 0
+        }
+      }
+      // [column, source, line, column(, name)]: the source index is relative to the last one.
+      if (fields.length >= 4) {
+        source += fields[1]
+        used.add(source)
+      }
+    }
+    return used
+  }
+  const adapter = (id) => `src/providers/${id}.ts`
+  const adapters = esm.BUILT_IN_PROVIDERS.map((entry) => adapter(entry.id))
+  // Only Kling signs tokens; the registry is for programs that offer every provider by id.
+  const onlyWhenUsed = ['src/providers/registry.ts', 'src/providers/kit/hs256-token.ts']
+  const repository = new URL('..', import.meta.url).pathname
+  for (const { id, exportName } of esm.BUILT_IN_PROVIDERS) {
+    const result = await build({
+      stdin: {
+        contents: `import { createClient, ${exportName} } from 'video-tasks'\nglobalThis.used = [createClient, ${exportName}]`,
+        resolveDir: repository,
+        loader: 'js',
+      },
+      tsconfigRaw: '{}',
+      bundle: true,
+      minify: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      sourcemap: 'external',
+      outdir: join(tmpdir(), 'video-tasks-one-provider'),
+      write: false,
+      logLevel: 'silent',
+    })
+    const sources = new Set()
+    for (const file of result.outputFiles) {
+      if (!file.path.endsWith('.map')) continue
+      const map = JSON.parse(file.text)
+      for (const index of mappedSources(map.mappings)) {
+        const at = map.sources[index].lastIndexOf('src/')
+        if (at !== -1) sources.add(map.sources[index].slice(at))
+      }
+    }
+    assert.ok(sources.has(adapter(id)), `${exportName} bundle holds ${adapter(id)}`)
+    const expected = id === 'kling' ? [adapter(id), onlyWhenUsed[1]] : [adapter(id)]
+    const unused = [...adapters, ...onlyWhenUsed].filter((file) => !expected.includes(file))
+    assert.deepEqual(
+      unused.filter((file) => sources.has(file)),
+      [],
+      `a bundle of createClient + ${exportName} holds code it does not use`,
+    )
+    if (id === 'kling') assert.ok(sources.has(onlyWhenUsed[1]), 'kling bundle signs its tokens')
+  }
+}
 // The bin, built: it imports the SDK through the package's own entry points.
 const { execFileSync } = await import('node:child_process')
 const version = JSON.parse(
@@ -214,4 +294,7 @@ console.log(
 )
 console.log(
   'smoke: esbuild browser and neutral bundles (no externals) hold no undici or node: and wait through fetch',
+)
+console.log(
+  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers)`,
 )

@@ -14,6 +14,7 @@ import {
   encodeTaskId,
   errorBodyFields,
   errorFromBody,
+  lazy,
   mapStatus,
   numeric,
   type OutputLocation,
@@ -164,10 +165,12 @@ export interface ArkProviderInput {
 export type ArkProvider = Provider<ArkVideoDetails, ArkProviderInput>
 
 // ark-seedance.md §Query: a bare task object. Only `status` decides; the rest is read leniently.
-const taskSchema = z.looseObject({
-  id: z.nullish(z.union([z.string(), z.number()])),
-  status: z.string(),
-})
+const taskSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    id: z.nullish(z.union([z.string(), z.number()])),
+    status: z.string(),
+  }),
+)
 
 /*
  * ark-seedance.md §Errors: the HTTP status carries the class and the body
@@ -183,7 +186,8 @@ const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [] }
 const TASKS_PATH = '/api/v3/contents/generations/tasks'
 
 /** ark-seedance.md §Progress, timestamps, output: the video URL is valid 24 hours. */
-const OUTPUT_LIFETIME_MS = 24 * 60 * 60 * 1000
+// 24 h, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
+const OUTPUT_LIFETIME_MS = 86_400_000
 
 /**
  * Seedance on Volcengine Ark / BytePlus ModelArk, natively
@@ -247,7 +251,9 @@ export function ark(options: ArkOptions): ArkProvider {
 /** The `ark` adapter's read path as data: see {@link ark}. */
 export const ARK: ProviderDescription<ArkVideoDetails> = {
   id: 'ark',
-  route: { method: 'GET', path: `${TASKS_PATH}/{id}` },
+  // TASKS_PATH's item, written out: a template literal at the top level keeps this object in
+  // bundles that never use it (kit/lazy.ts).
+  route: { method: 'GET', path: '/api/v3/contents/generations/tasks/{id}' },
   keyRequired: true,
   errorBodies: ERROR_BODIES,
   // ark-seedance.md §Polling advice: no official interval; 3 s, 10-20 s and 15 s in use, runs of
@@ -267,7 +273,7 @@ export function parseArkResponse(response: ProviderResponse): VideoTask<ArkVideo
   if (object && !('status' in object) && record(object.error)) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const task = parseShape(taskSchema, body, response, 'Ark task')
+  const task = parseShape(taskSchema(), body, response, 'Ark task')
   const vendorStatus = task.status
   // ark-seedance.md §Status words: every word is in the shared table (`expired` is failed,
   // `pending` / `processing` from gateways), compared case-insensitively.

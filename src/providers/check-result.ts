@@ -13,6 +13,7 @@ import {
   isSuccessCode,
   kindFromStatus,
   kindFromText,
+  lazy,
   mapStatus,
   numeric,
   type Provider,
@@ -89,11 +90,13 @@ export interface CheckResultCreateOptions {
 
 // check-result-response.schema.md: `{code, message, data}`. `data` is checked once `code` says
 // success, since an error body has none.
-const envelopeSchema = z.looseObject({
-  code: z.nullish(z.union([z.string(), z.number()])),
-  message: z.nullish(z.string()),
-  data: z.optional(z.unknown()),
-})
+const envelopeSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    code: z.nullish(z.union([z.string(), z.number()])),
+    message: z.nullish(z.string()),
+    data: z.optional(z.unknown()),
+  }),
+)
 
 /**
  * The schema's success is `code: 0`. The HTTP-style `200` that the error bodies' numbering
@@ -109,7 +112,7 @@ const ENVELOPE: EnvelopeRules = { successCodes: [0, 200] }
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 // Only `status` decides anything; the other fields are read leniently below.
-const dataSchema = z.looseObject({ status: z.string() })
+const dataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
 
 /**
  * A `POST {baseURL}/api/video-generations/check-result` API (Sora 2 resellers): the task id goes
@@ -184,7 +187,7 @@ export function parseCheckResultResponse(response: ProviderResponse) {
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const envelope = parseShape(envelopeSchema, body, response, 'check-result response')
+  const envelope = parseShape(envelopeSchema(), body, response, 'check-result response')
   if (!isSuccessCode(envelope.code, ENVELOPE)) {
     // The same `{code, message}` bodies inside a 200: the code is HTTP-style, so it says the kind.
     throw errorFromBody(
@@ -194,7 +197,7 @@ export function parseCheckResultResponse(response: ProviderResponse) {
       kindFromStatus(numeric(envelope.code)) ?? kindFromText(envelope.code, text(envelope.message)),
     )
   }
-  const data = parseShape(dataSchema, envelope.data, response, 'check-result `data`')
+  const data = parseShape(dataSchema(), envelope.data, response, 'check-result `data`')
   const vendorStatus = data.status
   // vendor-notes.md "check-result": failure text is in `failure_reason` and/or `error_message`,
   // either of which may be empty or null. Both are kept when both are set and differ.

@@ -13,6 +13,7 @@ import {
   imageUrl,
   isSuccessCode,
   jsonCreateRequest,
+  lazy,
   mapStatus,
   type Provider,
   type ProviderDescription,
@@ -46,12 +47,14 @@ export type DoubaoVideoDetails = Pick<VideoTaskDetails, 'startedAt' | 'model' | 
 // vendor-notes.md "Doubao through relay gateways": the same route answers in two shapes, the
 // doc's task (`fail_reason`, `submit_time`, ...) and a simpler one (`url`, `format`, `error`).
 // Both carry `status`, which is all that is required; everything else is read leniently below.
-const taskSchema = z.looseObject({
-  task_id: z.nullish(z.union([z.string(), z.number()])),
-  status: z.string(),
-})
+const taskSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    task_id: z.nullish(z.union([z.string(), z.number()])),
+    status: z.string(),
+  }),
+)
 
-const taskResponseSchema = z.looseObject({ data: taskSchema })
+const taskResponseSchema = /* @__PURE__ */ lazy(() => z.looseObject({ data: taskSchema() }))
 
 // The envelope's `code` on a good read. The doc says "success" (a word is always read as
 // success); a usable `data` wins anyway.
@@ -187,7 +190,7 @@ export function parseDoubaoResponse(response: ProviderResponse) {
       )
     }
   }
-  const task = parseShape(taskResponseSchema, body, response, 'Doubao task response').data
+  const task = parseShape(taskResponseSchema(), body, response, 'Doubao task response').data
   const vendorStatus = task.status
   const status = mapStatus(vendorStatus)
   const failReason = text(task.fail_reason)
@@ -227,7 +230,8 @@ export function parseDoubaoResponse(response: ProviderResponse) {
 }
 
 /** Ark's documented link lifetime (vendor-docs/native/ark-seedance.md "Progress, timestamps, output"). */
-const ARK_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000
+// 24 h, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
+const ARK_LINK_LIFETIME_MS = 86_400_000
 
 /**
  * When the video link expires, when the gateway passed the upstream Ark task on (`data.data`)

@@ -16,6 +16,7 @@ import {
   errorFromBody,
   isHttpUrl,
   kindFromStatus,
+  lazy,
   normalizeBaseURL,
   numeric,
   type OutputLocation,
@@ -104,7 +105,8 @@ export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.co
 const DEFAULT_MODEL = 'veo-3.1-generate-preview'
 
 /** vendor-docs/native/gemini-veo.md "Download": videos kept 2 days (unconfirmed). */
-const OUTPUT_LIFETIME_MS = 48 * 60 * 60 * 1000
+// 48 h, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
+const OUTPUT_LIFETIME_MS = 172_800_000
 
 /*
  * An operation name as Google writes it: it goes in the path as it is (vendor-docs "Quirks": do
@@ -118,34 +120,38 @@ function operationPath(name: string): string {
   return OPERATION_NAME.test(name) ? name : encodeTaskId(name)
 }
 
-const googleErrorSchema = z.looseObject({
-  code: z.optional(z.number()),
-  message: z.optional(z.string()),
-  status: z.optional(z.string()),
-  details: z.optional(z.array(z.unknown())),
-})
+const googleErrorSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    code: z.optional(z.number()),
+    message: z.optional(z.string()),
+    status: z.optional(z.string()),
+    details: z.optional(z.array(z.unknown())),
+  }),
+)
 
 // vendor-docs/native/gemini-veo.md "Query": `done` is absent while running; `error` is a
 // google.rpc.Status. `name` is required: an unrelated JSON answer is no running operation.
-const operationSchema = z.looseObject({
-  name: z.string(),
-  done: z.optional(z.boolean()),
-  error: z.optional(
-    z.looseObject({ code: z.optional(z.number()), message: z.optional(z.string()) }),
-  ),
-  response: z.optional(
-    z.looseObject({
-      generateVideoResponse: z.optional(
-        z.looseObject({
-          generatedSamples: z.optional(z.array(z.unknown())),
-          raiMediaFilteredReasons: z.optional(z.array(z.unknown())),
-        }),
-      ),
-      videos: z.optional(z.array(z.unknown())),
-      raiMediaFilteredReasons: z.optional(z.array(z.unknown())),
-    }),
-  ),
-})
+const operationSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    name: z.string(),
+    done: z.optional(z.boolean()),
+    error: z.optional(
+      z.looseObject({ code: z.optional(z.number()), message: z.optional(z.string()) }),
+    ),
+    response: z.optional(
+      z.looseObject({
+        generateVideoResponse: z.optional(
+          z.looseObject({
+            generatedSamples: z.optional(z.array(z.unknown())),
+            raiMediaFilteredReasons: z.optional(z.array(z.unknown())),
+          }),
+        ),
+        videos: z.optional(z.array(z.unknown())),
+        raiMediaFilteredReasons: z.optional(z.array(z.unknown())),
+      }),
+    ),
+  }),
+)
 
 // A 400 says in its body whether the key is bad (`API_KEY_INVALID`) or the region refused.
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
@@ -165,7 +171,7 @@ function googleError(
   statusInBody = false,
 ): ApiError {
   const nested = record(record(body)?.error)
-  const parsed = nested ? googleErrorSchema.safeParse(nested) : null
+  const parsed = nested ? googleErrorSchema().safeParse(nested) : null
   if (!parsed?.success) return errorFromBody(response, body, ERROR_BODIES)
   const error = parsed.data
   const details = (error.details ?? []).map(record)
@@ -236,7 +242,7 @@ export function parseGeminiResponse(
   if (object && !('name' in object) && record(object.error)) {
     throw googleError(response, body, onRead, true)
   }
-  const operation = parseShape(operationSchema, body, response, 'Gemini operation')
+  const operation = parseShape(operationSchema(), body, response, 'Gemini operation')
   const origin = new URL(context.url('/')).origin
   const model =
     /^models\/([^/]+)\//.exec(operation.name)?.[1] ??

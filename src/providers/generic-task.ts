@@ -23,6 +23,7 @@ import {
   jsonCreateRequest,
   kindFromStatus,
   kindFromText,
+  lazy,
   mapStatus,
   numeric,
   type Provider,
@@ -63,18 +64,20 @@ export type GenericTaskVideoDetails = Pick<
   binaryDataCount?: number
 }
 
-const idSchema = z.union([z.string(), z.number()])
+const idSchema = /* @__PURE__ */ lazy(() => z.union([z.string(), z.number()]))
 
 // vendor-notes.md "Generic /task/{id}", shape 1: `{code, message, request_id, time_elapsed,
 // status, data}`. Only what decides between a task and an error is checked here; `data` is
 // checked once the code says success (an error envelope may carry `data: null`).
-const envelopeSchema = z.looseObject({
-  code: z.nullish(idSchema),
-  message: z.nullish(z.string()),
-  request_id: z.nullish(idSchema),
-  status: z.nullish(idSchema),
-  data: z.optional(z.unknown()),
-})
+const envelopeSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    code: z.nullish(idSchema()),
+    message: z.nullish(z.string()),
+    request_id: z.nullish(idSchema()),
+    status: z.nullish(idSchema()),
+    data: z.optional(z.unknown()),
+  }),
+)
 
 /** The doc's `code: 0`, the upstream's `10000`; a missing code with a readable `data` too. */
 const ENVELOPE: EnvelopeRules = { successCodes: [0, 10000] }
@@ -85,22 +88,24 @@ const ENVELOPE: EnvelopeRules = { successCodes: [0, 10000] }
  */
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
-const envelopeDataSchema = z.looseObject({ status: z.string() })
+const envelopeDataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
 
 // vendor-notes.md "Generic /task/{id}", shape 2: a bare MiniMax-style object. An error carries
 // only `base_resp` (and sometimes an empty `status`), so either of the two is enough here.
-const miniMaxSchema = z
-  .looseObject({
-    task_id: z.nullish(idSchema),
-    status: z.nullish(z.string()),
-    file_id: z.nullish(idSchema),
-    base_resp: z.nullish(baseRespSchema),
-  })
-  .check(
-    z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
-      message: 'Expected a `status` string or a `base_resp` object',
-    }),
-  )
+const miniMaxSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .looseObject({
+      task_id: z.nullish(idSchema()),
+      status: z.nullish(z.string()),
+      file_id: z.nullish(idSchema()),
+      base_resp: z.nullish(baseRespSchema()),
+    })
+    .check(
+      z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
+        message: 'Expected a `status` string or a `base_resp` object',
+      }),
+    ),
+)
 
 /*
  * vendor-notes.md "Generic /task/{id}": MiniMax answers request errors with HTTP 200 and a
@@ -249,7 +254,8 @@ export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
   // Neither shape reports progress, so there is no rate to predict the finish from.
   pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseGenericTaskResponse(response),
-  create: miniMaxCreate('/v1/video_generation'),
+  // Pure (it builds an object): annotated so a bundle without this adapter drops it (kit/lazy.ts).
+  create: /* @__PURE__ */ miniMaxCreate('/v1/video_generation'),
   /*
    * vendor-notes.md "Creating tasks and fetching outputs": a MiniMax `file_id` resolves through
    * `GET /v1/files/retrieve?file_id=...` (same key) to a pre-signed `download_url` whose lifetime
@@ -331,7 +337,7 @@ export function parseGenericTaskResponse(response: ProviderResponse) {
 }
 
 function parseEnvelope(body: unknown, response: ProviderResponse) {
-  const envelope = parseShape(envelopeSchema, body, response, 'Task envelope')
+  const envelope = parseShape(envelopeSchema(), body, response, 'Task envelope')
   const requestId = text(envelope.request_id)
   if (!isSuccessCode(envelope.code, ENVELOPE)) {
     // The code or message may name the kind ("rate limit"); failing that, an HTTP-style `code`
@@ -346,7 +352,7 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
         kindFromStatus(httpStatusOf(envelope.status)),
     )
   }
-  const data = parseShape(envelopeDataSchema, envelope.data, response, 'Task envelope `data`')
+  const data = parseShape(envelopeDataSchema(), envelope.data, response, 'Task envelope `data`')
   const vendorStatus = data.status
   const status = mapStatus(vendorStatus)
   const statusKey = vendorStatus.trim().toLowerCase()
@@ -388,7 +394,7 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
 }
 
 function parseMiniMax(body: unknown, response: ProviderResponse) {
-  const object = parseShape(miniMaxSchema, body, response, 'MiniMax-style task object')
+  const object = parseShape(miniMaxSchema(), body, response, 'MiniMax-style task object')
   const vendorStatus = text(object.status)
   let failure = baseRespFailure(response, object.base_resp, vendorStatus, MINIMAX_RULES)
   if (!vendorStatus) {

@@ -18,6 +18,7 @@ import {
   encodeTaskId,
   errorBodyFields,
   errorFromBody,
+  lazy,
   mapStatus,
   normalizeBaseURL,
   numeric,
@@ -142,7 +143,8 @@ const OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'accessKey', 'secretKey'] a
 export const KLING_DEFAULT_BASE_URL = 'https://api-singapore.klingai.com'
 
 /** vendor-docs/native/kling.md "Output": generated files are deleted after 30 days. */
-const OUTPUT_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000
+// 30 days, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
+const OUTPUT_LIFETIME_MS = 2_592_000_000
 
 const DEFAULT_LEGACY_MODEL = 'kling-v2-6'
 const DEFAULT_MODEL = 'kling-2.6'
@@ -198,26 +200,32 @@ function notFoundOnRead(status: number, code: number | null, message: string | n
 // code on a 400 may still say it in its text.
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400], codeDecides: true }
 
-const idSchema = z.union([z.string(), z.number()])
+const idSchema = /* @__PURE__ */ lazy(() => z.union([z.string(), z.number()]))
 
-const envelopeSchema = z.looseObject({
-  code: z.nullish(idSchema),
-  message: z.nullish(z.string()),
-  request_id: z.nullish(idSchema),
-  data: z.optional(z.unknown()),
-})
+const envelopeSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    code: z.nullish(idSchema()),
+    message: z.nullish(z.string()),
+    request_id: z.nullish(idSchema()),
+    data: z.optional(z.unknown()),
+  }),
+)
 
-const legacyTaskSchema = z.looseObject({
-  task_id: z.nullish(idSchema),
-  task_status: z.string(),
-  task_status_msg: z.nullish(z.string()),
-})
+const legacyTaskSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    task_id: z.nullish(idSchema()),
+    task_status: z.string(),
+    task_status_msg: z.nullish(z.string()),
+  }),
+)
 
-const newTaskSchema = z.looseObject({
-  id: idSchema,
-  status: z.string(),
-  message: z.nullish(z.string()),
-})
+const newTaskSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    id: idSchema(),
+    status: z.string(),
+    message: z.nullish(z.string()),
+  }),
+)
 
 /** The typed error for a Kling error answer (any status, or a 200 with a code other than 0). */
 function klingError(response: ProviderResponse, body: unknown, onRead: boolean): ApiError {
@@ -261,7 +269,7 @@ function envelopeData(
 ): { body: unknown; data: unknown; requestId: string | null } {
   const body = readJson(response)
   if (response.status < 200 || response.status >= 300) throw klingError(response, body, onRead)
-  const envelope = parseShape(envelopeSchema, body, response, 'Kling envelope')
+  const envelope = parseShape(envelopeSchema(), body, response, 'Kling envelope')
   const code = numeric(envelope.code)
   // vendor-docs/native/kling.md "Errors": `code` 0 is success; anything else is an error even
   // with HTTP 200 (relays). A code that is no number at all is no success either.
@@ -324,7 +332,7 @@ function legacyTask(
   requestId: string | null,
   route: KlingRoute,
 ): VideoTask<KlingVideoDetails> {
-  const task = parseShape(legacyTaskSchema, object, response, 'Kling task `data`')
+  const task = parseShape(legacyTaskSchema(), object, response, 'Kling task `data`')
   const vendorStatus = task.task_status
   const status = mapStatus(vendorStatus, STATUS_OVERRIDES)
   const result = record(task.task_result)
@@ -364,7 +372,7 @@ function newTask(
   requestId: string | null,
   raw: unknown,
 ): VideoTask<KlingVideoDetails> {
-  const task = parseShape(newTaskSchema, object, response, 'Kling task')
+  const task = parseShape(newTaskSchema(), object, response, 'Kling task')
   const vendorStatus = task.status
   const status = mapStatus(vendorStatus, STATUS_OVERRIDES)
   // vendor-docs/native/kling.md "New design": the video is the output with `type: "video"`.

@@ -17,6 +17,7 @@ import {
   idText,
   imageDataUri,
   type LifecycleContext,
+  lazy,
   mapStatus,
   numeric,
   type OutputLocation,
@@ -88,40 +89,47 @@ const DEFAULT_MODEL = 'MiniMax-Hailuo-02'
  * generation (unconfirmed). The Video Agent API states 9 hours for its link, as does the older
  * video doc (fixtures README): read as 9 h from the file API's answer, never cached on the task.
  */
-const DOWNLOAD_URL_LIFETIME_MS = 9 * 60 * 60 * 1000
+// 9 h, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
+const DOWNLOAD_URL_LIFETIME_MS = 32_400_000
 
-const idSchema = z.union([z.string(), z.number()])
+const idSchema = /* @__PURE__ */ lazy(() => z.union([z.string(), z.number()]))
 
 // The query answer: `task_id`, `status`, `file_id`, `video_width`, `video_height`, `base_resp`.
 // An error answer may carry only `base_resp` (or an empty `status`), so either is enough.
-const taskSchema = z
-  .looseObject({
-    task_id: z.nullish(idSchema),
-    status: z.nullish(z.string()),
-    file_id: z.nullish(idSchema),
-    base_resp: z.nullish(baseRespSchema),
-  })
-  .check(
-    z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
-      message: 'Expected a `status` string or a `base_resp` object',
-    }),
-  )
+const taskSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .looseObject({
+      task_id: z.nullish(idSchema()),
+      status: z.nullish(z.string()),
+      file_id: z.nullish(idSchema()),
+      base_resp: z.nullish(baseRespSchema()),
+    })
+    .check(
+      z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
+        message: 'Expected a `status` string or a `base_resp` object',
+      }),
+    ),
+)
 
-const createSchema = z.looseObject({
-  task_id: z.nullish(idSchema),
-  base_resp: z.nullish(baseRespSchema),
-})
+const createSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    task_id: z.nullish(idSchema()),
+    base_resp: z.nullish(baseRespSchema()),
+  }),
+)
 
-const fileSchema = z.looseObject({
-  file: z.nullish(
-    z.looseObject({
-      file_id: z.nullish(idSchema),
-      download_url: z.nullish(z.string()),
-      created_at: z.optional(z.unknown()),
-    }),
-  ),
-  base_resp: z.nullish(baseRespSchema),
-})
+const fileSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    file: z.nullish(
+      z.looseObject({
+        file_id: z.nullish(idSchema()),
+        download_url: z.nullish(z.string()),
+        created_at: z.optional(z.unknown()),
+      }),
+    ),
+    base_resp: z.nullish(baseRespSchema()),
+  }),
+)
 
 /*
  * vendor-docs/native/minimax.md "Errors": HTTP 401/403/429/5xx come from the edge and their
@@ -202,7 +210,7 @@ export function parseMiniMaxResponse(response: ProviderResponse) {
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const object = parseShape(taskSchema, body, response, 'MiniMax query answer')
+  const object = parseShape(taskSchema(), body, response, 'MiniMax query answer')
   const vendorStatus = text(object.status)
   // The code first (doc §Quirks: errors are HTTP 200): a request error throws here.
   let failure = baseRespFailure(response, object.base_resp, vendorStatus, QUERY_RULES)
@@ -380,7 +388,7 @@ export function parseMiniMaxCreateResponse(
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const object = parseShape(createSchema, body, response, 'MiniMax create answer')
+  const object = parseShape(createSchema(), body, response, 'MiniMax create answer')
   baseRespFailure(response, object.base_resp, null, REQUEST_RULES)
   const taskId = idText(object.task_id, 'task_id', response.body)
   if (taskId === null) {
@@ -404,7 +412,7 @@ export function parseMiniMaxFileResponse(response: ProviderResponse): {
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const object = parseShape(fileSchema, body, response, 'MiniMax file answer')
+  const object = parseShape(fileSchema(), body, response, 'MiniMax file answer')
   baseRespFailure(response, object.base_resp, null, REQUEST_RULES)
   const url = collectUrls(object.file?.download_url)[0]
   if (url === undefined) {

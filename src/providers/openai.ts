@@ -9,6 +9,7 @@ import {
   type ErrorBodyRules,
   errorFromBody,
   jsonCreateRequest,
+  lazy,
   mapStatus,
   multipartBody,
   numeric,
@@ -48,16 +49,18 @@ export type OpenAIVideoDetails = Pick<
 
 // vendor-notes.md "OpenAI Sora": every field but `status` varies between the official API and
 // gateways, so only `status` is required; the rest is read leniently below.
-const videoObjectSchema = z.looseObject({
-  id: z.optional(z.union([z.string(), z.number()])),
-  status: z.string(),
-  error: z.nullish(
-    z.looseObject({
-      message: z.nullish(z.string()),
-      code: z.nullish(z.union([z.string(), z.number()])),
-    }),
-  ),
-})
+const videoObjectSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    id: z.optional(z.union([z.string(), z.number()])),
+    status: z.string(),
+    error: z.nullish(
+      z.looseObject({
+        message: z.nullish(z.string()),
+        code: z.nullish(z.union([z.string(), z.number()])),
+      }),
+    ),
+  }),
+)
 
 // OpenAI's `{error: {message, type, code}}`, and the open-source gateway's `{code, message, data}`
 // at the HTTP status (vendor-notes.md "What the open-source gateways send"): a 400 says in its
@@ -193,7 +196,7 @@ export function parseOpenAIResponse(response: ProviderResponse, context: string 
   if (!ok || (object && !('status' in object) && record(object.error))) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const video = parseShape(videoObjectSchema, body, response, 'Video object')
+  const video = parseShape(videoObjectSchema(), body, response, 'Video object')
   const id = text(video.id) ?? response.taskId
   const vendorStatus = video.status
   const status = mapStatus(vendorStatus)

@@ -204,9 +204,15 @@ function entry<const Id extends string>(
   })
 }
 
+/*
+ * The calls at the top of this module are annotated pure (each builds a frozen object): a user's
+ * bundler then drops the registry, and with it every adapter, when the program only uses a
+ * factory or two (issue 12, "Cost of importing it"; src/providers/kit/lazy.ts says more).
+ */
+
 /** Every built-in provider, in the order the CLI and the docs list them. */
 export const BUILT_IN_PROVIDERS = [
-  entry({
+  /* @__PURE__ */ entry({
     id: 'openai',
     displayName: 'OpenAI-compatible /v1/videos',
     factory: openai,
@@ -217,7 +223,7 @@ export const BUILT_IN_PROVIDERS = [
       { name: 'gateway', reportsCancelled: true, progress: 'fine', video: 'url' },
     ],
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'doubao',
     displayName: 'Doubao (Seedance) through relay gateways',
     factory: doubao,
@@ -248,7 +254,7 @@ export const BUILT_IN_PROVIDERS = [
       ],
     },
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'generic-task',
     displayName: 'Generic /task/{id} (envelope or MiniMax-style)',
     factory: genericTask,
@@ -287,7 +293,7 @@ export const BUILT_IN_PROVIDERS = [
       ],
     },
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'check-result',
     displayName: 'POST /api/video-generations/check-result (Sora 2 resellers)',
     factory: checkResult,
@@ -295,7 +301,7 @@ export const BUILT_IN_PROVIDERS = [
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
     dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'minimax',
     displayName: 'MiniMax (Hailuo) native API',
     factory: minimax,
@@ -310,7 +316,7 @@ export const BUILT_IN_PROVIDERS = [
       },
     },
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'kling',
     displayName: 'Kling (Kuaishou) native API',
     factory: kling,
@@ -320,7 +326,7 @@ export const BUILT_IN_PROVIDERS = [
     // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
     dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'ark',
     displayName: 'Seedance on Volcengine Ark / BytePlus ModelArk (native)',
     factory: ark,
@@ -338,7 +344,7 @@ export const BUILT_IN_PROVIDERS = [
       },
     },
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'dashscope',
     displayName: 'Wan on Alibaba Cloud Model Studio (DashScope, native)',
     factory: dashscope,
@@ -356,7 +362,7 @@ export const BUILT_IN_PROVIDERS = [
       },
     },
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'gemini',
     displayName: 'Veo on the Gemini API',
     factory: gemini,
@@ -381,7 +387,7 @@ export const BUILT_IN_PROVIDERS = [
       },
     },
   }),
-  entry({
+  /* @__PURE__ */ entry({
     id: 'runway',
     displayName: 'Runway developer API',
     factory: runway,
@@ -415,9 +421,8 @@ const idsListed: SameIds<BuiltInProviderId, (typeof BUILT_IN_PROVIDERS)[number][
 void idsListed
 
 /** The built-in providers' ids, in registry order. */
-export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = BUILT_IN_PROVIDERS.map(
-  (each) => each.id,
-)
+export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] =
+  /* @__PURE__ */ BUILT_IN_PROVIDERS.map((each) => each.id)
 
 /** The registry entry of `id`, or `undefined` when no built-in provider has that id. */
 export function builtInProviderEntry(id: string): BuiltInProviderEntry | undefined {
@@ -469,8 +474,8 @@ export interface BuiltInProvider {
  * const provider = entry?.factory({ baseURL: config.baseURL, apiKey: config.apiKey })
  * ```
  */
-export const PUBLIC_BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = Object.freeze(
-  BUILT_IN_PROVIDERS.map((each) =>
+export const PUBLIC_BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ BUILT_IN_PROVIDERS.map((each) =>
     Object.freeze({
       id: each.id,
       displayName: each.displayName,

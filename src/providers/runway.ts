@@ -12,6 +12,7 @@ import {
   errorFromBody,
   imageDataUri,
   type LifecycleContext,
+  lazy,
   mapStatus,
   numeric,
   type Provider,
@@ -76,21 +77,26 @@ const DEFAULT_MODEL = 'gen4.5'
  * doc §Progress, timestamps, output: output URLs "expire within 24-48 hours" (no exact value):
  * the conservative end, 24 h from the read that returned them. GET the task again for fresh ones.
  */
-const OUTPUT_LIFETIME_MS = 24 * 60 * 60 * 1000
+// 24 h, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
+const OUTPUT_LIFETIME_MS = 86_400_000
 
 // doc §Status words: the SDK's six words; `THROTTLED` (over the concurrency limit, stored and
 // enqueued later) is queued, never a failure.
 const STATUS_OVERRIDES = { throttled: 'queued' } as const
 
 // doc §Query: a union by `status`; extra fields may appear and are ignored.
-const taskSchema = z.looseObject({
-  id: z.nullish(z.union([z.string(), z.number()])),
-  status: z.string(),
-  failure: z.nullish(z.string()),
-  failureCode: z.nullish(z.string()),
-})
+const taskSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    id: z.nullish(z.union([z.string(), z.number()])),
+    status: z.string(),
+    failure: z.nullish(z.string()),
+    failureCode: z.nullish(z.string()),
+  }),
+)
 
-const createSchema = z.looseObject({ id: z.union([z.string(), z.number()]) })
+const createSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({ id: z.union([z.string(), z.number()]) }),
+)
 
 /*
  * doc §Errors (HTTP): `{error: "..."}` at the HTTP status, which decides (400/405 ApiError, 401,
@@ -174,7 +180,7 @@ export function parseRunwayResponse(response: ProviderResponse) {
   ) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const task = parseShape(taskSchema, body, response, 'Runway task')
+  const task = parseShape(taskSchema(), body, response, 'Runway task')
   const vendorStatus = task.status
   const status = mapStatus(vendorStatus, STATUS_OVERRIDES)
   // `output` is an array of URLs; a string (a proxy) is read leniently.
@@ -358,7 +364,7 @@ export function parseRunwayCreateResponse(
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const taskId = text(parseShape(createSchema, body, response, 'Runway create answer').id)
+  const taskId = text(parseShape(createSchema(), body, response, 'Runway create answer').id)
   if (taskId === null) {
     throw validationError(response, 'Runway create answer has an empty `id`', [
       { path: ['id'], message: 'Expected a task id' },

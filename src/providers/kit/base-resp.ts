@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import type { VideoTaskFailure } from '../../model.js'
 import { apiError } from './api-error.js'
 import { type ErrorKind, kindFromText } from './error-kind.js'
+import { lazy } from './lazy.js'
 import { mapStatus, numeric, text } from './normalize.js'
 import type { ProviderResponse } from './types.js'
 
@@ -11,14 +12,19 @@ import type { ProviderResponse } from './types.js'
  * `generic-task` both read. Errors come with HTTP 200: the code decides, never the status.
  */
 
-/** `base_resp` as sent: the code a number (or a numeric string), the message a string. */
-export const baseRespSchema = z.looseObject({
-  status_code: z.nullish(z.union([z.string(), z.number()])),
-  status_msg: z.nullish(z.string()),
-})
+/**
+ * `base_resp` as sent: the code a number (or a numeric string), the message a string. Built on
+ * first use (lazy.ts: a bundle without MiniMax's adapters drops it).
+ */
+export const baseRespSchema = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    status_code: z.nullish(z.union([z.string(), z.number()])),
+    status_msg: z.nullish(z.string()),
+  }),
+)
 
 /** A parsed `base_resp`. */
-export type BaseResp = z.infer<typeof baseRespSchema>
+export type BaseResp = z.infer<ReturnType<typeof baseRespSchema>>
 
 /**
  * The codes that describe the request, not the task: thrown whatever the status word says.

@@ -73,7 +73,9 @@ const DEFAULT_LIFETIME_MS = 1_800_000
 const DEFAULT_NOT_BEFORE_SKEW_MS = 5_000
 const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 300_000
 
-const encoder = new TextEncoder()
+// Pure: annotated so a bundle without Kling drops this module (bundlers do not know the
+// constructor has no side effects; kit/lazy.ts says why it matters).
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 /*
  * The slice of WebCrypto used here, typed locally: the project's `lib` has no DOM types, and

@@ -44,6 +44,7 @@ export {
 } from './envelope.js'
 export { type ErrorKind, kindFromStatus, kindFromText } from './error-kind.js'
 export { requestIdOf, retryAfterMs } from './headers.js'
+export { lazy } from './lazy.js'
 export type {
   CreatedTask,
   CreateRequestInput,
