@@ -17,13 +17,18 @@
  * - withDependencies: the same for Node.js with its dependencies bundled in;
  * - browser: the entry with its dependencies as a bundler for browsers builds it with default
  *   settings (`platform: 'browser'`, no externals): what a web app ships;
+ * - oneProvider: a web app with one provider, for each built-in provider:
+ *   `import { createClient, <factory> } from 'video-tasks'` bundled as `browser` is (its
+ *   dependencies in, default settings): what it ships on import, reported as the largest and the
+ *   smallest with their provider. The other adapters, the registry and Kling's token signer
+ *   must not be in it (scripts/smoke-package.mjs checks that; issue 12, "Cost of importing it");
  * - zodBrowser: `zod` alone (`export * from 'zod'`) the same way, for comparison.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { distPath, distUrl, root } from './lib/dist.mjs'
+import { distPath, distUrl, loadPackage, root } from './lib/dist.mjs'
 import { median } from './lib/stats.mjs'
 
 const ESM = (specifier) => `
@@ -134,6 +139,7 @@ async function bundleSize() {
       error: `${error.errors?.length ?? 1} errors, first: ${first ? `${first.location?.file ?? ''} ${first.text}` : error.message}`,
     }
   }
+  const oneProvider = await oneProviderSizes(build, size)
   const zodBrowser = await build(false, 'browser', {
     stdin: { contents: "export * from 'zod'", resolveDir: root, loader: 'js' },
   })
@@ -142,6 +148,36 @@ async function bundleSize() {
     entry: size(entry),
     withDependencies: size(whole),
     browser,
+    oneProvider,
     zodBrowser: size(zodBrowser),
   }
+}
+
+/*
+ * `createClient` and one provider's factory, as a web app imports them, for each built-in
+ * provider (the registry's list, from the build under test): the browser bundle's size per
+ * provider, and its largest and smallest. A failed build is a figure too, as for `browser`.
+ */
+async function oneProviderSizes(build, size) {
+  const { BUILT_IN_PROVIDERS } = await loadPackage()
+  const providers = {}
+  try {
+    for (const { id, exportName } of BUILT_IN_PROVIDERS) {
+      const contents = [
+        `import { createClient, ${exportName} } from ${JSON.stringify(distPath('index.js'))}`,
+        `globalThis.used = [createClient, ${exportName}]`,
+      ].join('\n')
+      providers[id] = size(
+        await build(false, 'browser', { stdin: { contents, resolveDir: root, loader: 'js' } }),
+      )
+    }
+  } catch (error) {
+    const first = error.errors?.[0]
+    return {
+      error: `${error.errors?.length ?? 1} errors, first: ${first ? `${first.location?.file ?? ''} ${first.text}` : error.message}`,
+    }
+  }
+  const bySize = Object.entries(providers).sort(([, a], [, b]) => a.gzipBytes - b.gzipBytes)
+  const pick = ([provider, figures]) => ({ provider, ...figures })
+  return { largest: pick(bySize.at(-1)), smallest: pick(bySize[0]), providers }
 }

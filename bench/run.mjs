@@ -361,6 +361,38 @@ if (results.imports) {
       browserBytes ?? bundle.browser.error,
     ),
   ])
+  /*
+   * Information beside the goals: a web app that imports `createClient` and one provider. The
+   * issue's 30 kB goal is for the whole entry (the row above); this row shows what one provider
+   * costs against the same 30 kB. Listed in the goals as `informational`, not counted in "met".
+   */
+  const one = bundle.oneProvider
+  const oneMet = one.largest !== undefined && one.largest.gzipBytes <= 30_000
+  goals.push({
+    id: 'bundle-browser-one-provider',
+    goal: 'information: browser bundle of createClient + one provider <= 30 kB min+gzip (the goal is for the entry)',
+    met: oneMet,
+    informational: true,
+    value:
+      one.largest === undefined
+        ? one.error
+        : {
+            largest: { provider: one.largest.provider, gzipBytes: one.largest.gzipBytes },
+            smallest: { provider: one.smallest.provider, gzipBytes: one.smallest.gzipBytes },
+          },
+  })
+  rows.push([
+    '5 Browser bundle, createClient + one provider, min+gzip (B) [information]',
+    one.largest === undefined
+      ? `build failed: ${one.error}`
+      : `largest ${format(one.largest.gzipBytes)} (${one.largest.provider}) · smallest ${format(one.smallest.gzipBytes)} (${one.smallest.provider})`,
+    browserBytes === undefined ? '' : `whole entry ${format(browserBytes)}`,
+    one.largest === undefined || browserBytes === undefined
+      ? ''
+      : `${x(one.largest.gzipBytes / browserBytes)} whole entry`,
+    '≤ 30,000 (information: the goal is for the entry)',
+    `${yesNo(oneMet)} (information)`,
+  ])
 }
 if (results.submit) {
   const { contenders: c, ratioVsFetch, overheadMicros } = results.submit
@@ -416,6 +448,8 @@ if (results.throughput) {
     `\nThroughput: medians of ${results.throughput.rounds} rounds of ${results.throughput.durationMs / 1000} s per contender; ${disturbed} of ${all.length * results.throughput.rounds} runs disturbed (load generator under ${results.throughput.cleanCpuShare * 100} % of its core) left out.`,
   )
 }
+const counted = goals.filter((entry) => !entry.informational)
+const information = goals.length - counted.length
 console.log(
-  `\n${goals.filter((entry) => entry.met).length} of ${goals.length} goals met. ${seconds().toFixed(1)} s. Results: ${out}`,
+  `\n${counted.filter((entry) => entry.met).length} of ${counted.length} goals met${information === 0 ? '' : ` (and ${information} figure for information)`}. ${seconds().toFixed(1)} s. Results: ${out}`,
 )

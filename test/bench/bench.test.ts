@@ -197,9 +197,24 @@ describe('npm run bench -- --quick', () => {
         lazyGzipBytes: expect.any(Number),
         allGzipBytes: expect.any(Number),
       })
+    // A web app with one provider: a bundle per built-in provider, the largest and the smallest.
+    if (!distDir) {
+      expect(Object.keys(imports.bundle.oneProvider.providers).sort()).toEqual(
+        BUILT_IN_PROVIDERS.map((entry) => entry.id).sort(),
+      )
+      const { largest, smallest } = imports.bundle.oneProvider
+      expect(largest.gzipBytes).toBeGreaterThanOrEqual(smallest.gzipBytes)
+      expect(largest.gzipBytes).toBeLessThan(imports.bundle.browser.gzipBytes)
+    }
     // Counted apart, what loads on first use is still counted.
     expect(imports.bundle.entry.allGzipBytes).toBeGreaterThanOrEqual(imports.bundle.entry.gzipBytes)
-    for (const id of ['import-esm', 'import-cjs', 'bundle-entry', 'bundle-browser']) {
+    for (const id of [
+      'import-esm',
+      'import-cjs',
+      'bundle-entry',
+      'bundle-browser',
+      'bundle-browser-one-provider',
+    ]) {
       expect(results.goals.map((goal: { id: string }) => goal.id)).toContain(id)
     }
 
