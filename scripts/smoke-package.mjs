@@ -234,15 +234,12 @@ try {
     }
     return used
   }
-  const adapter = (id) => `src/providers/${id}.ts`
-  const adapters = esm.BUILT_IN_PROVIDERS.map((entry) => adapter(entry.id))
-  // Only Kling signs tokens; the registry is for programs that offer every provider by id.
-  const onlyWhenUsed = ['src/providers/registry.ts', 'src/providers/kit/hs256-token.ts']
   const repository = new URL('..', import.meta.url).pathname
-  for (const { id, exportName } of esm.BUILT_IN_PROVIDERS) {
+  // The src/ modules whose code is in a browser bundle of `names` imported from the package.
+  const modulesIn = async (names) => {
     const result = await build({
       stdin: {
-        contents: `import { createClient, ${exportName} } from 'video-tasks'\nglobalThis.used = [createClient, ${exportName}]`,
+        contents: `import { ${names.join(', ')} } from 'video-tasks'\nglobalThis.used = [${names.join(', ')}]`,
         resolveDir: repository,
         loader: 'js',
       },
@@ -257,25 +254,40 @@ try {
       write: false,
       logLevel: 'silent',
     })
-    const sources = new Set()
+    const modules = new Set()
     for (const file of result.outputFiles) {
       if (!file.path.endsWith('.map')) continue
       const map = JSON.parse(file.text)
       for (const index of mappedSources(map.mappings)) {
         const at = map.sources[index].lastIndexOf('src/')
-        if (at !== -1) sources.add(map.sources[index].slice(at))
+        if (at !== -1) modules.add(map.sources[index].slice(at))
       }
     }
-    assert.ok(sources.has(adapter(id)), `${exportName} bundle holds ${adapter(id)}`)
-    const expected = id === 'kling' ? [adapter(id), onlyWhenUsed[1]] : [adapter(id)]
-    const unused = [...adapters, ...onlyWhenUsed].filter((file) => !expected.includes(file))
+    return modules
+  }
+  const adapter = (id) => `src/providers/${id}.ts`
+  const adapters = esm.BUILT_IN_PROVIDERS.map((entry) => adapter(entry.id))
+  // Only Kling signs tokens; the registry's list is for programs that offer every provider by id.
+  const tokens = 'src/providers/kit/hs256-token.ts'
+  const optional = [...adapters, 'src/providers/registry.ts', tokens]
+  for (const { id, exportName } of esm.BUILT_IN_PROVIDERS) {
+    const modules = await modulesIn(['createClient', exportName])
+    const expected = id === 'kling' ? [adapter(id), tokens] : [adapter(id)]
+    for (const file of expected) assert.ok(modules.has(file), `${exportName} bundle holds ${file}`)
     assert.deepEqual(
-      unused.filter((file) => sources.has(file)),
+      optional.filter((file) => modules.has(file) && !expected.includes(file)),
       [],
       `a bundle of createClient + ${exportName} holds code it does not use`,
     )
-    if (id === 'kling') assert.ok(sources.has(onlyWhenUsed[1]), 'kling bundle signs its tokens')
   }
+  // Checking a config file's provider id ships no adapter either.
+  const idCheck = await modulesIn(['isBuiltInProviderId', 'BUILT_IN_PROVIDER_IDS'])
+  assert.ok(idCheck.has('src/providers/registry.ts'), 'the id check is in its bundle')
+  assert.deepEqual(
+    [...adapters, tokens].filter((file) => idCheck.has(file)),
+    [],
+    'a bundle of isBuiltInProviderId holds no adapter',
+  )
 }
 // The bin, built: it imports the SDK through the package's own entry points.
 const { execFileSync } = await import('node:child_process')
@@ -296,5 +308,5 @@ console.log(
   'smoke: esbuild browser and neutral bundles (no externals) hold no undici or node: and wait through fetch',
 )
 console.log(
-  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers)`,
+  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers); isBuiltInProviderId, none`,
 )

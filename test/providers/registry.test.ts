@@ -57,8 +57,10 @@ it('ids are unique, in order, and the simulator serves each of them', () => {
   expect(new Set(BUILT_IN_PROVIDER_IDS).size).toBe(BUILT_IN_PROVIDERS.length)
   expect(BUILT_IN_PROVIDER_IDS).toEqual(BUILT_IN_PROVIDERS.map((entry) => entry.id))
   expectTypeOf<BuiltInProviderId>().toExtend<SimulatedProvider>()
-  expect(isBuiltInProviderId('openai')).toBe(true)
+  for (const entry of BUILT_IN_PROVIDERS) expect(isBuiltInProviderId(entry.id), entry.id).toBe(true)
   expect(isBuiltInProviderId('toString')).toBe(false)
+  expect(isBuiltInProviderId('OpenAI')).toBe(false)
+  expect(isBuiltInProviderId('')).toBe(false)
   expect(builtInProviderEntry('__proto__')).toBeUndefined()
 })
 
