@@ -1,4 +1,5 @@
 import type { VideoTaskDetails } from '../model.js'
+import { checkVideoTask } from './kit/check-task.js'
 import { createProvider } from './kit/create-provider.js'
 import type { Provider, ProviderDefinition } from './kit/types.js'
 
@@ -42,5 +43,5 @@ export type {
 export function defineProvider<TDetails extends VideoTaskDetails = VideoTaskDetails>(
   definition: ProviderDefinition<TDetails>,
 ): Provider<TDetails> {
-  return createProvider(definition, true)
+  return createProvider(definition, checkVideoTask)
 }

@@ -490,7 +490,7 @@ export function gemini(options: GeminiOptions): Provider<GeminiVideoDetails, Gem
       }),
       parseResponse: (response) => parseGeminiResponse(response, context),
     },
-    false,
+    null,
   )
   const provider: Provider<GeminiVideoDetails, GeminiProviderInput> = {
     ...base,

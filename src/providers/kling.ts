@@ -770,7 +770,7 @@ export function kling(options: KlingOptions): Provider<KlingVideoDetails, KlingP
       buildRequest: (taskId) => readRequest(taskId, defaultRoute),
       parseResponse: parseKlingResponse,
     },
-    false,
+    null,
   )
   const provider: Provider<KlingVideoDetails, KlingProviderInput> = {
     ...base,

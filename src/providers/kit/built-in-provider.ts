@@ -156,7 +156,7 @@ export function builtInProvider<
       ...(description.pollHintMs ? { pollHintMs: description.pollHintMs } : {}),
       ...(description.create ? createMembers(description.create, context, headers) : {}),
     },
-    false,
+    null,
   )
   const origin = new URL(baseURL).origin
   const outputs = description.outputs

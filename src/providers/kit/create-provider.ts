@@ -1,6 +1,7 @@
 import { isRetryableStatus, ResponseValidationError, VideoTaskError } from '../../errors.js'
-import { type VideoTask, type VideoTaskDetails, VideoTaskSchema } from '../../model.js'
+import type { VideoTask, VideoTaskDetails } from '../../model.js'
 import { normalizeBaseURL } from './base-url.js'
+import type { TaskCheck } from './check-task.js'
 import { lifecycleMembers } from './create-lifecycle.js'
 import { assertTaskId } from './task-id.js'
 import type { Provider, ProviderDefinition, ProviderPollDefaults } from './types.js'
@@ -20,12 +21,14 @@ function describe(value: unknown): string {
 /**
  * Turns a definition into a frozen {@link Provider}: checks the definition, keeps requests on the
  * base URL's origin, and turns anything but a `VideoTaskError` thrown while parsing into a
- * `ResponseValidationError`. `validateTasks` checks each task against `VideoTaskSchema` too
- * (`defineProvider` for user adapters; the built-in ones skip it, see `builtInProvider`).
+ * `ResponseValidationError`. `checkTask`, when given, checks each task too (`defineProvider`
+ * passes `checkVideoTask` for user adapters; the built-in ones pass `null`, see
+ * `builtInProvider`): a parameter, not an import here, so that only programs that define a
+ * provider bundle `VideoTaskSchema`'s check.
  */
 export function createProvider<TDetails extends VideoTaskDetails>(
   definition: ProviderDefinition<TDetails>,
-  validateTasks: boolean,
+  checkTask: TaskCheck | null,
 ): Provider<TDetails> {
   if (typeof definition !== 'object' || definition === null) {
     throw new TypeError('Expected a provider definition object')
@@ -106,21 +109,7 @@ export function createProvider<TDetails extends VideoTaskDetails>(
           cause: error,
         })
       }
-      if (!validateTasks) return task
-      const result = VideoTaskSchema.safeParse(task)
-      if (!result.success) {
-        throw new ResponseValidationError({
-          message: `Provider ${id} produced a task that is not a valid VideoTask: ${result.error.issues[0]?.message ?? 'invalid'} at ${result.error.issues[0]?.path.join('.') ?? ''}`,
-          status: response.status,
-          issues: result.error.issues.map((issue) => ({
-            path: issue.path,
-            message: issue.message,
-          })),
-          body: response.body,
-          provider: id,
-          url: response.url,
-        })
-      }
+      checkTask?.(task, response, id)
       return task
     },
   }
