@@ -4,6 +4,7 @@
  * `npm run bench`: the tool behind a "no worse than before" claim (docs/performance.md).
  *
  *   npm run build && node bench/throughput-ab.mjs --baseline <dir of an older build> [--rounds 5]
+ *     [--contenders sdk-get,sdk-wait]
  *
  * An older build: `git worktree add /tmp/old <commit> && cd /tmp/old && npm ci && npx tsup`.
  */
@@ -14,18 +15,25 @@ import { distDir } from './lib/dist.mjs'
 import { median } from './lib/stats.mjs'
 
 const { values } = parseArgs({
-  options: { baseline: { type: 'string' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
+    // Which contenders of bench/throughput-load.mjs run in both builds (`sdk-transport` isolates
+    // the transport from the client).
+    contenders: { type: 'string', default: 'sdk-get,sdk-wait' },
+  },
 })
 if (!values.baseline) {
   console.error('Usage: node bench/throughput-ab.mjs --baseline <dist dir> [--rounds 5]')
   process.exit(64)
 }
 const baseline = resolve(values.baseline)
+const contenders = values.contenders.split(',')
 const variants = [
-  ['baseline getTask', 'sdk-get', baseline],
-  ['this getTask', 'sdk-get', distDir],
-  ['baseline waitFor', 'sdk-wait', baseline],
-  ['this waitFor', 'sdk-wait', distDir],
+  ...contenders.flatMap((contender) => [
+    [`baseline ${contender}`, contender, baseline],
+    [`this ${contender}`, contender, distDir],
+  ]),
   ['raw undici', 'undici', distDir],
 ]
 const server = startChild(benchFile('throughput-server.mjs'), ['1000', 'openai'], { cpu: 0 })
@@ -63,12 +71,12 @@ try {
   const cpuOf = (name) => median(runs[name].map((run) => run.cpuMicrosPerRead))
   for (const [name] of variants) {
     console.log(
-      `${name.padEnd(17)} ${Math.round(readsOf(name))} reads/s, ${cpuOf(name).toFixed(1)} µs CPU/read (median of ${values.rounds})`,
+      `${name.padEnd(24)} ${Math.round(readsOf(name))} reads/s, ${cpuOf(name).toFixed(1)} µs CPU/read (median of ${values.rounds})`,
     )
   }
-  for (const api of ['getTask', 'waitFor']) {
+  for (const contender of contenders) {
     console.log(
-      `${api}: this build ${(readsOf(`this ${api}`) / readsOf(`baseline ${api}`)).toFixed(2)}x the baseline`,
+      `${contender}: this build ${(readsOf(`this ${contender}`) / readsOf(`baseline ${contender}`)).toFixed(2)}x the baseline`,
     )
   }
 } finally {

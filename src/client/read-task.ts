@@ -29,10 +29,23 @@ export async function readTask<TDetails extends VideoTaskDetails>(
     route?: string | undefined
   } = {},
 ): Promise<TaskRead<TDetails>> {
+  return readOnce(provider, transport, taskId, options.signal, options.now, options.route)
+}
+
+/**
+ * {@link readTask} with its options as arguments: the client's reads call it directly, without
+ * an options object per read.
+ */
+export async function readOnce<TDetails extends VideoTaskDetails>(
+  provider: Provider<TDetails>,
+  transport: Transport,
+  taskId: string,
+  signal: AbortSignal | undefined,
+  now: (() => number) | undefined,
+  route: string | undefined,
+): Promise<TaskRead<TDetails>> {
   const built =
-    options.route === undefined
-      ? provider.buildRequest(taskId)
-      : provider.buildRequest(taskId, options.route)
+    route === undefined ? provider.buildRequest(taskId) : provider.buildRequest(taskId, route)
   // A provider with signed, short-lived credentials (Kling) adds them here, asynchronously.
   const request = provider.authorize ? await authorizedRequest(provider, built) : built
   const raw = await transport.send({
@@ -40,10 +53,10 @@ export async function readTask<TDetails extends VideoTaskDetails>(
     url: request.url,
     headers: request.headers,
     body: request.body,
-    signal: options.signal,
+    signal,
     provider: provider.id,
   })
-  const response = providerResponse(provider.id, request, raw, taskId, (options.now ?? Date.now)())
+  const response = providerResponse(provider.id, request, raw, taskId, (now ?? Date.now)())
   const task = provider.parseResponse(response)
   return { task, pollHintMs: provider.pollHintMs?.(response) ?? null }
 }

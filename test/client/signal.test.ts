@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events'
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createClient, openai, VideoTaskError } from 'video-tasks'
+import { createClient, createTransport, openai, VideoTaskError } from 'video-tasks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { countAbortListeners } from '../support/abort-listeners.js'
 import type { Reply } from '../support/fake-transport.js'
@@ -199,36 +199,50 @@ describe('reads without a signal of their own share the client closing signal', 
 })
 
 describe('many reads in flight on the client closing signal', () => {
-  it('50 getTask reads held by a server put one listener on it, not 50; close() still stops them all', async () => {
-    const listeners = countAbortListeners()
-    const held: ServerResponse[] = []
-    const server = createServer((_request, response) => {
-      held.push(response)
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    try {
-      const client = createClient({
-        provider: openai({ baseURL, apiKey: 'sk-test' }),
-        retries: 0,
-        maxRequestsPerSecond: Number.POSITIVE_INFINITY,
+  // The client's own transport gives undici no signal for them and cancels them all on close
+  // (cancelRequestsOn); a transport passed in gets the closing signal through one relay.
+  it.each([
+    { transport: 'the client’s own', passedIn: false, listening: 0 },
+    { transport: 'one passed in', passedIn: true, listening: 1 },
+  ])(
+    '50 getTask reads held by a server, $transport transport: $listening listener(s) on it, not 50; close() still stops them all',
+    async ({ passedIn, listening }) => {
+      const listeners = countAbortListeners()
+      const held: ServerResponse[] = []
+      const server = createServer((_request, response) => {
+        held.push(response)
       })
-      const calls = Array.from({ length: 50 }, (_, index) => client.getTask(`vid_${index}`))
-      for (const each of calls) each.catch(() => {})
-      while (held.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
-      expect(listeners.most()).toBe(1)
-      await client.close()
-      const settled = await Promise.allSettled(calls)
-      expect(
-        settled.every(
-          (result) => result.status === 'rejected' && result.reason instanceof VideoTaskError,
-        ),
-      ).toBe(true)
-      expect(listeners.most()).toBe(0)
-    } finally {
-      listeners.restore()
-      for (const response of held) response.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
-  })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const transport = passedIn ? createTransport() : undefined
+      try {
+        const client = createClient({
+          provider: openai({ baseURL, apiKey: 'sk-test' }),
+          retries: 0,
+          maxRequestsPerSecond: Number.POSITIVE_INFINITY,
+          ...(transport ? { transport } : {}),
+        })
+        const calls = Array.from({ length: 50 }, (_, index) => client.getTask(`vid_${index}`))
+        for (const each of calls) each.catch(() => {})
+        while (held.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
+        expect(listeners.most()).toBe(listening)
+        await client.close()
+        const settled = await Promise.allSettled(calls)
+        expect(
+          settled.every(
+            (result) =>
+              result.status === 'rejected' &&
+              result.reason instanceof VideoTaskError &&
+              /client is closed/.test(result.reason.message),
+          ),
+        ).toBe(true)
+        expect(listeners.most()).toBe(0)
+      } finally {
+        listeners.restore()
+        await transport?.close()
+        for (const response of held) response.destroy()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+      }
+    },
+  )
 })

@@ -118,6 +118,31 @@ describe('defineProvider', () => {
     expect(() => leaky.buildRequest('j1')).toThrow(/another origin/)
   })
 
+  it('refuses look-alikes of its origin and accepts other spellings of it', () => {
+    // The check reads `{origin}/` as a prefix before it parses: a host that merely starts with
+    // the base URL's, credentials before it, another port or scheme must still be refused.
+    const origin = new URL(definition.baseURL).origin
+    const { host } = new URL(definition.baseURL)
+    const buildingFor = (url: string) =>
+      defineProvider({ ...definition, buildRequest: () => ({ method: 'GET', url, headers: {} }) })
+    for (const url of [
+      `${origin}.evil.test/steal`,
+      `${origin}@evil.test/steal`,
+      `${origin}:8443/steal`,
+      `${origin.replace('https:', 'http:')}/steal`,
+      `https://evil.test/${origin}/steal`,
+    ]) {
+      expect(() => buildingFor(url).buildRequest('j1'), url).toThrow(/another origin/)
+    }
+    for (const url of [
+      `${origin}/jobs/j1`,
+      `HTTPS://${host.toUpperCase()}/jobs/j1`,
+      `https://${host}:443/jobs/j1`,
+    ]) {
+      expect(buildingFor(url).buildRequest('j1').url, url).toBe(url)
+    }
+  })
+
   it('keeps only finite, non-negative poll hints', () => {
     const hinted = defineProvider({ ...definition, pollHintMs: (value) => Number(value.body) })
     expect(hinted.pollHintMs?.(response('250'))).toBe(250)

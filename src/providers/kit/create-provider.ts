@@ -77,6 +77,10 @@ export function createProvider<TDetails extends VideoTaskDetails>(
   const id = definition.id
   const url = (path: string) => `${baseURL}${path.startsWith('/') ? path : `/${path}`}`
   const origin = new URL(baseURL).origin
+  // A URL written as `{origin}/...` has that origin: the authority ends at the first `/`. Only
+  // other spellings (upper case, a default port, another host) are parsed, which costs about
+  // 1 µs and 0.3 KB a read (npm run bench figure 1).
+  const originPath = `${origin}/`
 
   const provider: Provider<TDetails> = {
     ...lifecycleMembers(definition, id, baseURL),
@@ -86,7 +90,8 @@ export function createProvider<TDetails extends VideoTaskDetails>(
     buildRequest(taskId) {
       assertTaskId(taskId)
       const request = definition.buildRequest(taskId, { url })
-      if (new URL(request.url).origin !== origin) {
+      const onOrigin = typeof request.url === 'string' && request.url.startsWith(originPath)
+      if (!onOrigin && new URL(request.url).origin !== origin) {
         throw new TypeError(
           `Provider ${id} built a request for another origin than its baseURL; credentials stay on ${origin}`,
         )
