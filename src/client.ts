@@ -506,6 +506,7 @@ export function createClient<TDetails extends VideoTaskDetails>(
               downloads ??= createDownloadTransport({ fetch: options.fetch })
               return downloads
             },
+            taskIdOf: (target) => idOf(target, 'download'),
             getTask: (taskId, signal) => client.getTask(taskId, { signal }),
             retry: (attempt, signal) =>
               retryTransient(attempt, defaults.retries, defaults, retryRuntime, signal),

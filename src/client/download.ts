@@ -22,7 +22,6 @@ import type { OutputLocation } from '../providers/kit/lifecycle.js'
 import type { ProviderRequest } from '../providers/kit/types.js'
 import type { TaskIdOrRef } from '../task-ref.js'
 import type { DownloadTransport, Transport } from '../transport.js'
-import { taskIdOf } from './task-id-of.js'
 
 /*
  * `client.download`: finds a finished task's bytes wherever the vendor keeps them (the
@@ -103,6 +102,11 @@ export interface DownloadContext<TDetails extends VideoTaskDetails> {
   transport: Transport
   /** The client's download transport (shared connections; closed with the client). */
   downloadTransport(): DownloadTransport
+  /**
+   * The task id of an id or a `TaskRef`, checked against the client's provider and origin as
+   * `getTask` checks it (a ref's route is kept, so the read goes to the route it was created on).
+   */
+  taskIdOf(target: TaskIdOrRef): string
   /** Reads the task (with the client's retries). */
   getTask(taskId: string, signal: AbortSignal | undefined): Promise<VideoTask<TDetails>>
   /** Runs one request with the client's retries of a transient failure (a file API's look-up). */
@@ -204,7 +208,7 @@ export async function downloadTask<TDetails extends VideoTaskDetails>(
     }
     task = target
   } else {
-    const taskId = taskIdOf(provider as Provider<VideoTaskDetails>, target, 'download')
+    const taskId = context.taskIdOf(target)
     options.signal?.throwIfAborted()
     task = await context.getTask(taskId, options.signal)
   }

@@ -407,7 +407,7 @@ describe('client.download', () => {
       submittedAt: new Date().toISOString(),
     }
     await expect(client.download(ref, { to: join(dir, 'v') })).rejects.toThrow(
-      /created on http:\/\/127\.0\.0\.1/,
+      /TaskRef for http:\/\/127\.0\.0\.1/,
     )
     await expect(client.download({ ...ref, provider: 'openai' }, { to: 'v' })).rejects.toThrow(
       /provider doubao/,

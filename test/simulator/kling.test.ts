@@ -1,5 +1,8 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { authorizedRequest } from '../../src/client/authorize.js'
 import { readTask } from '../../src/client/read-task.js'
@@ -138,6 +141,38 @@ describe('kling legacy routes against the simulator', () => {
     const answer = await fetch(task.statusUrl, { headers: { authorization: `Bearer ${token}` } })
     expect(answer.status).toBe(401)
     expect(await answer.json()).toMatchObject({ code: 1003 })
+  })
+
+  it("download of an image2video TaskRef reads the task on image2video (the ref's route), then fetches it", async () => {
+    const { clock, sim, provider } = await setup(start)
+    const task = sim.createTask({
+      provider: 'kling',
+      dialect: 'image2video',
+      outcome: 'succeeded',
+      queuedMs: 1,
+      runningMs: 1,
+    })
+    clock.tick(10_000)
+    const client = createClient({ provider })
+    const dir = await mkdtemp(join(tmpdir(), 'video-tasks-kling-'))
+    try {
+      const ref = {
+        version: 1 as const,
+        provider: 'kling',
+        origin: new URL(sim.baseURL).origin,
+        taskId: task.id,
+        route: 'image2video',
+        submittedAt: new Date().toISOString(),
+      }
+      const [result] = await client.download(ref, { to: join(dir, 'video.mp4') })
+      expect(result?.bytes).toBeGreaterThan(0)
+      expect((await stat(join(dir, 'video.mp4'))).size).toBe(result?.bytes)
+      // Read once, on its own route: text2video answers 404 for it.
+      expect(sim.requests(task.id)).toBe(1)
+    } finally {
+      await client.close()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('an image2video create is read on image2video, and not found on text2video', async () => {
