@@ -241,9 +241,11 @@ try {
   const repository = new URL('..', import.meta.url).pathname
   /*
    * The src/ modules whose code is in a browser bundle of `names` imported from the package:
-   * `modules` (every output), `loaded` (what `import` evaluates: the entry's output and the
-   * chunks it imports statically, not those loaded with `import()` on first use), and `lines`,
-   * the source lines (0-based) of each module that some output holds code of.
+   * `modules`, what the bundle can run (the entry's output and every chunk it imports, statically
+   * or with `import()`; esbuild also writes a chunk for an `import()` in code it dropped, which
+   * nothing loads); `loaded`, what `import` evaluates (the entry's output and the chunks it
+   * imports statically); and `lines`, the source lines (0-based) of each module that `modules`'
+   * outputs hold code of.
    */
   const modulesIn = async (names) => {
     const result = await build({
@@ -267,25 +269,30 @@ try {
     })
     const outputs = result.metafile.outputs
     const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
-    const statically = new Set([entry])
-    for (const path of statically) {
-      for (const { path: next, kind } of outputs[path].imports) {
-        if (kind === 'import-statement' && next in outputs) statically.add(next)
+    const reach = (kinds) => {
+      const reached = new Set([entry])
+      for (const path of reached) {
+        for (const { path: next, kind } of outputs[path].imports) {
+          if (kinds.includes(kind) && next in outputs) reached.add(next)
+        }
       }
+      // As the source maps' paths: absolute.
+      return new Set([...reached].map((path) => `${join(repository, path)}.map`))
     }
-    const loadedFiles = new Set([...statically].map((path) => `${join(repository, path)}.map`))
+    const runnable = reach(['import-statement', 'dynamic-import'])
+    const statically = reach(['import-statement'])
     const modules = new Set()
     const loaded = new Set()
     const lines = new Map()
     for (const file of result.outputFiles) {
-      if (!file.path.endsWith('.map')) continue
+      if (!runnable.has(file.path)) continue
       const map = JSON.parse(file.text)
       for (const [index, used] of mappedLines(map.mappings)) {
         const at = map.sources[index].lastIndexOf('src/')
         if (at === -1) continue
         const module = map.sources[index].slice(at)
         modules.add(module)
-        if (loadedFiles.has(file.path)) loaded.add(module)
+        if (statically.has(file.path)) loaded.add(module)
         lines.set(module, new Set([...(lines.get(module) ?? []), ...used]))
       }
     }
@@ -321,6 +328,8 @@ try {
       [],
       `a bundle of createClient + ${exportName} holds code it does not use`,
     )
+    // Kling's token signer loads on the first signed request (src/providers/kling.ts).
+    assert.ok(!loaded.has(tokens), `importing createClient + ${exportName} loads ${tokens}`)
     const modelLines = lines.get('src/model.ts') ?? new Set()
     assert.deepEqual(
       droppableSchemas.filter((name) =>
@@ -373,5 +382,5 @@ console.log(
   'smoke: esbuild browser and neutral bundles (no externals) hold no undici or node: and wait through fetch',
 )
 console.log(
-  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers), no VideoTaskSchema and no download option resolver on import; isBuiltInProviderId, none`,
+  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers), no VideoTaskSchema, download option resolver or token signer on import; isBuiltInProviderId, none`,
 )
