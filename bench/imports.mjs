@@ -20,7 +20,8 @@
  * - oneProvider: a web app with one provider, for each built-in provider:
  *   `import { createClient, <factory> } from 'video-tasks'` bundled as `browser` is (its
  *   dependencies in, default settings): what it ships on import, reported as the largest and the
- *   smallest with their provider. The other adapters, the registry and Kling's token signer
+ *   smallest with their provider. The other adapters, the registry, model.ts's task schemas,
+ *   the download option resolver and Kling's token signer (loaded on its first signed request)
  *   must not be in it (scripts/smoke-package.mjs checks that; issue 12, "Cost of importing it");
  * - zodBrowser: `zod` alone (`export * from 'zod'`) the same way, for comparison.
  */

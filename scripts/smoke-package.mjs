@@ -208,10 +208,12 @@ try {
  */
 {
   const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-  // The indexes into `sources` that a source map's mappings use (Base64 VLQ, source map v3).
-  const mappedSources = (mappings) => {
-    const used = new Set()
+  // The source lines (0-based) that a source map's mappings use, by index into `sources`
+  // (Base64 VLQ, source map v3).
+  const mappedLines = (mappings) => {
+    const used = new Map()
     let source = 0
+    let line = 0
     for (const segment of mappings.split(/[;,]/)) {
       const fields = []
       let value = 0
@@ -226,16 +228,25 @@ try {
           shift = 0
         }
       }
-      // [column, source, line, column(, name)]: the source index is relative to the last one.
+      // [column, source, line, column(, name)]: source and line are relative to the last ones.
       if (fields.length >= 4) {
         source += fields[1]
-        used.add(source)
+        line += fields[2]
+        if (!used.has(source)) used.set(source, new Set())
+        used.get(source).add(line)
       }
     }
     return used
   }
   const repository = new URL('..', import.meta.url).pathname
-  // The src/ modules whose code is in a browser bundle of `names` imported from the package.
+  /*
+   * The src/ modules whose code is in a browser bundle of `names` imported from the package:
+   * `modules`, what the bundle can run (the entry's output and every chunk it imports, statically
+   * or with `import()`; esbuild also writes a chunk for an `import()` in code it dropped, which
+   * nothing loads); `loaded`, what `import` evaluates (the entry's output and the chunks it
+   * imports statically); and `lines`, the source lines (0-based) of each module that `modules`'
+   * outputs hold code of.
+   */
   const modulesIn = async (names) => {
     const result = await build({
       stdin: {
@@ -251,27 +262,65 @@ try {
       platform: 'browser',
       sourcemap: 'external',
       outdir: join(tmpdir(), 'video-tasks-one-provider'),
+      absWorkingDir: repository,
+      metafile: true,
       write: false,
       logLevel: 'silent',
     })
+    const outputs = result.metafile.outputs
+    const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
+    const reach = (kinds) => {
+      const reached = new Set([entry])
+      for (const path of reached) {
+        for (const { path: next, kind } of outputs[path].imports) {
+          if (kinds.includes(kind) && next in outputs) reached.add(next)
+        }
+      }
+      // As the source maps' paths: absolute.
+      return new Set([...reached].map((path) => `${join(repository, path)}.map`))
+    }
+    const runnable = reach(['import-statement', 'dynamic-import'])
+    const statically = reach(['import-statement'])
     const modules = new Set()
+    const loaded = new Set()
+    const lines = new Map()
     for (const file of result.outputFiles) {
-      if (!file.path.endsWith('.map')) continue
+      if (!runnable.has(file.path)) continue
       const map = JSON.parse(file.text)
-      for (const index of mappedSources(map.mappings)) {
+      for (const [index, used] of mappedLines(map.mappings)) {
         const at = map.sources[index].lastIndexOf('src/')
-        if (at !== -1) modules.add(map.sources[index].slice(at))
+        if (at === -1) continue
+        const module = map.sources[index].slice(at)
+        modules.add(module)
+        if (statically.has(file.path)) loaded.add(module)
+        lines.set(module, new Set([...(lines.get(module) ?? []), ...used]))
       }
     }
-    return modules
+    return { modules, loaded, lines }
   }
+  /*
+   * The lines of src/model.ts's `export const <name>` declarations (the declaration up to the
+   * next top-level line, a closing `})()` included): where their code would map from.
+   */
+  const modelSource = readFileSync(join(repository, 'src/model.ts'), 'utf8').split('\n')
+  const declarationLines = (name) => {
+    const start = modelSource.findIndex((line) => line.startsWith(`export const ${name}:`))
+    assert.ok(start !== -1, `src/model.ts declares ${name}`)
+    let end = start + 1
+    while (end < modelSource.length && !/^[^\s})]/.test(modelSource[end])) end += 1
+    return Array.from({ length: end - start }, (_, offset) => start + offset)
+  }
+  // Schemas only programs that parse a task with them (or define a provider) need: built in
+  // @__PURE__ IIFEs (src/model.ts), so a bundle that never uses them drops them and the zod
+  // code only they use. A top-level call without the annotation would bring them back.
+  const droppableSchemas = ['VideoTaskSchema', 'videoTaskFailureSchema', 'videoTaskDetailsSchema']
   const adapter = (id) => `src/providers/${id}.ts`
   const adapters = esm.BUILT_IN_PROVIDERS.map((entry) => adapter(entry.id))
   // Only Kling signs tokens; the registry's list is for programs that offer every provider by id.
   const tokens = 'src/providers/kit/hs256-token.ts'
   const optional = [...adapters, 'src/providers/registry.ts', tokens]
   for (const { id, exportName } of esm.BUILT_IN_PROVIDERS) {
-    const modules = await modulesIn(['createClient', exportName])
+    const { modules, loaded, lines } = await modulesIn(['createClient', exportName])
     const expected = id === 'kling' ? [adapter(id), tokens] : [adapter(id)]
     for (const file of expected) assert.ok(modules.has(file), `${exportName} bundle holds ${file}`)
     assert.deepEqual(
@@ -279,9 +328,34 @@ try {
       [],
       `a bundle of createClient + ${exportName} holds code it does not use`,
     )
+    // Kling's token signer loads on the first signed request (src/providers/kling.ts).
+    assert.ok(!loaded.has(tokens), `importing createClient + ${exportName} loads ${tokens}`)
+    const modelLines = lines.get('src/model.ts') ?? new Set()
+    assert.deepEqual(
+      droppableSchemas.filter((name) =>
+        declarationLines(name).some((line) => modelLines.has(line)),
+      ),
+      [],
+      `a bundle of createClient + ${exportName} holds src/model.ts schemas it never parses with`,
+    )
+    // DOWNLOAD_DEFAULTS comes from its own module (src/download/defaults.ts): the download
+    // option resolver loads with the download code, on first use.
+    assert.ok(modules.has('src/download/options.ts'), 'the scan sees the download options')
+    assert.ok(
+      !loaded.has('src/download/options.ts'),
+      `importing createClient + ${exportName} loads the download option resolver`,
+    )
   }
+  // The schemas are still there for a program that uses them (the scan can see them).
+  const withSchema = await modulesIn(['createClient', 'doubao', 'VideoTaskSchema'])
+  assert.ok(
+    declarationLines('VideoTaskSchema').some((line) =>
+      withSchema.lines.get('src/model.ts')?.has(line),
+    ),
+    'a bundle that imports VideoTaskSchema holds it',
+  )
   // Checking a config file's provider id ships no adapter either.
-  const idCheck = await modulesIn(['isBuiltInProviderId', 'BUILT_IN_PROVIDER_IDS'])
+  const { modules: idCheck } = await modulesIn(['isBuiltInProviderId', 'BUILT_IN_PROVIDER_IDS'])
   assert.ok(idCheck.has('src/providers/registry.ts'), 'the id check is in its bundle')
   assert.deepEqual(
     [...adapters, tokens].filter((file) => idCheck.has(file)),
@@ -308,5 +382,5 @@ console.log(
   'smoke: esbuild browser and neutral bundles (no externals) hold no undici or node: and wait through fetch',
 )
 console.log(
-  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers); isBuiltInProviderId, none`,
+  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers), no VideoTaskSchema, download option resolver or token signer on import; isBuiltInProviderId, none`,
 )

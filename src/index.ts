@@ -39,6 +39,9 @@ export {
   type WaitCallbacks,
   type WaitOptions,
 } from './client.js'
+// From its own module: download/index.ts would reach the engine, download/options.ts the
+// option resolver (a chunk the download chunks share), statically.
+export { DOWNLOAD_DEFAULTS } from './download/defaults.js'
 // Downloads: a task's video to a file or a stream, resumable and checked.
 export type {
   DownloadChecksum,
@@ -51,8 +54,6 @@ export type {
 } from './download/index.js'
 // Loaded on the first download: the engine is not parsed by a process that only waits.
 export { downloadToFile, downloadToStream } from './download/lazy.js'
-// From its own module: download/index.ts would reach the engine statically.
-export { DOWNLOAD_DEFAULTS } from './download/options.js'
 // The errors every call rejects with.
 export {
   ApiError,

@@ -6,6 +6,13 @@ import * as z from 'zod/mini'
  * functions instead of methods, so a bundler keeps only what they use: zod classic's methods
  * would pull in all of zod. They are zod schemas all the same (`parse`, `safeParse`, `z.infer`,
  * usable inside zod classic schemas) and Standard Schemas (`~standard`).
+ *
+ * Each schema is built in an IIFE annotated `@__PURE__` (the values and their types are the
+ * ones exported): dist/ is a few big files, so a user's bundler drops code statement by
+ * statement and keeps any top-level call it cannot prove pure. Annotated, a bundle that never
+ * parses a task (createClient + a built-in provider) drops the schemas and the zod code only
+ * they use (issue 12, "Cost of importing it"; scripts/smoke-package.mjs checks it). The
+ * annotation is kept in dist/ by esbuild and read by esbuild, Rollup, webpack and Terser.
  */
 
 /** One of the six normalised task states. See {@link videoTaskStatusSchema}. */
@@ -25,7 +32,7 @@ export type VideoTaskStatus =
  * - `succeeded`, `failed`, `cancelled`: final.
  * - `unknown`: a word the adapter does not know. Never final: a poller keeps reading.
  */
-export const videoTaskStatusSchema = z.enum([
+export const videoTaskStatusSchema = /* @__PURE__ */ z.enum([
   'queued',
   'running',
   'succeeded',
@@ -58,10 +65,12 @@ export interface VideoTaskFailure {
 }
 
 /** Validates a {@link VideoTaskFailure}. */
-export const videoTaskFailureSchema: z.ZodMiniType<VideoTaskFailure, unknown> = z.object({
-  code: z.nullable(z.string()),
-  message: z.string().check(z.minLength(1)),
-})
+export const videoTaskFailureSchema: z.ZodMiniType<VideoTaskFailure, unknown> =
+  /* @__PURE__ */ (() =>
+    z.object({
+      code: z.nullable(z.string()),
+      message: z.string().check(z.minLength(1)),
+    }))()
 
 /**
  * Vendor-specific facts that are useful but not common to every vendor. Every key is optional;
@@ -98,19 +107,21 @@ export interface VideoTaskDetails {
 }
 
 /** Validates {@link VideoTaskDetails}: the known keys are typed, other keys are kept. */
-export const videoTaskDetailsSchema: z.ZodMiniType<VideoTaskDetails, unknown> = z.looseObject({
-  model: z.optional(z.string()),
-  width: z.optional(z.number()),
-  height: z.optional(z.number()),
-  durationSeconds: z.optional(z.number()),
-  thumbnailUrl: z.optional(z.string()),
-  contentUrl: z.optional(z.string()),
-  fileId: z.optional(z.string()),
-  creditsRefunded: z.optional(z.boolean()),
-  refundTransactionNumber: z.optional(z.string()),
-  requestId: z.optional(z.string()),
-  startedAt: z.optional(z.date()),
-})
+export const videoTaskDetailsSchema: z.ZodMiniType<VideoTaskDetails, unknown> =
+  /* @__PURE__ */ (() =>
+    z.looseObject({
+      model: z.optional(z.string()),
+      width: z.optional(z.number()),
+      height: z.optional(z.number()),
+      durationSeconds: z.optional(z.number()),
+      thumbnailUrl: z.optional(z.string()),
+      contentUrl: z.optional(z.string()),
+      fileId: z.optional(z.string()),
+      creditsRefunded: z.optional(z.boolean()),
+      refundTransactionNumber: z.optional(z.string()),
+      requestId: z.optional(z.string()),
+      startedAt: z.optional(z.date()),
+    }))()
 
 /** The fields every {@link VideoTask} has, whatever its status. */
 export interface VideoTaskFields<TDetails extends VideoTaskDetails = VideoTaskDetails> {
@@ -234,24 +245,6 @@ export type VideoTaskOf<
   }
 >
 
-const nullableDateSchema = z.nullable(z.date())
-const nonEmptyStringSchema = z.string().check(z.minLength(1))
-
-const commonShape = {
-  id: nonEmptyStringSchema,
-  provider: nonEmptyStringSchema,
-  vendorStatus: z.string(),
-  progress: z.nullable(z.number().check(z.gte(0), z.lte(100))),
-  videoUrl: z.nullable(z.string()),
-  videoUrls: z.array(z.string()),
-  error: z.nullable(videoTaskFailureSchema),
-  createdAt: nullableDateSchema,
-  completedAt: nullableDateSchema,
-  expiresAt: nullableDateSchema,
-  details: videoTaskDetailsSchema,
-  raw: z.unknown(),
-}
-
 /**
  * Validates a {@link VideoTask}: a discriminated union on `status`, with each status's rules
  * (`succeeded`: `progress` 100 and no `error`; `failed`: an `error`; `queued`, `running`: no
@@ -264,16 +257,35 @@ const commonShape = {
  * if (task.status === 'failed') console.error(task.error.message)
  * ```
  */
-export const VideoTaskSchema: z.ZodMiniType<VideoTask, unknown> = z.discriminatedUnion('status', [
-  z.object({ ...commonShape, status: z.literal('queued'), error: z.null() }),
-  z.object({ ...commonShape, status: z.literal('running'), error: z.null() }),
-  z.object({
-    ...commonShape,
-    status: z.literal('succeeded'),
-    progress: z.literal(100),
-    error: z.null(),
-  }),
-  z.object({ ...commonShape, status: z.literal('failed'), error: videoTaskFailureSchema }),
-  z.object({ ...commonShape, status: z.literal('cancelled') }),
-  z.object({ ...commonShape, status: z.literal('unknown') }),
-])
+export const VideoTaskSchema: z.ZodMiniType<VideoTask, unknown> = /* @__PURE__ */ (() => {
+  const nullableDateSchema = z.nullable(z.date())
+  const nonEmptyStringSchema = z.string().check(z.minLength(1))
+
+  const commonShape = {
+    id: nonEmptyStringSchema,
+    provider: nonEmptyStringSchema,
+    vendorStatus: z.string(),
+    progress: z.nullable(z.number().check(z.gte(0), z.lte(100))),
+    videoUrl: z.nullable(z.string()),
+    videoUrls: z.array(z.string()),
+    error: z.nullable(videoTaskFailureSchema),
+    createdAt: nullableDateSchema,
+    completedAt: nullableDateSchema,
+    expiresAt: nullableDateSchema,
+    details: videoTaskDetailsSchema,
+    raw: z.unknown(),
+  }
+  return z.discriminatedUnion('status', [
+    z.object({ ...commonShape, status: z.literal('queued'), error: z.null() }),
+    z.object({ ...commonShape, status: z.literal('running'), error: z.null() }),
+    z.object({
+      ...commonShape,
+      status: z.literal('succeeded'),
+      progress: z.literal(100),
+      error: z.null(),
+    }),
+    z.object({ ...commonShape, status: z.literal('failed'), error: videoTaskFailureSchema }),
+    z.object({ ...commonShape, status: z.literal('cancelled') }),
+    z.object({ ...commonShape, status: z.literal('unknown') }),
+  ])
+})()

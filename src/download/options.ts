@@ -1,5 +1,6 @@
 import type { DownloadTransport } from '../transport.js'
 import type { Clock } from '../wait/timer-queue.js'
+import { DOWNLOAD_DEFAULTS } from './defaults.js'
 import type { DownloadProgress } from './progress.js'
 
 /** A checksum the downloaded bytes must match. */
@@ -137,12 +138,7 @@ export interface ResolvedDownloadOptions {
   now: () => number
 }
 
-/** The defaults of {@link DownloadOptions}. */
-export const DOWNLOAD_DEFAULTS = {
-  retries: 3,
-  minRetryDelayMs: 500,
-  maxRetryDelayMs: 10_000,
-} as const
+export { DOWNLOAD_DEFAULTS }
 
 function fail(message: string): never {
   throw new TypeError(message)

@@ -4,7 +4,7 @@ import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../model.js'
 import { checkKnownKeys } from '../options/check-known-keys.js'
 import { withoutRouteVersion } from './kit/base-url.js'
 import { createProvider } from './kit/create-provider.js'
-import { createHs256TokenSource } from './kit/hs256-token.js'
+import type { Hs256TokenSource } from './kit/hs256-token.js'
 import {
   apiError,
   assertTaskId,
@@ -711,16 +711,26 @@ export function kling(options: KlingOptions): Provider<KlingVideoDetails, KlingP
   const getHeaders: Record<string, string> = { accept: 'application/json', ...extra }
   let authorize: ((request: ProviderRequest) => Promise<ProviderRequest>) | undefined
   if (signed) {
-    const source = createHs256TokenSource({
-      accessKey: requireKey(given.accessKey, 'accessKey'),
-      secretKey: requireKey(given.secretKey, 'secretKey'),
-    })
+    const accessKey = requireKey(given.accessKey, 'accessKey')
+    const secretKey = requireKey(given.secretKey, 'secretKey')
+    // The signer loads on the first signed request (the hook is async anyway): a bundle with
+    // kling() does not carry it on import (issue 12, "Cost of importing it"). A failed load is
+    // not kept, so a later request tries again.
+    let source: Promise<Hs256TokenSource> | undefined
+    const tokenSource = () =>
+      (source ??= import('./kit/hs256-token.js').then(
+        ({ createHs256TokenSource }) => createHs256TokenSource({ accessKey, secretKey }),
+        (error: unknown) => {
+          source = undefined
+          throw error
+        },
+      ))
     // One frozen headers object per (built headers, token): the client derives the secrets to
     // redact once per object, and a token lives 25 minutes.
     let signedFor: { token: string; byHeaders: WeakMap<object, Record<string, string>> } | null =
       null
     authorize = async (request) => {
-      const token = await source.token()
+      const token = await (await tokenSource()).token()
       if (signedFor?.token !== token) signedFor = { token, byHeaders: new WeakMap() }
       let headers = signedFor.byHeaders.get(request.headers)
       if (!headers) {
