@@ -116,4 +116,12 @@ for (const name of config.providers ?? Object.keys(PROVIDERS)) {
   }
 }
 
-process.send({ type: 'result', providers: results, sink }, () => process.exit(0))
+if (process.send) process.send({ type: 'result', providers: results, sink }, () => process.exit(0))
+else
+  console.log(
+    JSON.stringify(
+      Object.fromEntries(
+        Object.entries(results).map(([k, v]) => [k, Math.round(v.overheadNs ?? v.overhead ?? 0)]),
+      ),
+    ),
+  )

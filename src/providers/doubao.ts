@@ -54,7 +54,28 @@ const taskSchema = /* @__PURE__ */ lazy(() =>
   }),
 )
 
-const taskResponseSchema = /* @__PURE__ */ lazy(() => z.looseObject({ data: taskSchema() }))
+/** The gateway's query answer as zod reads it; exported for the test of its guard. */
+export const taskResponseSchema = /* @__PURE__ */ lazy(() => z.looseObject({ data: taskSchema() }))
+
+/**
+ * What `taskResponseSchema` accepts as it is, checked without zod's copy (parseShape's
+ * `accepts`). Exported for the property test that holds it to the schema.
+ */
+export function isDoubaoTaskResponse(
+  value: unknown,
+): value is z.infer<ReturnType<typeof taskResponseSchema>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const data = (value as { data?: unknown }).data
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false
+  const { status, task_id: taskId } = data as { status?: unknown; task_id?: unknown }
+  return (
+    typeof status === 'string' &&
+    (taskId === undefined ||
+      taskId === null ||
+      typeof taskId === 'string' ||
+      (typeof taskId === 'number' && Number.isFinite(taskId)))
+  )
+}
 
 // The envelope's `code` on a good read. The doc says "success" (a word is always read as
 // success); a usable `data` wins anyway.
@@ -190,7 +211,13 @@ export function parseDoubaoResponse(response: ProviderResponse) {
       )
     }
   }
-  const task = parseShape(taskResponseSchema(), body, response, 'Doubao task response').data
+  const task = parseShape(
+    taskResponseSchema(),
+    body,
+    response,
+    'Doubao task response',
+    isDoubaoTaskResponse,
+  ).data
   const vendorStatus = task.status
   const status = mapStatus(vendorStatus)
   const failReason = text(task.fail_reason)

@@ -49,7 +49,8 @@ export type OpenAIVideoDetails = Pick<
 
 // vendor-notes.md "OpenAI Sora": every field but `status` varies between the official API and
 // gateways, so only `status` is required; the rest is read leniently below.
-const videoObjectSchema = /* @__PURE__ */ lazy(() =>
+/** The video object as zod reads it; exported for the test of its guard. */
+export const videoObjectSchema = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     id: z.optional(z.union([z.string(), z.number()])),
     status: z.string(),
@@ -61,6 +62,30 @@ const videoObjectSchema = /* @__PURE__ */ lazy(() =>
     ),
   }),
 )
+
+/**
+ * What `videoObjectSchema` accepts as it is, checked without zod's copy (parseShape's
+ * `accepts`). Exported for the property test that holds it to the schema.
+ */
+export function isOpenAIVideoObject(
+  value: unknown,
+): value is z.infer<ReturnType<typeof videoObjectSchema>> {
+  const video = record(value)
+  if (video === null || typeof video.status !== 'string') return false
+  if (video.id !== undefined && !isStringOrNumber(video.id)) return false
+  if (video.error === undefined || video.error === null) return true
+  const error = record(video.error)
+  return (
+    error !== null &&
+    (error.message === undefined || error.message === null || typeof error.message === 'string') &&
+    (error.code === undefined || error.code === null || isStringOrNumber(error.code))
+  )
+}
+
+/** What `z.union([z.string(), z.number()])` accepts: zod's number is finite. */
+function isStringOrNumber(value: unknown): boolean {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
+}
 
 // OpenAI's `{error: {message, type, code}}`, and the open-source gateway's `{code, message, data}`
 // at the HTTP status (vendor-notes.md "What the open-source gateways send"): a 400 says in its
@@ -196,7 +221,7 @@ export function parseOpenAIResponse(response: ProviderResponse, context: string 
   if (!ok || (object && !('status' in object) && record(object.error))) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const video = parseShape(videoObjectSchema(), body, response, 'Video object')
+  const video = parseShape(videoObjectSchema(), body, response, 'Video object', isOpenAIVideoObject)
   const id = text(video.id) ?? response.taskId
   const vendorStatus = video.status
   const status = mapStatus(vendorStatus)

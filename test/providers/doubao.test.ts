@@ -11,10 +11,16 @@ import {
   TaskNotFoundError,
 } from '../../src/errors.js'
 import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
-import { doubao, parseDoubaoResponse } from '../../src/providers/doubao.js'
+import {
+  doubao,
+  isDoubaoTaskResponse,
+  parseDoubaoResponse,
+  taskResponseSchema,
+} from '../../src/providers/doubao.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureJson, fixtureText } from '../support/fixtures.js'
 import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
+import { expectGuardWithinSchema, objectOf } from '../support/shape-guards.js'
 
 const BASE = 'https://gateway.doubao.test'
 const KEY = 'sk-doubao-test-1234567890abcdef'
@@ -529,5 +535,20 @@ describe('parseDoubaoResponse', () => {
     const first = parseDoubaoResponse(response)
     expect(parseDoubaoResponse(response)).toEqual(first)
     expect(VideoTaskSchema.safeParse(first).success).toBe(true)
+  })
+})
+
+describe('isDoubaoTaskResponse (parseShape’s guard before the zod schema)', () => {
+  it('passes only what taskResponseSchema accepts, and passes the valid shapes', () => {
+    expectGuardWithinSchema(
+      isDoubaoTaskResponse,
+      taskResponseSchema(),
+      objectOf(['data', 'code'], objectOf(['status', 'task_id'])),
+    )
+    expect(isDoubaoTaskResponse({ data: { status: 'SUCCESS', task_id: 7 } })).toBe(true)
+    expect(isDoubaoTaskResponse({ data: { status: 'queued' } })).toBe(true)
+    expect(isDoubaoTaskResponse({ data: { status: 'queued', task_id: Number.NaN } })).toBe(false)
+    expect(isDoubaoTaskResponse({ data: { status: 1 } })).toBe(false)
+    expect(isDoubaoTaskResponse({ data: [] })).toBe(false)
   })
 })

@@ -8,10 +8,11 @@ import {
   TaskNotFoundError,
 } from '../../src/errors.js'
 import { VideoTaskSchema } from '../../src/model.js'
-import { openai } from '../../src/providers/openai.js'
+import { isOpenAIVideoObject, openai, videoObjectSchema } from '../../src/providers/openai.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
 import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
+import { expectGuardWithinSchema, objectOf } from '../support/shape-guards.js'
 
 const BASE = 'https://api.openai.test'
 const KEY = 'sk-test-1234567890abcdef'
@@ -269,5 +270,22 @@ describe('openai adapter: the open-source gateway (vendor-notes.md)', () => {
     const done = await read('gateway-completed-completed-at.json')
     expect(done.task).toMatchObject({ status: 'succeeded' })
     expect(done.task.completedAt).toEqual(new Date(1_764_578_520_000))
+  })
+})
+
+describe('isOpenAIVideoObject (parseShape’s guard before the zod schema)', () => {
+  it('passes only what videoObjectSchema accepts, and passes the valid shapes', () => {
+    expectGuardWithinSchema(
+      isOpenAIVideoObject,
+      videoObjectSchema(),
+      objectOf(['id', 'status', 'error'], objectOf(['message', 'code'])),
+    )
+    expect(isOpenAIVideoObject({ id: 'video_1', status: 'queued' })).toBe(true)
+    expect(isOpenAIVideoObject({ status: 'failed', error: { message: 'x', code: 3 } })).toBe(true)
+    expect(isOpenAIVideoObject({ id: null, status: 'queued' })).toBe(false)
+    expect(isOpenAIVideoObject({ status: 'failed', error: 'boom' })).toBe(false)
+    expect(
+      isOpenAIVideoObject({ status: 'failed', error: { code: Number.POSITIVE_INFINITY } }),
+    ).toBe(false)
   })
 })
