@@ -6,7 +6,6 @@ import {
   type BaseRespRules,
   baseRespFailure,
   baseRespMessage,
-  baseRespSchema,
   buildTask,
   builtInProvider,
   type CreateDescription,
@@ -25,6 +24,7 @@ import {
   kindFromText,
   lazy,
   mapStatus,
+  miniMaxTaskSchema,
   numeric,
   type Provider,
   type ProviderDescription,
@@ -90,22 +90,8 @@ const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 const envelopeDataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
 
-// vendor-notes.md "Generic /task/{id}", shape 2: a bare MiniMax-style object. An error carries
-// only `base_resp` (and sometimes an empty `status`), so either of the two is enough here.
-const miniMaxSchema = /* @__PURE__ */ lazy(() =>
-  z
-    .looseObject({
-      task_id: z.nullish(idSchema()),
-      status: z.nullish(z.string()),
-      file_id: z.nullish(idSchema()),
-      base_resp: z.nullish(baseRespSchema()),
-    })
-    .check(
-      z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
-        message: 'Expected a `status` string or a `base_resp` object',
-      }),
-    ),
-)
+// vendor-notes.md "Generic /task/{id}", shape 2: a bare MiniMax-style object, read with
+// the kit's miniMaxTaskSchema (base-resp.ts), as the native `minimax` provider reads its own.
 
 /*
  * vendor-notes.md "Generic /task/{id}": MiniMax answers request errors with HTTP 200 and a
@@ -394,7 +380,7 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
 }
 
 function parseMiniMax(body: unknown, response: ProviderResponse) {
-  const object = parseShape(miniMaxSchema(), body, response, 'MiniMax-style task object')
+  const object = parseShape(miniMaxTaskSchema(), body, response, 'MiniMax-style task object')
   const vendorStatus = text(object.status)
   let failure = baseRespFailure(response, object.base_resp, vendorStatus, MINIMAX_RULES)
   if (!vendorStatus) {

@@ -19,6 +19,7 @@ import {
   type LifecycleContext,
   lazy,
   mapStatus,
+  miniMaxTaskSchema,
   numeric,
   type OutputLocation,
   type Provider,
@@ -94,22 +95,8 @@ const DOWNLOAD_URL_LIFETIME_MS = 32_400_000
 
 const idSchema = /* @__PURE__ */ lazy(() => z.union([z.string(), z.number()]))
 
-// The query answer: `task_id`, `status`, `file_id`, `video_width`, `video_height`, `base_resp`.
-// An error answer may carry only `base_resp` (or an empty `status`), so either is enough.
-const taskSchema = /* @__PURE__ */ lazy(() =>
-  z
-    .looseObject({
-      task_id: z.nullish(idSchema()),
-      status: z.nullish(z.string()),
-      file_id: z.nullish(idSchema()),
-      base_resp: z.nullish(baseRespSchema()),
-    })
-    .check(
-      z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
-        message: 'Expected a `status` string or a `base_resp` object',
-      }),
-    ),
-)
+// The query answer: `task_id`, `status`, `file_id`, `video_width`, `video_height`, `base_resp`
+// (the kit's miniMaxTaskSchema, base-resp.ts).
 
 const createSchema = /* @__PURE__ */ lazy(() =>
   z.looseObject({
@@ -210,7 +197,7 @@ export function parseMiniMaxResponse(response: ProviderResponse) {
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const object = parseShape(taskSchema(), body, response, 'MiniMax query answer')
+  const object = parseShape(miniMaxTaskSchema(), body, response, 'MiniMax query answer')
   const vendorStatus = text(object.status)
   // The code first (doc §Quirks: errors are HTTP 200): a request error throws here.
   let failure = baseRespFailure(response, object.base_resp, vendorStatus, QUERY_RULES)

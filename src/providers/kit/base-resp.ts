@@ -3,7 +3,7 @@ import type { VideoTaskFailure } from '../../model.js'
 import { apiError } from './api-error.js'
 import { type ErrorKind, kindFromText } from './error-kind.js'
 import { lazy } from './lazy.js'
-import { mapStatus, numeric, text } from './normalize.js'
+import { mapStatus, numeric, record, text } from './normalize.js'
 import type { ProviderResponse } from './types.js'
 
 /*
@@ -21,6 +21,26 @@ export const baseRespSchema = /* @__PURE__ */ lazy(() =>
     status_code: z.nullish(z.union([z.string(), z.number()])),
     status_msg: z.nullish(z.string()),
   }),
+)
+
+/**
+ * A MiniMax task object (`GET /v1/query/video_generation`'s answer, and `generic-task`'s
+ * MiniMax-style relay objects): `task_id`, `status`, `file_id`, `base_resp`. An error answer may
+ * carry only `base_resp` (or an empty `status`), so either of the two is enough.
+ */
+export const miniMaxTaskSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .looseObject({
+      task_id: z.nullish(z.union([z.string(), z.number()])),
+      status: z.nullish(z.string()),
+      file_id: z.nullish(z.union([z.string(), z.number()])),
+      base_resp: z.nullish(baseRespSchema()),
+    })
+    .check(
+      z.refine((value) => typeof value.status === 'string' || record(value.base_resp) !== null, {
+        message: 'Expected a `status` string or a `base_resp` object',
+      }),
+    ),
 )
 
 /** A parsed `base_resp`. */

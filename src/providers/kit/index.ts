@@ -11,6 +11,7 @@ export {
   baseRespFailure,
   baseRespMessage,
   baseRespSchema,
+  miniMaxTaskSchema,
 } from './base-resp.js'
 export { normalizeBaseURL } from './base-url.js'
 export { buildTask, compact, type TaskFields } from './build-task.js'
