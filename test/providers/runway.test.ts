@@ -91,7 +91,7 @@ describe('runway: requests', () => {
     expect(provider.pollDefaults).toEqual({
       intervalMs: 6_000,
       minIntervalMs: 5_000,
-      maxIntervalMs: 15_000,
+      maxIntervalMs: 18_000,
       adaptive: true,
     })
   })
