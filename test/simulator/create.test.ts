@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/simulator/index.js'
-import { authed, fakeClock, read, toRead, useSimulators } from './helpers.js'
+import { authed, fakeClock, read, toRead, until, useSimulators } from './helpers.js'
 
 const start = useSimulators()
 
@@ -282,14 +282,6 @@ describe('MiniMax callbacks', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
     return { bodies, url, close: () => new Promise((resolve) => server.close(resolve)) }
-  }
-
-  async function until(condition: () => boolean) {
-    const deadline = Date.now() + 3_000
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met within 3 s')
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
   }
 
   it('handshakes with a challenge, then POSTs each status change', async () => {

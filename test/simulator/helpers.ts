@@ -123,3 +123,15 @@ export function authed(sim: Simulator, path: string, init: RequestInit = {}): Pr
 export function noRequests(): Record<SimulatedProvider, number> {
   return Object.fromEntries(VENDOR_IDS.map((id) => [id, 0])) as Record<SimulatedProvider, number>
 }
+
+/**
+ * Resolves once `condition` holds, polling every 5 ms; throws after 3 s. For what a server
+ * outside the test's clock does (a callback's delivery over a real socket).
+ */
+export async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3_000
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 3 s')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}

@@ -12,7 +12,7 @@ import type { ProviderRequest, ProviderResponse } from '../../src/providers/defi
 import { signHs256Token } from '../../src/providers/kit/hs256-token.js'
 import { kling, parseKlingCallback } from '../../src/providers/kling.js'
 import { createTransport } from '../../src/transport.js'
-import { fakeClock, useSimulators } from './helpers.js'
+import { fakeClock, until, useSimulators } from './helpers.js'
 
 /*
  * Kling's legacy routes end to end: the SDK signs HS256 tokens with WebCrypto, the simulator
@@ -243,14 +243,6 @@ describe('kling callbacks (vendor-docs/native/kling.md "Callbacks")', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/kling`
     return { bodies, url, close: () => new Promise((resolve) => server.close(resolve)) }
-  }
-
-  async function until(condition: () => boolean) {
-    const deadline = Date.now() + 3_000
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met within 3 s')
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
   }
 
   it.each([
