@@ -18,6 +18,7 @@ const entries = {
   index: 'src/index.ts',
   simulator: 'src/simulator/index.ts',
   queue: 'src/queue/index.ts',
+  engine: 'src/engine/index.ts',
   // `#undici-loader` (package.json `imports`): undici on Node.js, nothing for browsers, workers
   // and edge runtimes. Left as an import in the entries, so each consumer's resolver picks one.
   'undici-loader': 'src/internal/undici-loader.ts',
@@ -50,14 +51,28 @@ export default defineConfig([
     // Code only some users run (downloads, submit, the callback handler) sits in chunks the
     // entry loads with import() on first use: not parsed by a process that only waits.
     splitting: true,
-    dts: { entry: { index: entries.index, simulator: entries.simulator, queue: entries.queue } },
+    dts: {
+      entry: {
+        index: entries.index,
+        simulator: entries.simulator,
+        queue: entries.queue,
+        engine: entries.engine,
+      },
+    },
   },
   {
     ...shared,
     entry: entries,
     format: ['cjs'],
     external,
-    dts: { entry: { index: entries.index, simulator: entries.simulator, queue: entries.queue } },
+    dts: {
+      entry: {
+        index: entries.index,
+        simulator: entries.simulator,
+        queue: entries.queue,
+        engine: entries.engine,
+      },
+    },
     // ESM-only dependencies go inside the CommonJS build: Node.js before 20.19 and Jest cannot
     // `require()` an ES module (p-retry, and its is-network-error, are ESM-only).
     noExternal: [...bundled, /^p-retry$/, /^is-network-error$/],

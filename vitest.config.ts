@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^video-tasks\/simulator$/, replacement: source('simulator/index.ts') },
       { find: /^video-tasks\/queue$/, replacement: source('queue/index.ts') },
+      { find: /^video-tasks\/engine$/, replacement: source('engine/index.ts') },
       { find: /^video-tasks$/, replacement: source('index.ts') },
       // Node's side of package.json `imports` (./dist there): tests run on Node.js.
       { find: /^#undici-loader$/, replacement: source('internal/undici-loader-node.ts') },

@@ -1,42 +1,24 @@
 import type { ClientDownloadOptions, ClientDownloadResult } from './client/download.js'
-import { createReader } from './client/read.js'
 import type {
   CancelOptions,
   GenerateOptions,
   GenerateResult,
   SubmitOptions,
 } from './client/submit.js'
-import { type SubmitContext, taskIdOf } from './client/submit-context.js'
-import { createWaits } from './client/waits.js'
+import { taskIdOf } from './client/submit-context.js'
 import { VideoTaskError } from './errors.js'
-import { followSignals, markShared } from './internal/abort-hub.js'
-import { errorFields, type Logger, type LogLevel, type RetryListener } from './logger.js'
+import type { Logger, LogLevel, RetryListener } from './logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
-import { checkGetTaskOptions, resolveClientOptions } from './options/resolve-options.js'
-import {
-  type ResolvedScheduleOptions,
-  resolveScheduleOptions,
-  type ScheduleOptions,
-} from './options/schedule-options.js'
+import { type ResolvedClientOptions, resolveClientOptions } from './options/resolve-options.js'
+import type { ScheduleOptions } from './options/schedule-options.js'
 import type { Provider } from './providers/define-provider.js'
 import type { VideoInput } from './providers/kit/lifecycle.js'
-import { retryTransient } from './retry-policy.js'
 import type { TaskIdOrRef, TaskRef } from './task-ref.js'
-import {
-  cancelRequestsOn,
-  createDownloadTransport,
-  createTransport,
-  type DownloadTransport,
-  type Transport,
-  type TransportOptions,
-} from './transport.js'
-import type { LoopDependencies, PollLoop } from './wait/poll-loop.js'
-import { type PollState, parsePollState } from './wait/poll-state.js'
-import { RateLimiter } from './wait/rate-limiter.js'
+import type { Transport, TransportOptions } from './transport.js'
+import type { PollState } from './wait/poll-state.js'
 import type { Observation } from './wait/schedule.js'
-import type { SubscriptionOptions, WaitHost } from './wait/subscription.js'
-import { type Clock, TimerQueue } from './wait/timer-queue.js'
-import { watchIterator } from './wait/watch.js'
+import type { SubscriptionOptions } from './wait/subscription.js'
+import type { Clock } from './wait/timer-queue.js'
 
 export type {
   ClientDownloadOptions,
@@ -52,14 +34,9 @@ export type {
 } from './client/submit.js'
 export type { StatusHandlers, WaitCallbacks } from './wait/subscription.js'
 
-type Submitter<TDetails extends VideoTaskDetails> = ReturnType<
-  typeof import('./client/submit.js').createSubmitter<TDetails>
->
-
 /*
- * The public interfaces and the wiring: the wait engine (src/wait/) knows time, the reader
- * (src/client/read.ts) joins the provider, the transport and the retry policy; this file puts a
- * client together from them.
+ * The public interfaces and `createClient`, which checks the options at once and loads the client
+ * itself (src/client/core.ts) and the provider's adapter on the first call.
  */
 
 /** Options of `waitFor`, `watch`, `resume`, `waitForAll` and `waitForAny`. */
@@ -319,285 +296,106 @@ export interface VideoTaskClient<TDetails extends VideoTaskDetails = VideoTaskDe
 export function createClient<TDetails extends VideoTaskDetails>(
   options: ClientOptions<TDetails>,
 ): VideoTaskClient<TDetails> {
-  const { provider, clock, random, maxRequestsPerSecond, defaults, log, onRetry } =
-    resolveClientOptions(options)
-  const ownsTransport = options.transport === undefined
-  const transport = options.transport ?? createTransport(options)
-  const queue = new TimerQueue(clock)
-  const limiter = new RateLimiter(queue, maxRequestsPerSecond)
-  const routes = new Map<string, string>()
-  const reader = createReader(provider, transport, limiter, queue, random, (id) => routes.get(id), {
-    log,
-    onRetry,
-  })
+  const resolved = resolveClientOptions(options)
+  if (core !== undefined && resolved.provider.load === undefined) {
+    return core.createClientCore(options, resolved)
+  }
+  return lazyClient(options, resolved)
+}
+
+type ClientCore = typeof import('./client/core.js')
+/** src/client/core.ts once loaded: clients created after it are built at once. */
+let core: ClientCore | undefined
+let coreLoading: Promise<ClientCore> | undefined
+const loadCore = () =>
+  (coreLoading ??= import('./client/core.js').then(
+    (module) => {
+      core = module
+      return module
+    },
+    (error: unknown) => {
+      coreLoading = undefined
+      throw error
+    },
+  ))
+
+/*
+ * A client whose code loads on its first call: every member waits for the core module and the
+ * provider's adapter (`Provider.load`), then is the loaded client's. Nothing is sent before; a
+ * signal or a deadline given to a call counts from the call, the load included. Closed before the
+ * load, it loads nothing and rejects every call as a closed client does.
+ */
+function lazyClient<TDetails extends VideoTaskDetails>(
+  options: ClientOptions<TDetails>,
+  resolved: ResolvedClientOptions<Provider<TDetails>>,
+): VideoTaskClient<TDetails> {
+  const { provider } = resolved
+  let ready: VideoTaskClient<TDetails> | undefined
+  let loading: Promise<VideoTaskClient<TDetails>> | undefined
   let closed = false
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
-  // Aborted by close(): every getTask and observe in flight (a read, a rate-limit slot, a retry
-  // sleep) and every group stops at once with the closed error, so no request leaves after
-  // close() resolves.
-  const closing = new AbortController()
-  // A call without a signal of its own passes this one down as is: on Node 20 an AbortController
-  // costs about 5 µs (makeTransferable), a sixth of a read's CPU (bench/profile.mjs sdk-get).
-  // Every layer below removes its listener when its part ends (test/client/signal.test.ts counts
-  // them); a transport the user passed in joins it through one relay for all its requests
-  // (markShared, SignalRelay), the client's own cancels all its requests on it. Retry sleeps and rate-capped slots still listen on it directly, any number at
-  // once: on Node that must not warn (MaxListenersExceededWarning). EventTarget elsewhere does not.
-  unlimitedListeners(closing.signal)
-  markShared(closing.signal)
-  // The transport this client made cancels all its requests when the client closes, so reads
-  // that carry the closing signal give undici none (cancelRequestsOn says why).
-  const cancelRequests = ownsTransport ? cancelRequestsOn(transport, closing.signal) : undefined
-  /** The signal of one call: the client's own when the caller gave none. */
-  const sharedCall = { signal: closing.signal, release: () => {} }
-  const callSignal = (signal: AbortSignal | undefined) =>
-    signal === undefined ? sharedCall : followSignals(signal, closing.signal)
-  const loops = new Map<string, PollLoop>()
-  // One object for all of this client's loops.
-  const loopDependencies: LoopDependencies = {
-    read: reader.read,
-    reports: reader,
-    queue,
-    random,
-    onIdle: (idle) => {
-      if (loops.get(idle.taskId) === idle) loops.delete(idle.taskId)
-    },
-  }
-  const host: WaitHost = {
-    queue,
-    waits: new Set(),
-    loops,
-    loopDependencies,
-    providerId: provider.id,
-  }
-  let downloads: DownloadTransport | undefined
-  const retryRuntime = {
-    sleep: (delayMs: number, signal: AbortSignal | undefined) =>
-      queue.sleepUntil(queue.now() + delayMs, signal),
-    random,
-  }
-
-  const { start, wait, group } = createWaits<TDetails>({
-    host,
-    provider,
-    clientOptions: options,
-    defaults,
-    closedError: () => (closed ? closedError() : null),
-    closing: closing.signal,
-  })
-
-  const submitContext: SubmitContext<TDetails> = {
-    ...{ provider, transport, limiter, queue, random, defaults, routes },
-    closedError: () => (closed ? closedError() : null),
-  }
-  // Loaded on the first submit, generate or cancel: a process that only waits never parses the
-  // create path and its input checks (bench figure 5).
-  let submitter: Promise<Submitter<TDetails>> | undefined
-  const loadSubmitter = () =>
-    (submitter ??= import('./client/submit.js').then(({ createSubmitter }) =>
-      createSubmitter(submitContext),
+  const load = (): Promise<VideoTaskClient<TDetails>> => {
+    if (ready) return Promise.resolve(ready)
+    if (closed) return Promise.reject(closedError())
+    return (loading ??= Promise.all([loadCore(), provider.load?.() ?? provider]).then(
+      ([module, loaded]) => {
+        const client = module.createClientCore<TDetails>(options, { ...resolved, provider: loaded })
+        ready = client
+        return client
+      },
+      (error: unknown) => {
+        loading = undefined
+        throw error
+      },
     ))
-  const idOf = (idOrRef: TaskIdOrRef, where: string) => taskIdOf(submitContext, idOrRef, where)
-  // Not an array: left to `group`, which refuses it with its own message.
-  // getTask with a signal of its own (followed beside the closing one) or a warn log.
-  const getTaskWatched = async (
-    taskId: string,
-    settings: ResolvedScheduleOptions,
-    signal: AbortSignal | undefined,
-    onRetry: RetryListener | undefined,
-  ): Promise<VideoTask<TDetails>> => {
-    const call = callSignal(signal)
-    try {
-      const result = await reader.read(taskId, settings, call.signal, noop, undefined, onRetry)
-      return result.task
-    } catch (error) {
-      if (reader.logs('warn') && !call.signal?.aborted && error instanceof VideoTaskError) {
-        if (error.retryable) {
-          reader.log(
-            'warn',
-            taskId,
-            `giving up on reading task ${taskId} after ${settings.retries + 1} attempts`,
-            {
-              attempts: settings.retries + 1,
-              ...errorFields(error),
-            },
-          )
-        }
-      }
-      throw error
-    } finally {
-      call.release()
-    }
   }
-  const idsOf = (idsOrRefs: readonly TaskIdOrRef[], where: string) =>
-    (Array.isArray(idsOrRefs)
-      ? idsOrRefs.map((each) => (typeof each === 'string' ? each : idOf(each, where)))
-      : idsOrRefs) as readonly string[]
-
   const client: VideoTaskClient<TDetails> = {
     provider,
-    getTask(idOrRef, getOptions) {
-      let taskId: string
-      let settings: ResolvedScheduleOptions
-      try {
-        if (closed) throw closedError()
-        taskId = idOf(idOrRef, 'getTask')
-        checkGetTaskOptions(getOptions === undefined ? NO_OPTIONS : getOptions)
-        settings =
-          getOptions?.retries === undefined
-            ? defaults
-            : resolveScheduleOptions(provider.pollDefaults, options, {
-                retries: getOptions.retries,
-              })
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      const onRetry = getOptions?.onRetry
-      // The common call (no signal of its own, no warn log) is one promise on top of the read:
-      // an async wrapper with its try/finally cost about 0.4 KB and 1 µs a read (npm run bench
-      // figure 1 at 1,000 reads in flight).
-      if (getOptions?.signal === undefined && !reader.logs('warn')) {
-        return reader.read(taskId, settings, closing.signal, noop, undefined, onRetry).then(taskOf)
-      }
-      return getTaskWatched(taskId, settings, getOptions?.signal, onRetry)
-    },
-    async observe(idOrRef, observeOptions = {}) {
-      if (closed) throw closedError()
-      const taskId = idOf(idOrRef, 'observe')
-      checkGetTaskOptions(observeOptions, 'observe')
-      const call = callSignal(observeOptions.signal)
-      try {
-        return await reader.observe(taskId, call.signal)
-      } finally {
-        call.release()
-      }
-    },
-    // Not async: an async wrapper holds one more promise and reaction per wait (96 B, npm run
-    // bench figure 2) for as long as the wait lasts.
-    waitFor(idOrRef, waitOptions) {
-      let taskId: string
-      try {
-        taskId = idOf(idOrRef, 'waitFor')
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      return wait(taskId, waitOptions)
-    },
-    async download(task, downloadOptions) {
-      if (closed) throw closedError()
-      // Loaded on first use: a process that only waits never evaluates the download code.
-      const { downloadTask } = await import('./client/download.js')
-      // One listener on a user's signal shared by many downloads (the hub's), and close() stops
-      // them: below here everything listens on this call's own signal.
-      const given =
-        typeof downloadOptions === 'object' && downloadOptions !== null
-          ? downloadOptions.signal
-          : undefined
-      const call =
-        given === undefined || given instanceof AbortSignal
-          ? followSignals(given, closing.signal)
-          : undefined
-      const callOptions = call ? { ...downloadOptions, signal: call.signal } : downloadOptions
-      try {
-        return await downloadTask(
-          {
-            provider,
-            transport,
-            downloadTransport: () => {
-              downloads ??= createDownloadTransport({ fetch: options.fetch })
-              return downloads
-            },
-            taskIdOf: (target) => idOf(target, 'download'),
-            getTask: (taskId, signal) => client.getTask(taskId, { signal }),
-            retry: (attempt, signal) =>
-              retryTransient(attempt, defaults.retries, defaults, retryRuntime, signal),
-            now: () => queue.now(),
-          },
-          task,
-          callOptions,
-        )
-      } finally {
-        call?.release()
-      }
-    },
+    getTask: (taskId, getOptions) =>
+      ready ? ready.getTask(taskId, getOptions) : load().then((it) => it.getTask(taskId, getOptions)),
+    observe: (taskId, observeOptions) =>
+      ready
+        ? ready.observe(taskId, observeOptions)
+        : load().then((it) => it.observe(taskId, observeOptions)),
+    waitFor: (taskId, waitOptions) =>
+      ready
+        ? ready.waitFor(taskId, waitOptions)
+        : load().then((it) => it.waitFor(taskId, waitOptions)),
+    watch: (taskId, waitOptions) =>
+      ready ? ready.watch(taskId, waitOptions) : lazyIterator(load().then((it) => it.watch(taskId, waitOptions))),
+    waitForAll: (taskIds, waitOptions) =>
+      ready
+        ? ready.waitForAll(taskIds, waitOptions)
+        : load().then((it) => it.waitForAll(taskIds, waitOptions)),
+    waitForAny: (taskIds, waitOptions) =>
+      ready
+        ? ready.waitForAny(taskIds, waitOptions)
+        : load().then((it) => it.waitForAny(taskIds, waitOptions)),
+    resume: (state, waitOptions) =>
+      ready ? ready.resume(state, waitOptions) : load().then((it) => it.resume(state, waitOptions)),
+    submit: (input, submitOptions) =>
+      ready ? ready.submit(input, submitOptions) : load().then((it) => it.submit(input, submitOptions)),
+    generate: (input, generateOptions) =>
+      ready
+        ? ready.generate(input, generateOptions)
+        : load().then((it) => it.generate(input, generateOptions)),
+    cancel: (taskId, cancelOptions) =>
+      ready ? ready.cancel(taskId, cancelOptions) : load().then((it) => it.cancel(taskId, cancelOptions)),
+    download: (task, downloadOptions) =>
+      ready
+        ? ready.download(task, downloadOptions)
+        : load().then((it) => it.download(task, downloadOptions)),
     nudge(task) {
-      const taskId = idOf(task, 'nudge')
-      return loops.get(taskId)?.nudge() ?? false
-    },
-    resume(state, waitOptions) {
-      let parsed: PollState
-      try {
-        parsed = parsePollState(state)
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      if (parsed.provider !== provider.id) {
-        return Promise.reject(
-          new TypeError(
-            `Expected \`state\` of provider ${provider.id}, got one of ${parsed.provider}`,
-          ),
-        )
-      }
-      return wait(parsed.taskId, waitOptions, 'resume', parsed)
-    },
-    watch: (idOrRef, waitOptions = {}) =>
-      watchIterator<TDetails>((sink) =>
-        start(idOf(idOrRef, 'watch'), waitOptions, 'watch', null, sink),
-      ),
-    submit: async (input, submitOptions) => (await loadSubmitter()).submit(input, submitOptions),
-    async generate(input, generateOptions = {}) {
-      if (closed) throw closedError()
-      const submitter = await loadSubmitter()
-      const { submitOptions, waitOptions, onSubmitted } =
-        submitter.checkGenerateOptions(generateOptions)
-      const startedAt = queue.now()
-      const ref = await submitter.submit(input, submitOptions)
-      if (onSubmitted) await onSubmitted(ref)
-      let reads = 0
-      const { timeoutMs } = waitOptions
-      const task = await wait(
-        ref.taskId,
-        {
-          ...waitOptions,
-          // The deadline counts from the submit.
-          ...(timeoutMs === undefined || timeoutMs === Number.POSITIVE_INFINITY
-            ? {}
-            : { timeoutMs: Math.max(1, timeoutMs - (queue.now() - startedAt)) }),
-          onPollState: (state) => {
-            reads = state.reads
-            waitOptions.onPollState?.(state)
-          },
-        },
-        'generate',
-      )
-      const outputs = provider.outputs?.(task)
-      return {
-        task,
-        ref,
-        elapsedMs: Math.round(queue.now() - startedAt),
-        reads,
-        ...(outputs === undefined ? {} : { outputs }),
-      }
-    },
-    cancel: async (idOrRef, cancelOptions) =>
-      (await loadSubmitter()).cancel(idOrRef, cancelOptions),
-    async waitForAll(taskIds, waitOptions = {}) {
-      const ids = idsOf(taskIds, 'waitForAll')
-      return group(ids, waitOptions, 'waitForAll', (waits) => Promise.all(waits))
-    },
-    async waitForAny(taskIds, waitOptions = {}) {
-      const ids = idsOf(taskIds, 'waitForAny')
-      return group(ids, waitOptions, 'waitForAny', (waits) => Promise.any(waits))
+      if (ready) return ready.nudge(task)
+      // Nothing waits before the first call: the id is still checked, as the loaded client does.
+      taskIdOf({ provider, routes: new Map() }, task, 'nudge')
+      return false
     },
     async close() {
-      if (closed) return
+      if (ready) return ready.close()
       closed = true
-      const error = closedError()
-      closing.abort(error)
-      cancelRequests?.()
-      // Leaving stops each loop, which aborts its read in flight and cancels its sleep.
-      for (const subscription of [...host.waits]) subscription.leave(error)
-      if (ownsTransport) await transport.close()
-      await downloads?.close()
+      const loaded = await loading?.catch(() => undefined)
+      await loaded?.close()
     },
     [Symbol.asyncDispose]() {
       return client.close()
@@ -606,25 +404,21 @@ export function createClient<TDetails extends VideoTaskDetails>(
   return client
 }
 
-/**
- * Lifts Node's listener warning limit on a signal the client shares between its own calls
- * (`events.setMaxListeners`, reached through `process.getBuiltinModule` so that no `node:` import
- * enters the bundle); a no-op where there is no such API.
- */
-const NO_OPTIONS: GetTaskOptions = Object.freeze({})
-const noop = () => {}
-const taskOf = <TTask>(read: { task: TTask }): TTask => read.task
-
-function unlimitedListeners(signal: AbortSignal): void {
-  try {
-    const node = (
-      globalThis as {
-        process?: { getBuiltinModule?: (id: string) => unknown }
-      }
-    ).process
-    const events = node?.getBuiltinModule?.('node:events') as
-      | { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void }
-      | undefined
-    events?.setMaxListeners?.(0, signal)
-  } catch {}
+/** An iterator that starts once `source` resolves (`watch` before the client is loaded). */
+function lazyIterator<T>(source: Promise<AsyncIterableIterator<T>>): AsyncIterableIterator<T> {
+  let iterator: AsyncIterableIterator<T> | undefined
+  const started = source.then((it) => {
+    iterator = it
+    return it
+  })
+  const lazy: AsyncIterableIterator<T> = {
+    next: () => (iterator ? iterator.next() : started.then((it) => it.next())),
+    return: (value?: unknown) =>
+      started.then(
+        (it) => it.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+        () => ({ done: true as const, value: undefined }),
+      ),
+    [Symbol.asyncIterator]: () => lazy,
+  }
+  return lazy
 }

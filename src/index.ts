@@ -19,8 +19,6 @@ export {
   type Nudgeable,
   toNodeListener,
 } from './client/callback-handler.js'
-// Driver API: one request with no loop and no retries, as an observation for `pollStep`.
-export { observationOfFailure, observeTask } from './client/read-task.js'
 // The client: create one per provider; its options, calls and callbacks.
 export {
   type CancelOptions,
@@ -97,27 +95,9 @@ export {
   type VideoTaskFailure,
   type VideoTaskFields,
   type VideoTaskOf,
-  VideoTaskSchema,
   type VideoTaskStatus,
-  videoTaskDetailsSchema,
-  videoTaskFailureSchema,
-  videoTaskStatusSchema,
 } from './model.js'
 export type { ScheduleOptions } from './options/schedule-options.js'
-/*
- * Advanced: the wait engine's pure pieces, for a driver that runs the schedule itself (a durable
- * queue worker, `video-tasks/queue`, say). One request with no loop is `client.observe`; the
- * schedule as one pure step is `pollStep` (built on `decideNext`, which the in-process `waitFor`
- * runs too, from `initialPollState`); its settings come from `resolvePollSettings`; a stored
- * `PollState` is checked when loaded with `parsePollState` (`pollStateSchema`); a step's end
- * becomes a JSON-safe outcome with `stepOutcome` / `outcomeOf` / `taskToJson`. The retry
- * policy's classification and delays are here for drivers that retry. docs/performance.md and
- * src/queue/ show them in use.
- */
-export {
-  type ResolvedScheduleOptions as PollSettings,
-  resolvePollSettings,
-} from './options/schedule-options.js'
 // The providers: each built-in factory with its details and options types, the registry of
 // them (by id, for a config file or a CLI), and `defineProvider` for any other vendor.
 export {
@@ -143,96 +123,75 @@ export type {
 } from './providers/kit/lifecycle.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
 export {
-  type ArkContentItem,
-  type ArkOptions,
-  type ArkProvider,
-  type ArkProviderInput,
-  type ArkRegion,
-  type ArkVideoDetails,
-  ark,
   BUILT_IN_PROVIDER_IDS,
   type BuiltInProvider,
   type BuiltInProviderId,
-  type CheckResultCreateOptions,
-  type CheckResultOptions,
-  type CheckResultVideoDetails,
-  checkResult,
-  type DashScopeOptions,
-  type DashScopeProvider,
-  type DashScopeProviderInput,
-  type DashScopeRegion,
-  type DashScopeVideoDetails,
-  type DoubaoProviderInput,
-  type DoubaoVideoDetails,
-  dashscope,
-  doubao,
-  type GeminiOptions,
-  type GeminiProviderInput,
-  type GeminiVideoDetails,
-  type GenericTaskOptions,
-  type GenericTaskProviderInput,
-  type GenericTaskVideoDetails,
-  gemini,
-  genericTask,
   isBuiltInProviderId,
-  type KlingOptions,
-  type KlingProviderInput,
-  type KlingRoute,
-  type KlingVideoDetails,
-  kling,
-  type MiniMaxInput,
-  type MiniMaxVideoDetails,
-  minimax,
-  minimaxCallbackAnswer,
-  type OpenAIProviderInput,
-  type OpenAIVideoDetails,
-  openai,
   type ProgressStyle,
   PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
-  type RunwayInput,
-  type RunwayVideoDetails,
-  runway,
   type SimulatorDialectFacts,
+} from './providers/built-in.js'
+// Each factory checks its options at once and loads its adapter on first use (Provider.load).
+export { ark } from './providers/factories/ark.js'
+export { checkResult } from './providers/factories/check-result.js'
+export { dashscope } from './providers/factories/dashscope.js'
+export { doubao } from './providers/factories/doubao.js'
+export { gemini } from './providers/factories/gemini.js'
+export { genericTask } from './providers/factories/generic-task.js'
+export { kling } from './providers/factories/kling.js'
+export { minimax, minimaxCallbackAnswer } from './providers/factories/minimax.js'
+export { openai } from './providers/factories/openai.js'
+export { runway } from './providers/factories/runway.js'
+// The providers' own types (erased: no adapter is loaded by them).
+export type {
+  ArkContentItem,
+  ArkOptions,
+  ArkProvider,
+  ArkProviderInput,
+  ArkRegion,
+  ArkVideoDetails,
+  CheckResultCreateOptions,
+  CheckResultOptions,
+  CheckResultVideoDetails,
+  DashScopeOptions,
+  DashScopeProvider,
+  DashScopeProviderInput,
+  DashScopeRegion,
+  DashScopeVideoDetails,
+  DoubaoProviderInput,
+  DoubaoVideoDetails,
+  GeminiOptions,
+  GeminiProviderInput,
+  GeminiVideoDetails,
+  GenericTaskOptions,
+  GenericTaskProviderInput,
+  GenericTaskVideoDetails,
+  KlingOptions,
+  KlingProviderInput,
+  KlingRoute,
+  KlingVideoDetails,
+  MiniMaxInput,
+  MiniMaxVideoDetails,
+  OpenAIProviderInput,
+  OpenAIVideoDetails,
+  RunwayInput,
+  RunwayVideoDetails,
 } from './providers/registry.js'
-export {
-  backoffDelayMs,
-  type ClassifiedFailure,
-  classifyFailure,
-  isTransient,
-  type RetryDelaySettings,
-  retryAfterDelayMs,
-} from './retry-policy.js'
 export { isTaskRef, parseTaskRef, type TaskIdOrRef, type TaskRef } from './task-ref.js'
-// The transport: the one HTTP layer, to wrap (count, trace) or replace via `transport`.
-export {
-  createDownloadTransport,
-  createTransport,
-  type DownloadTransport,
-  type DownloadTransportOptions,
-  type FetchFunction,
-  STREAM_DEFAULTS,
-  type StreamRequest,
-  type StreamResponse,
-  type Transport,
-  type TransportOptions,
-  type TransportRequest,
-  type TransportResponse,
+// The transport's types, for the `transport` and `fetch` options; `createTransport` and the wait
+// engine's pure pieces are in `video-tasks/engine`.
+export type {
+  DownloadTransport,
+  DownloadTransportOptions,
+  FetchFunction,
+  StreamRequest,
+  StreamResponse,
+  Transport,
+  TransportOptions,
+  TransportRequest,
+  TransportResponse,
 } from './transport.js'
-export { outcomeOf, taskToJson, type VideoTaskJson, type WaitOutcome } from './wait/outcome.js'
-export {
-  type PollState,
-  type ProgressSample,
-  parsePollState,
-  pollStateSchema,
-  type ScheduleState,
-} from './wait/poll-state.js'
-export { pollStep, type StepDecision, stepOutcome } from './wait/poll-step.js'
-export {
-  type Decision,
-  type DelayReason,
-  decideNext,
-  initialPollState,
-  type Observation,
-  type ScheduleSettings,
-} from './wait/schedule.js'
+export type { VideoTaskJson, WaitOutcome } from './wait/outcome.js'
+export type { PollState, ProgressSample, ScheduleState } from './wait/poll-state.js'
+export type { Decision, DelayReason, Observation, ScheduleSettings } from './wait/schedule.js'
 export type { Clock } from './wait/timer-queue.js'

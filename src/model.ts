@@ -41,6 +41,19 @@ export const videoTaskStatusSchema = /* @__PURE__ */ z.enum([
   'unknown',
 ])
 
+/**
+ * Every status, in the order above: for checks that must not load zod (the client's options,
+ * `defineProvider`'s task check; test/model.test.ts holds it to the schema's options).
+ */
+export const VIDEO_TASK_STATUSES: readonly VideoTaskStatus[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'unknown',
+]
+
 /** The statuses after which a task never changes again. */
 export const FINAL_STATUSES: ReadonlySet<VideoTaskStatus> = new Set([
   'succeeded',

@@ -33,7 +33,7 @@ export interface SubmitContext<TDetails extends VideoTaskDetails> {
  * client's provider (its id and its base URL's origin). Remembers a ref's route.
  */
 export function taskIdOf<TDetails extends VideoTaskDetails>(
-  context: SubmitContext<TDetails>,
+  context: Pick<SubmitContext<TDetails>, 'provider' | 'routes'>,
   idOrRef: TaskIdOrRef,
   where: string,
 ): string {

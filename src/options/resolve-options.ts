@@ -10,7 +10,7 @@ import {
   type RetryListener,
   SILENT_LOG,
 } from '../logger.js'
-import { type VideoTaskDetails, videoTaskStatusSchema } from '../model.js'
+import { VIDEO_TASK_STATUSES, type VideoTaskDetails, type VideoTaskStatus } from '../model.js'
 import { normalizeBaseURL, type Provider } from '../providers/define-provider.js'
 import { checkRequestHeaders } from '../providers/kit/header-value.js'
 import { resolveTransportOptions, type TransportOptions } from '../transport.js'
@@ -256,9 +256,9 @@ export function checkWaitOptions(
     }
     for (const [status, handler] of Object.entries(wait.onStatus)) {
       // A misspelt status (`succeded`) would silently never fire.
-      if (!videoTaskStatusSchema.safeParse(status).success) {
+      if (!VIDEO_TASK_STATUSES.includes(status as VideoTaskStatus)) {
         throw new TypeError(
-          `Expected \`onStatus.${status}\` to be one of ${videoTaskStatusSchema.options.join(', ')}`,
+          `Expected \`onStatus.${status}\` to be one of ${VIDEO_TASK_STATUSES.join(', ')}`,
         )
       }
       checkFunction(`onStatus.${status}`, handler)

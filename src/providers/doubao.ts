@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DOUBAO_FACTS } from './factories/doubao.js'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
 import {
   buildTask,
@@ -89,21 +90,9 @@ const ENVELOPE: EnvelopeRules = { successCodes: [0, 200] }
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
- * Doubao (Volcengine Seedance) video tasks through relay gateways
- * (`GET {baseURL}/v1/video/generations/{id}`).
- *
- * Polls every 5 s at first, growing to 10 s (the doc recommends 5-10 s). Status words are compared
- * case-insensitively (gateways send `SUCCESS`, the doc `success`), and the video URL is read from
- * `result_url`, `url`, or, on success only, `fail_reason`.
- *
- * @example
- * ```ts
- * const client = createClient({
- *   provider: doubao({ baseURL: 'https://gateway.example.com', apiKey: process.env.GATEWAY_KEY }),
- * })
- * const task = await client.waitFor('task_abc123xyz456')
- * if (task.status === 'succeeded') console.log(task.videoUrl) // download soon: links expire
- * ```
+ * The `doubao` adapter's own factory: the provider, ready at once. Users get
+ * `factories/doubao.ts`'s `doubao`, which checks the same options and loads this module on first
+ * use; the registry, the CLI and the tests use this one.
  */
 export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {
   return builtInProvider(DOUBAO, options)
@@ -111,14 +100,9 @@ export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {
 
 /** The `doubao` adapter as data: see {@link doubao}. */
 export const DOUBAO: ProviderDescription<DoubaoVideoDetails> = {
-  id: 'doubao',
-  route: { method: 'GET', path: '/v1/video/generations/{id}' },
-  keyRequired: true,
+  ...DOUBAO_FACTS,
   envelope: ENVELOPE,
   errorBodies: ERROR_BODIES,
-  // vendor-notes.md "Doubao": progress moves in coarse steps (10, 20, 30, 50, 100) that say
-  // little about time left, so the finish is not predicted from its rate.
-  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseDoubaoResponse(response),
   create: {
     build: (input, { url, headers }) =>

@@ -1,4 +1,11 @@
 import type { VideoTaskDetails } from '../model.js'
+import {
+  type BuiltInProvider,
+  type BuiltInProviderId,
+  PUBLIC_BUILT_IN_PROVIDERS,
+  type PublicEntryExtras,
+  type SimulatorDialectFacts,
+} from './built-in.js'
 import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
 import { DASHSCOPE, dashscope } from './dashscope.js'
@@ -73,30 +80,6 @@ export { type RunwayInput, type RunwayVideoDetails, runway } from './runway.js'
  * shared tests (end-to-end outcomes, fault matrix, fuzzing, secrets, boundaries) read it, so a
  * new vendor is one adapter file, one simulator vendor file, its fixtures and one entry here.
  */
-
-/** How a vendor reports progress in one simulator dialect. */
-export type ProgressStyle = 'fine' | 'coarse' | 'none'
-
-/** What the shared tests need to know about one simulator dialect of a vendor. */
-export interface SimulatorDialectFacts {
-  /** The dialect's name, as the simulator spells it (`SimulatorDialects` in the simulator). */
-  name: string
-  /** Whether the dialect has a word for "cancelled"; without one a cancelled task reads as failed. */
-  reportsCancelled: boolean
-  /** How the dialect reports progress while a task runs. */
-  progress: ProgressStyle
-  /**
-   * Whether a succeeded task has no public URL, only `details.contentUrl` (the official OpenAI
-   * API), or only `details.fileId` (MiniMax).
-   */
-  video: 'url' | 'content-url' | 'file-id'
-  /**
-   * Whether the dialect tells a queued task from a running one; without (Gemini's operations,
-   * `done` absent either way) a queued task reads as running.
-   * @default true
-   */
-  reportsQueued?: boolean
-}
 
 /**
  * A cell of the fault matrix (test/reliability/fault-matrix-table.ts) that differs for this
@@ -178,25 +161,31 @@ export interface BuiltInProviderEntry {
   }
 }
 
-function entry<const Id extends string>(
-  fields: Omit<
-    BuiltInProviderEntry,
-    'id' | 'keyRequired' | 'pollStyle' | 'forSimulator' | 'factory'
-  > & {
-    id: Id
-    // Each factory takes its own options type; all accept `{ baseURL, apiKey }`.
-    factory: (options: ProviderOptions) => Pick<Provider, 'id'>
-  },
-): BuiltInProviderEntry & { id: Id } {
+function entry<const Id extends BuiltInProviderId>(fields: {
+  id: Id
+  // Each factory takes its own options type; all accept `{ baseURL, apiKey }`.
+  factory: (options: ProviderOptions) => Pick<Provider, 'id'>
+  description: ProviderDescription<VideoTaskDetails>
+  faultMatrix?: BuiltInProviderEntry['faultMatrix']
+}): BuiltInProviderEntry & { id: Id } {
   const factory = fields.factory as unknown as BuiltInProviderEntry['factory']
+  const shown = PUBLIC_BUILT_IN_PROVIDERS.find((each) => each.id === fields.id) as
+    | (BuiltInProvider & PublicEntryExtras)
+    | undefined
+  if (shown === undefined) throw new Error(`No public entry for built-in provider ${fields.id}`)
+  const { displayName, exportName, dialects, simulatorOptions } = shown
   return Object.freeze({
     ...fields,
+    displayName,
+    exportName,
+    dialects,
+    ...(simulatorOptions === undefined ? {} : { simulatorOptions }),
     factory,
     keyRequired: fields.description.keyRequired,
     pollStyle: fields.description.pollDefaults.adaptive ? 'adaptive' : 'backoff',
     forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
       factory({
-        ...fields.simulatorOptions,
+        ...simulatorOptions,
         baseURL,
         apiKey,
         ...(headers === undefined ? {} : { headers: { ...headers } }),
@@ -214,293 +203,73 @@ function entry<const Id extends string>(
 export const BUILT_IN_PROVIDERS = [
   /* @__PURE__ */ entry({
     id: 'openai',
-    displayName: 'OpenAI-compatible /v1/videos',
     factory: openai,
-    exportName: 'openai',
     description: OPENAI as ProviderDescription<VideoTaskDetails>,
-    dialects: [
-      { name: 'official', reportsCancelled: false, progress: 'fine', video: 'content-url' },
-      { name: 'gateway', reportsCancelled: true, progress: 'fine', video: 'url' },
-    ],
   }),
   /* @__PURE__ */ entry({
     id: 'doubao',
-    displayName: 'Doubao (Seedance) through relay gateways',
     factory: doubao,
-    exportName: 'doubao',
     description: DOUBAO as ProviderDescription<VideoTaskDetails>,
-    dialects: [
-      { name: 'gateway-upper', reportsCancelled: false, progress: 'coarse', video: 'url' },
-      { name: 'legacy', reportsCancelled: false, progress: 'coarse', video: 'url' },
-      { name: 'second-shape', reportsCancelled: false, progress: 'none', video: 'url' },
-    ],
-    faultMatrix: {
-      cells: {
-        'not-found': {
-          dialect: 'legacy',
-          note: '`legacy` dialect (the default gateway answers 400: next row)',
-        },
-      },
-      rows: [
-        {
-          id: 'task-not-exist',
-          after: 'not-found',
-          label: '400 `task_not_exist`',
-          injection: '`not-found` on the second read, Doubao `gateway-upper`',
-          dialect: 'gateway-upper',
-          faults: [{ kind: 'not-found', afterReads: 1, times: 1 }],
-          expect: { outcome: 'reject', error: 'TaskNotFoundError', reads: 2 },
-        },
-      ],
-    },
   }),
   /* @__PURE__ */ entry({
     id: 'generic-task',
-    displayName: 'Generic /task/{id} (envelope or MiniMax-style)',
     factory: genericTask,
-    exportName: 'genericTask',
     description: GENERIC_TASK as ProviderDescription<VideoTaskDetails>,
-    // The simulator serves MiniMax's own `/v1/video_generation` as the `minimax` vendor; the
-    // MiniMax-style relay route is `/task/minimax/v1/video_generation` there.
-    simulatorOptions: { createPath: '/task/minimax/v1/video_generation' },
-    dialects: [
-      { name: 'envelope', reportsCancelled: true, progress: 'none', video: 'url' },
-      { name: 'envelope-doc', reportsCancelled: true, progress: 'none', video: 'url' },
-      { name: 'minimax', reportsCancelled: false, progress: 'none', video: 'file-id' },
-    ],
-    faultMatrix: {
-      cells: { 'vendor-error-200': { note: '`code: 50429`' } },
-      rows: [
-        {
-          id: 'vendor-error-200-minimax',
-          after: 'vendor-error-200',
-          label: 'a 200 carrying a vendor error code (MiniMax `base_resp`)',
-          injection: '`vendor-error-200` ×1: `base_resp.status_code` 1002, then 1004',
-          dialect: 'minimax',
-          faults: [
-            { kind: 'vendor-error-200', times: 1 },
-            {
-              kind: 'vendor-error-200',
-              code: 1004,
-              message: 'login fail',
-              afterReads: 2,
-              times: 1,
-            },
-          ],
-          expect: { outcome: 'reject', error: 'AuthenticationError', reads: 3 },
-          note: '1002 (rate limited) is retried, 1004 (bad key) ends the wait',
-        },
-      ],
-    },
   }),
   /* @__PURE__ */ entry({
     id: 'check-result',
-    displayName: 'POST /api/video-generations/check-result (Sora 2 resellers)',
     factory: checkResult,
-    exportName: 'checkResult',
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
-    dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
   }),
   /* @__PURE__ */ entry({
     id: 'minimax',
-    displayName: 'MiniMax (Hailuo) native API',
     factory: minimax,
-    exportName: 'minimax',
     description: MINIMAX as unknown as ProviderDescription<VideoTaskDetails>,
-    dialects: [{ name: 'v1', reportsCancelled: false, progress: 'none', video: 'file-id' }],
-    faultMatrix: {
-      cells: {
-        'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
-        unauthorized: { note: 'HTTP 200 with `base_resp` 1004 (MiniMax answers errors with 200)' },
-        'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
-      },
-    },
   }),
   /* @__PURE__ */ entry({
     id: 'kling',
-    displayName: 'Kling (Kuaishou) native API',
     factory: kling,
-    exportName: 'kling',
     description: KLING as ProviderDescription<VideoTaskDetails>,
-    // The API-key routes, which `kling({ baseURL, apiKey })` reads. The legacy routes (signed
-    // tokens, dialects `text2video` and `image2video`) are covered by test/providers/kling*.
-    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
   }),
   /* @__PURE__ */ entry({
     id: 'ark',
-    displayName: 'Seedance on Volcengine Ark / BytePlus ModelArk (native)',
     factory: ark,
-    exportName: 'ark',
     description: ARK as ProviderDescription<VideoTaskDetails>,
-    dialects: [
-      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
-      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
-    ],
-    faultMatrix: {
-      cells: {
-        'vendor-error-200': {
-          note: 'Ark sends errors with their status; a proxy passing a 429 body on in a 200 is read by its code',
-        },
-      },
-    },
   }),
   /* @__PURE__ */ entry({
     id: 'dashscope',
-    displayName: 'Wan on Alibaba Cloud Model Studio (DashScope, native)',
     factory: dashscope,
-    exportName: 'dashscope',
     description: DASHSCOPE as ProviderDescription<VideoTaskDetails>,
-    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
-    faultMatrix: {
-      cells: {
-        'not-found': {
-          note: 'HTTP 200 `UNKNOWN` (an unknown or expired id, which never changes) ends the wait at once',
-        },
-        'vendor-error-200': {
-          note: 'DashScope sends `Throttling` as a 429; a proxy passing it on in a 200 is read by its code',
-        },
-      },
-    },
   }),
   /* @__PURE__ */ entry({
     id: 'gemini',
-    displayName: 'Veo on the Gemini API',
     factory: gemini,
-    exportName: 'gemini',
     description: GEMINI as ProviderDescription<VideoTaskDetails>,
-    dialects: [
-      {
-        name: 'gemini-api',
-        reportsCancelled: false,
-        reportsQueued: false,
-        progress: 'none',
-        video: 'content-url',
-      },
-    ],
-    faultMatrix: {
-      cells: {
-        'unknown-status': {
-          expect: { outcome: 'succeed', reads: 4 },
-          note: 'no status word in this API: the answer is unchanged',
-        },
-        'vendor-error-200': { note: "Google's `{error}` body with HTTP 200, as a relay passes it" },
-      },
-    },
   }),
   /* @__PURE__ */ entry({
     id: 'runway',
-    displayName: 'Runway developer API',
     factory: runway,
-    exportName: 'runway',
     description: RUNWAY as unknown as ProviderDescription<VideoTaskDetails>,
-    dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
-    faultMatrix: {
-      cells: {
-        'vendor-error-200': { note: "a proxy's 200 `{error}`: Runway itself uses the status" },
-      },
-    },
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
-
-/** The id of a built-in provider. */
-export type BuiltInProviderId =
-  | 'openai'
-  | 'doubao'
-  | 'generic-task'
-  | 'check-result'
-  | 'minimax'
-  | 'kling'
-  | 'ark'
-  | 'dashscope'
-  | 'gemini'
-  | 'runway'
 
 /** Fails to compile when the list above and the registry's ids differ (a vendor added or gone). */
 type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
 const idsListed: SameIds<BuiltInProviderId, (typeof BUILT_IN_PROVIDERS)[number]['id']> = true
 void idsListed
 
-/**
- * The built-in providers' ids, in registry order.
- *
- * Written out rather than read from the list above, so that a program that only checks an id (a
- * config file's `provider`) does not ship every adapter; test/providers/registry.test.ts checks
- * it against the list, in order.
- */
-export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = [
-  'openai',
-  'doubao',
-  'generic-task',
-  'check-result',
-  'minimax',
-  'kling',
-  'ark',
-  'dashscope',
-  'gemini',
-  'runway',
-]
-
 /** The registry entry of `id`, or `undefined` when no built-in provider has that id. */
 export function builtInProviderEntry(id: string): BuiltInProviderEntry | undefined {
   return BUILT_IN_PROVIDERS.find((each) => each.id === id)
 }
 
-/** Whether `id` is a built-in provider's id. */
-export function isBuiltInProviderId(id: string): id is BuiltInProviderId {
-  return (BUILT_IN_PROVIDER_IDS as readonly string[]).includes(id)
-}
 
-/**
- * A built-in provider as the package exports it: what a program needs to offer the providers by
- * id (a config file, a CLI of its own) or to point one at the simulator. The adapter's internals
- * and the shared tests' data stay in the package.
- */
-export interface BuiltInProvider {
-  /** The provider id (`task.provider`, the CLI's `--provider`, the simulator's provider name). */
-  readonly id: BuiltInProviderId
-  /** The vendor's name for people (`OpenAI-compatible /v1/videos`). */
-  readonly displayName: string
-  /** The factory's name as the package exports it (`genericTask`). */
-  readonly exportName: string
-  /**
-   * The factory (`openai`, `doubao`, ...). `apiKey` may be left out only when
-   * {@link BuiltInProvider.keyRequired} is `false`; otherwise the factory throws a `TypeError`.
-   */
-  readonly factory: (
-    options: Omit<ProviderOptions, 'apiKey'> & { apiKey?: string },
-  ) => Provider<VideoTaskDetails>
-  /** Whether the vendor requires an API key. */
-  readonly keyRequired: boolean
-  /** `adaptive` when the schedule aims at the finish predicted from progress, else `backoff`. */
-  readonly pollStyle: 'adaptive' | 'backoff'
-  /** The simulator's dialects of this vendor (`video-tasks/simulator`); the first is its default. */
-  readonly dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
-  /** The provider pointed at a simulator (or any test server) with `apiKey`. */
-  forSimulator(baseURL: string, apiKey: string): Provider<VideoTaskDetails>
-}
-
-/**
- * The built-in providers, in the order the CLI and the docs list them.
- *
- * @example
- * ```ts
- * import { BUILT_IN_PROVIDERS } from 'video-tasks'
- *
- * const entry = BUILT_IN_PROVIDERS.find((each) => each.id === config.provider)
- * const provider = entry?.factory({ baseURL: config.baseURL, apiKey: config.apiKey })
- * ```
- */
-export const PUBLIC_BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = /* @__PURE__ */ Object.freeze(
-  /* @__PURE__ */ BUILT_IN_PROVIDERS.map((each) =>
-    Object.freeze({
-      id: each.id,
-      displayName: each.displayName,
-      exportName: each.exportName,
-      factory: each.factory,
-      keyRequired: each.keyRequired,
-      pollStyle: each.pollStyle,
-      dialects: each.dialects,
-      forSimulator: each.forSimulator,
-    }),
-  ),
-)
+export {
+  BUILT_IN_PROVIDER_IDS,
+  type BuiltInProvider,
+  type BuiltInProviderId,
+  isBuiltInProviderId,
+  type ProgressStyle,
+  PUBLIC_BUILT_IN_PROVIDERS,
+  type SimulatorDialectFacts,
+} from './built-in.js'

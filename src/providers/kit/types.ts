@@ -86,6 +86,23 @@ export interface Provider<
    * runtime the package supports, only signs asynchronously. Absent for static keys.
    */
   authorize?(request: ProviderRequest): Promise<ProviderRequest>
+  /**
+   * Loads the code the provider's members run and resolves with the provider to use. The
+   * built-in factories return a provider whose adapter (its parsers and request builders) loads
+   * on first use, so that `import 'video-tasks'` does not parse ten vendors' code (issue 12,
+   * "Cost of importing it"): until then only `id`, `baseURL` and `pollDefaults` are there, and
+   * `buildRequest` or `parseResponse` throw a `TypeError` saying to load it. A client awaits it
+   * itself before its first request; call it only to use a provider's members yourself. Absent
+   * on a provider whose members are ready (`defineProvider`'s, and a built-in one created after
+   * its adapter was loaded once in the process).
+   *
+   * @example
+   * ```ts
+   * const provider = await doubao({ baseURL, apiKey }).load?.() ?? doubao({ baseURL, apiKey })
+   * const request = provider.buildRequest('task_123')
+   * ```
+   */
+  load?(): Promise<Provider<TDetails, TProviderInput>>
 }
 
 /** What `defineProvider` takes; the create and cancel members are optional. */

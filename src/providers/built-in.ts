@@ -1,0 +1,280 @@
+import type { VideoTaskDetails } from '../model.js'
+import { OPENAI_FACTS, openai } from './factories/openai.js'
+import { DOUBAO_FACTS, doubao } from './factories/doubao.js'
+import { GENERIC_TASK_FACTS, genericTask } from './factories/generic-task.js'
+import { CHECK_RESULT_FACTS, checkResult } from './factories/check-result.js'
+import { MINIMAX_FACTS, minimax } from './factories/minimax.js'
+import { KLING_FACTS, kling } from './factories/kling.js'
+import { ARK_FACTS, ark } from './factories/ark.js'
+import { DASHSCOPE_FACTS, dashscope } from './factories/dashscope.js'
+import { GEMINI_FACTS, gemini } from './factories/gemini.js'
+import { RUNWAY_FACTS, runway } from './factories/runway.js'
+import type { ProviderOptions } from './kit/provider-options.js'
+import type { Provider, ProviderPollDefaults } from './kit/types.js'
+
+/*
+ * The built-in providers as the package exports them (`BUILT_IN_PROVIDERS`): each vendor's
+ * factory (factories/<id>.ts: it checks the options and loads the adapter on first use), names,
+ * and the simulator's dialects. The adapters themselves are not imported here: a program that
+ * imports the package, or this list, parses none of them until it uses one (issue 12, "Cost of
+ * importing it"). The package's own registry (registry.ts: descriptions, fault matrix, the eager
+ * factories) builds on this list for the CLI and the tests.
+ */
+
+/** How a vendor reports progress in one simulator dialect. */
+export type ProgressStyle = 'fine' | 'coarse' | 'none'
+
+/** What the shared tests need to know about one simulator dialect of a vendor. */
+export interface SimulatorDialectFacts {
+  /** The dialect's name, as the simulator spells it (`SimulatorDialects` in the simulator). */
+  name: string
+  /** Whether the dialect has a word for "cancelled"; without one a cancelled task reads as failed. */
+  reportsCancelled: boolean
+  /** How the dialect reports progress while a task runs. */
+  progress: ProgressStyle
+  /**
+   * Whether a succeeded task has no public URL, only `details.contentUrl` (the official OpenAI
+   * API), or only `details.fileId` (MiniMax).
+   */
+  video: 'url' | 'content-url' | 'file-id'
+  /**
+   * Whether the dialect tells a queued task from a running one; without (Gemini's operations,
+   * `done` absent either way) a queued task reads as running.
+   * @default true
+   */
+  reportsQueued?: boolean
+}
+
+/** The id of a built-in provider. */
+export type BuiltInProviderId =
+  | 'openai'
+  | 'doubao'
+  | 'generic-task'
+  | 'check-result'
+  | 'minimax'
+  | 'kling'
+  | 'ark'
+  | 'dashscope'
+  | 'gemini'
+  | 'runway'
+
+/**
+ * The built-in providers' ids, in registry order.
+ *
+ * Written out rather than read from `BUILT_IN_PROVIDERS`, so that a program that only checks an id (a
+ * config file's `provider`) does not ship every adapter; test/providers/registry.test.ts checks
+ * it against the list, in order.
+ */
+export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = [
+  'openai',
+  'doubao',
+  'generic-task',
+  'check-result',
+  'minimax',
+  'kling',
+  'ark',
+  'dashscope',
+  'gemini',
+  'runway',
+]
+
+
+/** What a public entry carries beyond {@link BuiltInProvider}, for the package's registry. */
+export interface PublicEntryExtras {
+  /** What the adapter and its factory share: route, key, poll defaults. */
+  readonly facts: {
+    readonly keyRequired: boolean
+    readonly pollDefaults: ProviderPollDefaults
+  }
+  /**
+   * Options the factory needs against the simulator beyond `{ baseURL, apiKey }` (the route a
+   * relay serves where the vendor's own route is another vendor's in the simulator).
+   */
+  readonly simulatorOptions?: Readonly<Record<string, unknown>>
+}
+
+function publicEntry<const Id extends BuiltInProviderId>(fields: {
+  id: Id
+  displayName: string
+  // Each factory takes its own options type; all accept `{ baseURL, apiKey }`.
+  factory: (options: ProviderOptions) => Pick<Provider, 'id'>
+  exportName: string
+  facts: PublicEntryExtras['facts']
+  simulatorOptions?: Readonly<Record<string, unknown>>
+  dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
+}): BuiltInProvider & PublicEntryExtras & { id: Id } {
+  const factory = fields.factory as unknown as BuiltInProvider['factory']
+  return Object.freeze({
+    ...fields,
+    factory,
+    keyRequired: fields.facts.keyRequired,
+    pollStyle: fields.facts.pollDefaults.adaptive ? 'adaptive' : 'backoff',
+    forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
+      factory({
+        ...fields.simulatorOptions,
+        baseURL,
+        apiKey,
+        ...(headers === undefined ? {} : { headers: { ...headers } }),
+      }),
+  })
+}
+
+/** Whether `id` is a built-in provider's id. */
+export function isBuiltInProviderId(id: string): id is BuiltInProviderId {
+  return (BUILT_IN_PROVIDER_IDS as readonly string[]).includes(id)
+}
+
+/**
+ * A built-in provider as the package exports it: what a program needs to offer the providers by
+ * id (a config file, a CLI of its own) or to point one at the simulator. The adapter's internals
+ * and the shared tests' data stay in the package.
+ */
+export interface BuiltInProvider {
+  /** The provider id (`task.provider`, the CLI's `--provider`, the simulator's provider name). */
+  readonly id: BuiltInProviderId
+  /** The vendor's name for people (`OpenAI-compatible /v1/videos`). */
+  readonly displayName: string
+  /** The factory's name as the package exports it (`genericTask`). */
+  readonly exportName: string
+  /**
+   * The factory (`openai`, `doubao`, ...). `apiKey` may be left out only when
+   * {@link BuiltInProvider.keyRequired} is `false`; otherwise the factory throws a `TypeError`.
+   */
+  readonly factory: (
+    options: Omit<ProviderOptions, 'apiKey'> & { apiKey?: string },
+  ) => Provider<VideoTaskDetails>
+  /** Whether the vendor requires an API key. */
+  readonly keyRequired: boolean
+  /** `adaptive` when the schedule aims at the finish predicted from progress, else `backoff`. */
+  readonly pollStyle: 'adaptive' | 'backoff'
+  /** The simulator's dialects of this vendor (`video-tasks/simulator`); the first is its default. */
+  readonly dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
+  /** The provider pointed at a simulator (or any test server) with `apiKey`. */
+  forSimulator(
+    baseURL: string,
+    apiKey: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Provider<VideoTaskDetails>
+}
+
+/**
+ * The built-in providers, in the order the CLI and the docs list them.
+ *
+ * @example
+ * ```ts
+ * import { BUILT_IN_PROVIDERS } from 'video-tasks'
+ *
+ * const entry = BUILT_IN_PROVIDERS.find((each) => each.id === config.provider)
+ * const provider = entry?.factory({ baseURL: config.baseURL, apiKey: config.apiKey })
+ * ```
+ */
+export const PUBLIC_BUILT_IN_PROVIDERS = [
+  /* @__PURE__ */ publicEntry({
+    id: 'openai',
+    displayName: 'OpenAI-compatible /v1/videos',
+    factory: openai,
+    exportName: 'openai',
+    facts: OPENAI_FACTS,
+    dialects: [
+      { name: 'official', reportsCancelled: false, progress: 'fine', video: 'content-url' },
+      { name: 'gateway', reportsCancelled: true, progress: 'fine', video: 'url' },
+    ],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'doubao',
+    displayName: 'Doubao (Seedance) through relay gateways',
+    factory: doubao,
+    exportName: 'doubao',
+    facts: DOUBAO_FACTS,
+    dialects: [
+      { name: 'gateway-upper', reportsCancelled: false, progress: 'coarse', video: 'url' },
+      { name: 'legacy', reportsCancelled: false, progress: 'coarse', video: 'url' },
+      { name: 'second-shape', reportsCancelled: false, progress: 'none', video: 'url' },
+    ],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'generic-task',
+    displayName: 'Generic /task/{id} (envelope or MiniMax-style)',
+    factory: genericTask,
+    exportName: 'genericTask',
+    facts: GENERIC_TASK_FACTS,
+    simulatorOptions: { createPath: '/task/minimax/v1/video_generation' },
+    dialects: [
+      { name: 'envelope', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'envelope-doc', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'minimax', reportsCancelled: false, progress: 'none', video: 'file-id' },
+    ],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'check-result',
+    displayName: 'POST /api/video-generations/check-result (Sora 2 resellers)',
+    factory: checkResult,
+    exportName: 'checkResult',
+    facts: CHECK_RESULT_FACTS,
+    dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'minimax',
+    displayName: 'MiniMax (Hailuo) native API',
+    factory: minimax,
+    exportName: 'minimax',
+    facts: MINIMAX_FACTS,
+    dialects: [{ name: 'v1', reportsCancelled: false, progress: 'none', video: 'file-id' }],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'kling',
+    displayName: 'Kling (Kuaishou) native API',
+    factory: kling,
+    exportName: 'kling',
+    facts: KLING_FACTS,
+    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'ark',
+    displayName: 'Seedance on Volcengine Ark / BytePlus ModelArk (native)',
+    factory: ark,
+    exportName: 'ark',
+    facts: ARK_FACTS,
+    dialects: [
+      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
+    ],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'dashscope',
+    displayName: 'Wan on Alibaba Cloud Model Studio (DashScope, native)',
+    factory: dashscope,
+    exportName: 'dashscope',
+    facts: DASHSCOPE_FACTS,
+    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'gemini',
+    displayName: 'Veo on the Gemini API',
+    factory: gemini,
+    exportName: 'gemini',
+    facts: GEMINI_FACTS,
+    dialects: [
+      {
+        name: 'gemini-api',
+        reportsCancelled: false,
+        reportsQueued: false,
+        progress: 'none',
+        video: 'content-url',
+      },
+    ],
+  }),
+  /* @__PURE__ */ publicEntry({
+    id: 'runway',
+    displayName: 'Runway developer API',
+    factory: runway,
+    exportName: 'runway',
+    facts: RUNWAY_FACTS,
+    dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
+  }),
+] as const satisfies readonly (BuiltInProvider & PublicEntryExtras)[]
+
+/** Fails to compile when the id list and the entries' ids differ (a vendor added or gone). */
+type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const idsListed: SameIds<BuiltInProviderId, (typeof PUBLIC_BUILT_IN_PROVIDERS)[number]['id']> = true
+void idsListed

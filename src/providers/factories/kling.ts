@@ -1,0 +1,13 @@
+// STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
+import { KLING, kling as eager } from '../kling.js'
+
+/** What the `kling` adapter and its factory share. */
+export const KLING_FACTS = {
+  id: KLING.id,
+  route: KLING.route,
+  keyRequired: KLING.keyRequired,
+  pollDefaults: KLING.pollDefaults,
+}
+
+/** The `kling` provider. */
+export const kling = eager

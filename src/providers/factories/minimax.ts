@@ -1,0 +1,15 @@
+// STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
+import { MINIMAX, minimax as eager } from '../minimax.js'
+
+export { minimaxCallbackAnswer } from '../minimax.js'
+
+/** What the `minimax` adapter and its factory share. */
+export const MINIMAX_FACTS = {
+  id: MINIMAX.id,
+  route: MINIMAX.route,
+  keyRequired: MINIMAX.keyRequired,
+  pollDefaults: MINIMAX.pollDefaults,
+}
+
+/** The `minimax` provider. */
+export const minimax = eager

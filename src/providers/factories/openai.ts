@@ -1,0 +1,13 @@
+// STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
+import { OPENAI, openai as eager } from '../openai.js'
+
+/** What the `openai` adapter and its factory share. */
+export const OPENAI_FACTS = {
+  id: OPENAI.id,
+  route: OPENAI.route,
+  keyRequired: OPENAI.keyRequired,
+  pollDefaults: OPENAI.pollDefaults,
+}
+
+/** The `openai` provider. */
+export const openai = eager
