@@ -21,5 +21,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 10_000,
+    setupFiles: ['test/support/preload.ts'],
   },
 })

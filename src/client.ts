@@ -307,7 +307,11 @@ type ClientCore = typeof import('./client/core.js')
 /** src/client/core.ts once loaded: clients created after it are built at once. */
 let core: ClientCore | undefined
 let coreLoading: Promise<ClientCore> | undefined
-const loadCore = () =>
+/**
+ * Loads the client's core module (once). Internal: the client calls it on its first call; the
+ * test setup (test/support/preload.ts) calls it so that virtual-clock tests start ready.
+ */
+export const loadClientCore = (): Promise<ClientCore> =>
   (coreLoading ??= import('./client/core.js').then(
     (module) => {
       core = module
@@ -329,7 +333,7 @@ function lazyClient<TDetails extends VideoTaskDetails>(
   options: ClientOptions<TDetails>,
   resolved: ResolvedClientOptions<Provider<TDetails>>,
 ): VideoTaskClient<TDetails> {
-  const { provider } = resolved
+  const { provider, clock } = resolved
   let ready: VideoTaskClient<TDetails> | undefined
   let loading: Promise<VideoTaskClient<TDetails>> | undefined
   let closed = false
@@ -337,7 +341,7 @@ function lazyClient<TDetails extends VideoTaskDetails>(
   const load = (): Promise<VideoTaskClient<TDetails>> => {
     if (ready) return Promise.resolve(ready)
     if (closed) return Promise.reject(closedError())
-    return (loading ??= Promise.all([loadCore(), provider.load?.() ?? provider]).then(
+    loading ??= Promise.all([loadClientCore(), provider.load?.() ?? provider]).then(
       ([module, loaded]) => {
         const client = module.createClientCore<TDetails>(options, { ...resolved, provider: loaded })
         ready = client
@@ -347,40 +351,77 @@ function lazyClient<TDetails extends VideoTaskDetails>(
         loading = undefined
         throw error
       },
-    ))
+    )
+    return loading
+  }
+  /*
+   * A wait's deadline counts from the call, the load included: the time the load took comes off
+   * `timeoutMs` (the call's, or the client's default), as `generate` does after its submit.
+   */
+  const fromCall = <TOptions extends { timeoutMs?: number | undefined }>(
+    given: TOptions | undefined,
+    calledAt: number,
+  ): TOptions | undefined => {
+    if (given !== undefined && !isOptionsObject(given)) return given
+    const timeoutMs = given?.timeoutMs ?? resolved.defaults.timeoutMs
+    const elapsedMs = clock.now() - calledAt
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || !(elapsedMs > 0)) return given
+    return { ...given, timeoutMs: Math.max(1, timeoutMs - elapsedMs) } as TOptions
   }
   const client: VideoTaskClient<TDetails> = {
     provider,
     getTask: (taskId, getOptions) =>
-      ready ? ready.getTask(taskId, getOptions) : load().then((it) => it.getTask(taskId, getOptions)),
+      ready
+        ? ready.getTask(taskId, getOptions)
+        : load().then((it) => it.getTask(taskId, getOptions)),
     observe: (taskId, observeOptions) =>
       ready
         ? ready.observe(taskId, observeOptions)
         : load().then((it) => it.observe(taskId, observeOptions)),
-    waitFor: (taskId, waitOptions) =>
-      ready
-        ? ready.waitFor(taskId, waitOptions)
-        : load().then((it) => it.waitFor(taskId, waitOptions)),
-    watch: (taskId, waitOptions) =>
-      ready ? ready.watch(taskId, waitOptions) : lazyIterator(load().then((it) => it.watch(taskId, waitOptions))),
-    waitForAll: (taskIds, waitOptions) =>
-      ready
-        ? ready.waitForAll(taskIds, waitOptions)
-        : load().then((it) => it.waitForAll(taskIds, waitOptions)),
-    waitForAny: (taskIds, waitOptions) =>
-      ready
-        ? ready.waitForAny(taskIds, waitOptions)
-        : load().then((it) => it.waitForAny(taskIds, waitOptions)),
-    resume: (state, waitOptions) =>
-      ready ? ready.resume(state, waitOptions) : load().then((it) => it.resume(state, waitOptions)),
+    waitFor(taskId, waitOptions) {
+      if (ready) return ready.waitFor(taskId, waitOptions)
+      const calledAt = clock.now()
+      return load().then((it) => it.waitFor(taskId, fromCall(waitOptions, calledAt)))
+    },
+    watch(taskId, waitOptions) {
+      if (ready) return ready.watch(taskId, waitOptions)
+      const calledAt = clock.now()
+      return lazyIterator(
+        load().then((it) => it.watch(taskId, fromCall(waitOptions, calledAt))),
+      )
+    },
+    waitForAll(taskIds, waitOptions) {
+      if (ready) return ready.waitForAll(taskIds, waitOptions)
+      const calledAt = clock.now()
+      return load().then((it) => it.waitForAll(taskIds, fromCall(waitOptions, calledAt)))
+    },
+    waitForAny(taskIds, waitOptions) {
+      if (ready) return ready.waitForAny(taskIds, waitOptions)
+      const calledAt = clock.now()
+      return load().then((it) => it.waitForAny(taskIds, fromCall(waitOptions, calledAt)))
+    },
+    resume(state, waitOptions) {
+      if (ready) return ready.resume(state, waitOptions)
+      // A resumed wait keeps the saved deadline; only a `timeoutMs` given here counts from now.
+      const calledAt = clock.now()
+      const given = isOptionsObject(waitOptions) && waitOptions.timeoutMs !== undefined
+      return load().then((it) =>
+        it.resume(state, given ? fromCall(waitOptions, calledAt) : waitOptions),
+      )
+    },
     submit: (input, submitOptions) =>
-      ready ? ready.submit(input, submitOptions) : load().then((it) => it.submit(input, submitOptions)),
-    generate: (input, generateOptions) =>
       ready
-        ? ready.generate(input, generateOptions)
-        : load().then((it) => it.generate(input, generateOptions)),
+        ? ready.submit(input, submitOptions)
+        : load().then((it) => it.submit(input, submitOptions)),
+    generate(input, generateOptions) {
+      if (ready) return ready.generate(input, generateOptions)
+      const calledAt = clock.now()
+      return load().then((it) => it.generate(input, fromCall(generateOptions, calledAt)))
+    },
     cancel: (taskId, cancelOptions) =>
-      ready ? ready.cancel(taskId, cancelOptions) : load().then((it) => it.cancel(taskId, cancelOptions)),
+      ready
+        ? ready.cancel(taskId, cancelOptions)
+        : load().then((it) => it.cancel(taskId, cancelOptions)),
     download: (task, downloadOptions) =>
       ready
         ? ready.download(task, downloadOptions)
@@ -402,6 +443,10 @@ function lazyClient<TDetails extends VideoTaskDetails>(
     },
   }
   return client
+}
+
+function isOptionsObject(value: unknown): value is { timeoutMs?: number | undefined } {
+  return typeof value === 'object' && value !== null
 }
 
 /** An iterator that starts once `source` resolves (`watch` before the client is loaded). */

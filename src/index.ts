@@ -98,6 +98,15 @@ export {
   type VideoTaskStatus,
 } from './model.js'
 export type { ScheduleOptions } from './options/schedule-options.js'
+export {
+  BUILT_IN_PROVIDER_IDS,
+  type BuiltInProvider,
+  type BuiltInProviderId,
+  isBuiltInProviderId,
+  type ProgressStyle,
+  PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
+  type SimulatorDialectFacts,
+} from './providers/built-in.js'
 // The providers: each built-in factory with its details and options types, the registry of
 // them (by id, for a config file or a CLI), and `defineProvider` for any other vendor.
 export {
@@ -109,6 +118,17 @@ export {
   type ProviderRequest,
   type ProviderResponse,
 } from './providers/define-provider.js'
+// Each factory checks its options at once and loads its adapter on first use (Provider.load).
+export { ark } from './providers/factories/ark.js'
+export { checkResult } from './providers/factories/check-result.js'
+export { dashscope } from './providers/factories/dashscope.js'
+export { doubao } from './providers/factories/doubao.js'
+export { gemini } from './providers/factories/gemini.js'
+export { genericTask } from './providers/factories/generic-task.js'
+export { kling } from './providers/factories/kling.js'
+export { minimax, minimaxCallbackAnswer } from './providers/factories/minimax.js'
+export { openai } from './providers/factories/openai.js'
+export { runway } from './providers/factories/runway.js'
 export type {
   CreatedTask,
   CreateRequestInput,
@@ -122,26 +142,6 @@ export type {
   VideoInput,
 } from './providers/kit/lifecycle.js'
 export type { ProviderOptions } from './providers/kit/provider-options.js'
-export {
-  BUILT_IN_PROVIDER_IDS,
-  type BuiltInProvider,
-  type BuiltInProviderId,
-  isBuiltInProviderId,
-  type ProgressStyle,
-  PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
-  type SimulatorDialectFacts,
-} from './providers/built-in.js'
-// Each factory checks its options at once and loads its adapter on first use (Provider.load).
-export { ark } from './providers/factories/ark.js'
-export { checkResult } from './providers/factories/check-result.js'
-export { dashscope } from './providers/factories/dashscope.js'
-export { doubao } from './providers/factories/doubao.js'
-export { gemini } from './providers/factories/gemini.js'
-export { genericTask } from './providers/factories/generic-task.js'
-export { kling } from './providers/factories/kling.js'
-export { minimax, minimaxCallbackAnswer } from './providers/factories/minimax.js'
-export { openai } from './providers/factories/openai.js'
-export { runway } from './providers/factories/runway.js'
 // The providers' own types (erased: no adapter is loaded by them).
 export type {
   ArkContentItem,

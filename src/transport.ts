@@ -8,6 +8,16 @@ import {
   ResponseValidationError,
 } from './errors.js'
 import { addAbortCallback, isShared, removeAbortCallback } from './internal/abort-hub.js'
+import {
+  type FetchFunction,
+  type ResolvedTransportOptions,
+  resolveTransportOptions,
+  TRANSPORT_DEFAULTS,
+  type TransportOptions,
+  timeoutOption,
+} from './options/transport-options.js'
+
+export { type FetchFunction, TRANSPORT_DEFAULTS, type TransportOptions }
 
 /** A request as the transport sends it. Built by a provider's `buildRequest`. */
 export interface TransportRequest {
@@ -35,117 +45,12 @@ export interface TransportResponse {
   body: string
 }
 
-/** The `fetch` signature the transport accepts (the global `fetch`, undici's, msw-patched, a proxy's). */
-export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>
-
 /** Sends one request and reads the whole response. The only code in the package that does HTTP. */
 export interface Transport {
   /** Sends a request. Rejects with {@link ConnectionError}, {@link ResponseValidationError} (too large) or `signal.reason`. */
   send(request: TransportRequest): Promise<TransportResponse>
   /** Closes idle connections. The transport must not be used afterwards. */
   close(): Promise<void>
-}
-
-/** Options of {@link createTransport}. */
-export interface TransportOptions {
-  /**
-   * A `fetch` function to use instead of the default: for proxies, tests through msw, or a
-   * runtime's own `fetch` wrapper. Redirects are not followed either way, so credentials never
-   * reach another origin.
-   * @default undefined: on Node.js, undici's `request` over a keep-alive agent (undici is loaded
-   * when the transport is created, never by importing the package); on Bun, Deno and edge
-   * runtimes, the global `fetch`
-   */
-  fetch?: FetchFunction | undefined
-  /**
-   * How long to wait for the response headers, in milliseconds (rounded up to a whole
-   * millisecond; at most 2_147_483_647, the longest a timer holds).
-   * @default 30_000
-   */
-  headersTimeoutMs?: number | undefined
-  /**
-   * How long the body may pause between chunks (undici) or take in all (`fetch`), in
-   * milliseconds (rounded up; at most 2_147_483_647).
-   * @default 30_000
-   */
-  bodyTimeoutMs?: number | undefined
-  /**
-   * The largest body read; a larger one is cut off with a {@link ResponseValidationError}.
-   * @default 1_048_576 (1 MiB)
-   */
-  maxResponseBytes?: number | undefined
-}
-
-/** The defaults of {@link TransportOptions}. */
-export const TRANSPORT_DEFAULTS = {
-  headersTimeoutMs: 30_000,
-  bodyTimeoutMs: 30_000,
-  maxResponseBytes: 1_048_576,
-} as const
-
-interface ResolvedTransportOptions {
-  headersTimeoutMs: number
-  bodyTimeoutMs: number
-  maxResponseBytes: number
-}
-
-function positiveOption(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new TypeError(`Expected \`${name}\` to be a positive number, got ${String(value)}`)
-  }
-  return value
-}
-
-/*
- * A byte limit: finite and at least one byte. `Infinity` would switch off the one bound on what a
- * server can make the client buffer; below one byte every body is cut off and every read fails.
- */
-function byteLimitOption(value: unknown): number {
-  if (value === undefined) return TRANSPORT_DEFAULTS.maxResponseBytes
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    throw new TypeError(
-      `Expected \`maxResponseBytes\` to be a finite number of bytes, at least 1, got ${String(value)}`,
-    )
-  }
-  return value
-}
-
-/** The longest delay a timer holds; a longer one fires at once (Node) or is refused (undici). */
-const MAX_TIMEOUT_MS = 2_147_483_647
-
-/**
- * A time limit: a positive number of milliseconds a timer can hold, rounded up to a whole
- * millisecond (undici refuses fractions).
- */
-function timeoutOption(name: string, value: unknown, fallback: number): number {
-  const ms = positiveOption(name, value, fallback)
-  if (ms > MAX_TIMEOUT_MS) {
-    throw new TypeError(
-      `Expected \`${name}\` to be at most ${MAX_TIMEOUT_MS} milliseconds, got ${String(value)}`,
-    )
-  }
-  return Math.ceil(ms)
-}
-
-/** Validates transport options and fills in the defaults. */
-export function resolveTransportOptions(options: TransportOptions = {}): ResolvedTransportOptions {
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError('Expected `fetch` to be a function')
-  }
-  return {
-    headersTimeoutMs: timeoutOption(
-      'headersTimeoutMs',
-      options.headersTimeoutMs,
-      TRANSPORT_DEFAULTS.headersTimeoutMs,
-    ),
-    bodyTimeoutMs: timeoutOption(
-      'bodyTimeoutMs',
-      options.bodyTimeoutMs,
-      TRANSPORT_DEFAULTS.bodyTimeoutMs,
-    ),
-    maxResponseBytes: byteLimitOption(options.maxResponseBytes),
-  }
 }
 
 /**

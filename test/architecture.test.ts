@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly [RegExp, number, string])[] = [
   [/^task-ref\.ts$/, 1, 'task-ref'],
   [/^logger\.ts$/, 1, 'logger'],
   [/^options\/check-known-keys\.ts$/, 1, 'options-kit'],
+  [/^options\/transport-options\.ts$/, 1, 'options-kit'],
   [/^transport\.ts$/, 2, 'transport'],
   [/^providers\/kit\//, 2, 'providers'],
   [/^providers\//, 2, 'providers'],
@@ -31,6 +32,7 @@ const LAYERS: readonly (readonly [RegExp, number, string])[] = [
   [/^client\//, 4, 'client'],
   [/^callbacks?\//, 4, 'client'],
   [/^index\.ts$/, 5, 'index'],
+  [/^engine\//, 5, 'engine'],
   [/^queue\//, 5, 'queue'],
   [/^cli\//, 6, 'cli'],
 ]
@@ -44,6 +46,8 @@ const STRANGERS = new Set([
   'wait>providers',
   'wait>transport',
   'index>queue',
+  'index>engine',
+  'engine>index',
   'queue>index',
 ])
 

@@ -1,47 +1,32 @@
-import type { ClientDownloadOptions, ClientDownloadResult } from './download.js'
-import { createReader } from './read.js'
-import type {
-  CancelOptions,
-  GenerateOptions,
-  GenerateResult,
-  SubmitOptions,
-} from './submit.js'
-import { type SubmitContext, taskIdOf } from './submit-context.js'
-import { createWaits } from './waits.js'
+import type { ClientOptions, GetTaskOptions, VideoTaskClient } from '../client.js'
 import { VideoTaskError } from '../errors.js'
 import { followSignals, markShared } from '../internal/abort-hub.js'
-import { errorFields, type Logger, type LogLevel, type RetryListener } from '../logger.js'
-import type { VideoTask, VideoTaskDetails, VideoTaskOf } from '../model.js'
-import {
-  checkGetTaskOptions,
-  type ResolvedClientOptions,
-} from '../options/resolve-options.js'
+import { errorFields, type RetryListener } from '../logger.js'
+import type { VideoTask, VideoTaskDetails } from '../model.js'
+import { checkGetTaskOptions, type ResolvedClientOptions } from '../options/resolve-options.js'
 import {
   type ResolvedScheduleOptions,
   resolveScheduleOptions,
-  type ScheduleOptions,
 } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
-import type { VideoInput } from '../providers/kit/lifecycle.js'
 import { retryTransient } from '../retry-policy.js'
-import type { TaskIdOrRef, TaskRef } from '../task-ref.js'
+import type { TaskIdOrRef } from '../task-ref.js'
 import {
   cancelRequestsOn,
   createDownloadTransport,
   createTransport,
   type DownloadTransport,
-  type Transport,
-  type TransportOptions,
 } from '../transport.js'
 import type { LoopDependencies, PollLoop } from '../wait/poll-loop.js'
 import { type PollState, parsePollState } from '../wait/poll-state.js'
 import { RateLimiter } from '../wait/rate-limiter.js'
-import type { Observation } from '../wait/schedule.js'
-import type { SubscriptionOptions, WaitHost } from '../wait/subscription.js'
-import { type Clock, TimerQueue } from '../wait/timer-queue.js'
+import type { WaitHost } from '../wait/subscription.js'
+import { TimerQueue } from '../wait/timer-queue.js'
 import { watchIterator } from '../wait/watch.js'
+import { createReader } from './read.js'
+import { type SubmitContext, taskIdOf } from './submit-context.js'
+import { createWaits } from './waits.js'
 
-import type { ClientOptions, VideoTaskClient, GetTaskOptions } from '../client.js'
 /*
  * The client itself, built from checked options. `createClient` (src/client.ts) loads this module
  * with `import()` on the first call, together with the provider's adapter, so that `import

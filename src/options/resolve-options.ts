@@ -13,9 +13,9 @@ import {
 import { VIDEO_TASK_STATUSES, type VideoTaskDetails, type VideoTaskStatus } from '../model.js'
 import { normalizeBaseURL, type Provider } from '../providers/define-provider.js'
 import { checkRequestHeaders } from '../providers/kit/header-value.js'
-import { resolveTransportOptions, type TransportOptions } from '../transport.js'
+import type { TransportOptions } from '../transport.js'
+import { type Clock, systemClock } from '../wait/clock.js'
 import type { SubscriptionOptions } from '../wait/subscription.js'
-import { type Clock, systemClock } from '../wait/timer-queue.js'
 import { checkKnownKeys } from './check-known-keys.js'
 import {
   checkFunction,
@@ -27,6 +27,7 @@ import {
   SCHEDULE_KEYS,
   type ScheduleOptions,
 } from './schedule-options.js'
+import { resolveTransportOptions } from './transport-options.js'
 
 /*
  * The one resolver for what a user passes to `createClient`, `getTask` and the waits: unknown

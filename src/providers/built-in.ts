@@ -1,13 +1,13 @@
 import type { VideoTaskDetails } from '../model.js'
-import { OPENAI_FACTS, openai } from './factories/openai.js'
-import { DOUBAO_FACTS, doubao } from './factories/doubao.js'
-import { GENERIC_TASK_FACTS, genericTask } from './factories/generic-task.js'
-import { CHECK_RESULT_FACTS, checkResult } from './factories/check-result.js'
-import { MINIMAX_FACTS, minimax } from './factories/minimax.js'
-import { KLING_FACTS, kling } from './factories/kling.js'
 import { ARK_FACTS, ark } from './factories/ark.js'
+import { CHECK_RESULT_FACTS, checkResult } from './factories/check-result.js'
 import { DASHSCOPE_FACTS, dashscope } from './factories/dashscope.js'
+import { DOUBAO_FACTS, doubao } from './factories/doubao.js'
 import { GEMINI_FACTS, gemini } from './factories/gemini.js'
+import { GENERIC_TASK_FACTS, genericTask } from './factories/generic-task.js'
+import { KLING_FACTS, kling } from './factories/kling.js'
+import { MINIMAX_FACTS, minimax } from './factories/minimax.js'
+import { OPENAI_FACTS, openai } from './factories/openai.js'
 import { RUNWAY_FACTS, runway } from './factories/runway.js'
 import type { ProviderOptions } from './kit/provider-options.js'
 import type { Provider, ProviderPollDefaults } from './kit/types.js'
@@ -77,7 +77,6 @@ export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = [
   'gemini',
   'runway',
 ]
-
 
 /** What a public entry carries beyond {@link BuiltInProvider}, for the package's registry. */
 export interface PublicEntryExtras {

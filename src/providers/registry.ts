@@ -1,4 +1,5 @@
 import type { VideoTaskDetails } from '../model.js'
+import { ARK, ark } from './ark.js'
 import {
   type BuiltInProvider,
   type BuiltInProviderId,
@@ -6,7 +7,6 @@ import {
   type PublicEntryExtras,
   type SimulatorDialectFacts,
 } from './built-in.js'
-import { ARK, ark } from './ark.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
 import { DASHSCOPE, dashscope } from './dashscope.js'
 import { DOUBAO, doubao } from './doubao.js'
@@ -262,7 +262,6 @@ void idsListed
 export function builtInProviderEntry(id: string): BuiltInProviderEntry | undefined {
   return BUILT_IN_PROVIDERS.find((each) => each.id === id)
 }
-
 
 export {
   BUILT_IN_PROVIDER_IDS,

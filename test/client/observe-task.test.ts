@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createTransport,
-  observeTask,
-  openai,
-  RateLimitError,
-  resolvePollSettings,
-  TaskNotFoundError,
-} from '../../src/index.js'
+import { createTransport, observeTask, resolvePollSettings } from '../../src/engine/index.js'
+import { openai, RateLimitError, TaskNotFoundError } from '../../src/index.js'
 import { type Simulator, startSimulator } from '../../src/simulator/index.js'
 
 /*

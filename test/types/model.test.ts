@@ -21,12 +21,14 @@ import {
   type VideoTaskFailure,
   type VideoTaskFields,
   type VideoTaskOf,
-  type VideoTaskSchema,
   type VideoTaskStatus,
-  type videoTaskDetailsSchema,
-  type videoTaskFailureSchema,
-  type videoTaskStatusSchema,
 } from 'video-tasks'
+import type {
+  VideoTaskSchema,
+  videoTaskDetailsSchema,
+  videoTaskFailureSchema,
+  videoTaskStatusSchema,
+} from 'video-tasks/engine'
 import { describe, expectTypeOf, it } from 'vitest'
 import type { z } from 'zod'
 

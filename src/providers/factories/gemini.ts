@@ -1,5 +1,5 @@
 // STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
-import { GEMINI, gemini as eager } from '../gemini.js'
+import { gemini as eager, GEMINI } from '../gemini.js'
 
 /** What the `gemini` adapter and its factory share. */
 export const GEMINI_FACTS = {

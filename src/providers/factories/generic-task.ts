@@ -1,5 +1,5 @@
 // STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
-import { GENERIC_TASK, genericTask as eager } from '../generic-task.js'
+import { genericTask as eager, GENERIC_TASK } from '../generic-task.js'
 
 /** What the `generic-task` adapter and its factory share. */
 export const GENERIC_TASK_FACTS = {

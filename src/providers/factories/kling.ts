@@ -1,5 +1,5 @@
 // STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
-import { KLING, kling as eager } from '../kling.js'
+import { kling as eager, KLING } from '../kling.js'
 
 /** What the `kling` adapter and its factory share. */
 export const KLING_FACTS = {

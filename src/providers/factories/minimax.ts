@@ -1,5 +1,5 @@
 // STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
-import { MINIMAX, minimax as eager } from '../minimax.js'
+import { minimax as eager, MINIMAX } from '../minimax.js'
 
 export { minimaxCallbackAnswer } from '../minimax.js'
 

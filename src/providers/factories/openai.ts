@@ -1,5 +1,5 @@
 // STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
-import { OPENAI, openai as eager } from '../openai.js'
+import { openai as eager, OPENAI } from '../openai.js'
 
 /** What the `openai` adapter and its factory share. */
 export const OPENAI_FACTS = {

@@ -1,5 +1,5 @@
 // STUB (being converted to a lazy factory, see factories/doubao.ts): the eager factory.
-import { RUNWAY, runway as eager } from '../runway.js'
+import { runway as eager, RUNWAY } from '../runway.js'
 
 /** What the `runway` adapter and its factory share. */
 export const RUNWAY_FACTS = {

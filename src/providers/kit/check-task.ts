@@ -69,7 +69,8 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
   }
   const nullable = (name: string, check: (field: unknown) => boolean, expected: string) => {
     const field = value[name]
-    if (field !== null && !check(field)) add([name], `Expected ${expected} or null, got ${kind(field)}`)
+    if (field !== null && !check(field))
+      add([name], `Expected ${expected} or null, got ${kind(field)}`)
   }
   text('id', true)
   text('provider', true)
@@ -77,7 +78,10 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
   const progress = value.progress
   if (status === 'succeeded') {
     if (progress !== 100) add(['progress'], `Expected 100, got ${kind(progress)}`)
-  } else if (progress !== null && !(typeof progress === 'number' && progress >= 0 && progress <= 100)) {
+  } else if (
+    progress !== null &&
+    !(typeof progress === 'number' && progress >= 0 && progress <= 100)
+  ) {
     add(['progress'], `Expected a number from 0 to 100 or null, got ${kind(progress)}`)
   }
   nullable('videoUrl', (field) => typeof field === 'string', 'a string')
@@ -92,7 +96,10 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
   if (status === 'failed' || status === 'cancelled' || status === 'unknown') {
     if (error !== null || status === 'failed') {
       if (!isObject(error)) {
-        add(['error'], `Expected a failure object${status === 'failed' ? '' : ' or null'}, got ${kind(error)}`)
+        add(
+          ['error'],
+          `Expected a failure object${status === 'failed' ? '' : ' or null'}, got ${kind(error)}`,
+        )
       } else {
         if (error.code !== null && typeof error.code !== 'string') {
           add(['error', 'code'], `Expected a string or null, got ${kind(error.code)}`)
@@ -120,7 +127,11 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
           : type === 'number'
             ? typeof field === 'number' && !Number.isNaN(field)
             : typeof field === type
-      if (!ok) add(['details', name], `Expected ${type === 'date' ? 'a Date' : `a ${type}`}, got ${kind(field)}`)
+      if (!ok)
+        add(
+          ['details', name],
+          `Expected ${type === 'date' ? 'a Date' : `a ${type}`}, got ${kind(field)}`,
+        )
     }
   }
   return issues
@@ -134,7 +145,8 @@ function kind(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (value instanceof Date) return 'an invalid Date'
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value)
   return typeof value
 }
