@@ -337,6 +337,11 @@ function lazyClient<TDetails extends VideoTaskDetails>(
   let ready: VideoTaskClient<TDetails> | undefined
   let loading: Promise<VideoTaskClient<TDetails>> | undefined
   let closed = false
+  let coreClosing: Promise<void> | undefined
+  const closeCore = (client: VideoTaskClient<TDetails>) => {
+    coreClosing ??= client.close()
+    return coreClosing
+  }
   const closedError = () => new VideoTaskError('This video-tasks client is closed')
   const load = (): Promise<VideoTaskClient<TDetails>> => {
     if (ready) return Promise.resolve(ready)
@@ -345,6 +350,8 @@ function lazyClient<TDetails extends VideoTaskDetails>(
       ([module, loaded]) => {
         const client = module.createClientCore<TDetails>(options, { ...resolved, provider: loaded })
         ready = client
+        // Closed while loading: the calls that waited for the load then reject as closed.
+        if (closed) void closeCore(client)
         return client
       },
       (error: unknown) => {
@@ -386,9 +393,7 @@ function lazyClient<TDetails extends VideoTaskDetails>(
     watch(taskId, waitOptions) {
       if (ready) return ready.watch(taskId, waitOptions)
       const calledAt = clock.now()
-      return lazyIterator(
-        load().then((it) => it.watch(taskId, fromCall(waitOptions, calledAt))),
-      )
+      return lazyIterator(load().then((it) => it.watch(taskId, fromCall(waitOptions, calledAt))))
     },
     waitForAll(taskIds, waitOptions) {
       if (ready) return ready.waitForAll(taskIds, waitOptions)
@@ -433,10 +438,9 @@ function lazyClient<TDetails extends VideoTaskDetails>(
       return false
     },
     async close() {
-      if (ready) return ready.close()
       closed = true
-      const loaded = await loading?.catch(() => undefined)
-      await loaded?.close()
+      const loaded = ready ?? (await loading?.catch(() => undefined))
+      if (loaded) await closeCore(loaded)
     },
     [Symbol.asyncDispose]() {
       return client.close()

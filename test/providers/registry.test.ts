@@ -67,8 +67,71 @@ it('ids are unique, in order, and the simulator serves each of them', () => {
 describe.each(BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry] as const))('%s', (id, entry) => {
   const provider = id as BuiltInProviderId
 
-  it('is exported by the package under its export name', () => {
-    expect((sdk as Record<string, unknown>)[entry.exportName]).toBe(entry.factory)
+  const shown = sdk.BUILT_IN_PROVIDERS.find((each) => each.id === id)
+
+  it('is exported by the package under its export name, with its public entry', () => {
+    expect(shown).toBeDefined()
+    expect((sdk as Record<string, unknown>)[entry.exportName]).toBe(shown?.factory)
+    expect(shown).toMatchObject({
+      displayName: entry.displayName,
+      exportName: entry.exportName,
+      keyRequired: entry.keyRequired,
+      pollStyle: entry.pollStyle,
+    })
+    expect(shown?.dialects).toBe(entry.dialects)
+  })
+
+  /*
+   * The exported factory checks the options and loads the adapter on first use; the adapter's
+   * own factory (the registry's) builds the provider at once. Both must take and refuse the same
+   * options with the same messages, and build the same provider.
+   */
+  it('its exported factory refuses what the adapter refuses, with the same message', () => {
+    const exported = shown?.factory as (options: unknown) => unknown
+    const eager = entry.factory as (options: unknown) => unknown
+    const base = { ...entry.simulatorOptions, baseURL: 'https://api.example.test', apiKey: KEY }
+    const hostile: unknown[] = [
+      undefined,
+      null,
+      'https://api.example.test',
+      42,
+      [],
+      { ...base, baseURL: 'ftp://api.example.test' },
+      { ...base, baseURL: 'https://user:pass@api.example.test' },
+      { ...base, baseURL: 'not a url' },
+      { ...base, baseURL: 42 },
+      { ...base, apiKey: '' },
+      { ...base, apiKey: 'line\nbreak' },
+      { ...base, apiKey: 42 },
+      { ...base, headers: 'x' },
+      { ...base, headers: { 'x-a': 42 } },
+      { ...base, headers: { 'bad header': 'v' } },
+      { ...base, timeoutMs: 5 },
+      { ...base, baseUrl: 'https://api.example.test' },
+    ]
+    for (const options of hostile) {
+      const outcome = (factory: (options: unknown) => unknown) => {
+        try {
+          factory(options)
+          return 'accepted'
+        } catch (error) {
+          return error instanceof TypeError ? `TypeError: ${error.message}` : String(error)
+        }
+      }
+      expect(outcome(exported), JSON.stringify(options)).toBe(outcome(eager))
+    }
+  })
+
+  it('its exported factory builds, once loaded, the provider the adapter builds', async () => {
+    const options = { headers: { 'x-trace': 'a' } }
+    const exported = shown?.forSimulator(sim.baseURL, KEY, options.headers)
+    const eager = entry.forSimulator(sim.baseURL, KEY, options.headers)
+    expect(exported?.id).toBe(eager.id)
+    expect(exported?.baseURL).toBe(eager.baseURL)
+    expect(exported?.pollDefaults).toEqual(eager.pollDefaults)
+    const loaded = (await exported?.load?.()) ?? exported
+    expect(loaded?.buildRequest('task_1')).toEqual(eager.buildRequest('task_1'))
+    expect(Object.keys(loaded ?? {}).sort()).toEqual(Object.keys(eager).sort())
   })
 
   it('builds the provider its entry describes', () => {
