@@ -210,11 +210,54 @@ export const BUILT_IN_PROVIDERS = [
     id: 'doubao',
     factory: doubao,
     description: DOUBAO as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: {
+        'not-found': {
+          dialect: 'legacy',
+          note: '`legacy` dialect (the default gateway answers 400: next row)',
+        },
+      },
+      rows: [
+        {
+          id: 'task-not-exist',
+          after: 'not-found',
+          label: '400 `task_not_exist`',
+          injection: '`not-found` on the second read, Doubao `gateway-upper`',
+          dialect: 'gateway-upper',
+          faults: [{ kind: 'not-found', afterReads: 1, times: 1 }],
+          expect: { outcome: 'reject', error: 'TaskNotFoundError', reads: 2 },
+        },
+      ],
+    },
   }),
   /* @__PURE__ */ entry({
     id: 'generic-task',
     factory: genericTask,
     description: GENERIC_TASK as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: { 'vendor-error-200': { note: '`code: 50429`' } },
+      rows: [
+        {
+          id: 'vendor-error-200-minimax',
+          after: 'vendor-error-200',
+          label: 'a 200 carrying a vendor error code (MiniMax `base_resp`)',
+          injection: '`vendor-error-200` ×1: `base_resp.status_code` 1002, then 1004',
+          dialect: 'minimax',
+          faults: [
+            { kind: 'vendor-error-200', times: 1 },
+            {
+              kind: 'vendor-error-200',
+              code: 1004,
+              message: 'login fail',
+              afterReads: 2,
+              times: 1,
+            },
+          ],
+          expect: { outcome: 'reject', error: 'AuthenticationError', reads: 3 },
+          note: '1002 (rate limited) is retried, 1004 (bad key) ends the wait',
+        },
+      ],
+    },
   }),
   /* @__PURE__ */ entry({
     id: 'check-result',
@@ -225,6 +268,13 @@ export const BUILT_IN_PROVIDERS = [
     id: 'minimax',
     factory: minimax,
     description: MINIMAX as unknown as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
+        unauthorized: { note: 'HTTP 200 with `base_resp` 1004 (MiniMax answers errors with 200)' },
+        'not-found': { note: 'HTTP 200 with `base_resp` 2013 `invalid task_id`' },
+      },
+    },
   }),
   /* @__PURE__ */ entry({
     id: 'kling',
@@ -235,21 +285,52 @@ export const BUILT_IN_PROVIDERS = [
     id: 'ark',
     factory: ark,
     description: ARK as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': {
+          note: 'Ark sends errors with their status; a proxy passing a 429 body on in a 200 is read by its code',
+        },
+      },
+    },
   }),
   /* @__PURE__ */ entry({
     id: 'dashscope',
     factory: dashscope,
     description: DASHSCOPE as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: {
+        'not-found': {
+          note: 'HTTP 200 `UNKNOWN` (an unknown or expired id, which never changes) ends the wait at once',
+        },
+        'vendor-error-200': {
+          note: 'DashScope sends `Throttling` as a 429; a proxy passing it on in a 200 is read by its code',
+        },
+      },
+    },
   }),
   /* @__PURE__ */ entry({
     id: 'gemini',
     factory: gemini,
     description: GEMINI as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: {
+        'unknown-status': {
+          expect: { outcome: 'succeed', reads: 4 },
+          note: 'no status word in this API: the answer is unchanged',
+        },
+        'vendor-error-200': { note: "Google's `{error}` body with HTTP 200, as a relay passes it" },
+      },
+    },
   }),
   /* @__PURE__ */ entry({
     id: 'runway',
     factory: runway,
     description: RUNWAY as unknown as ProviderDescription<VideoTaskDetails>,
+    faultMatrix: {
+      cells: {
+        'vendor-error-200': { note: "a proxy's 200 `{error}`: Runway itself uses the status" },
+      },
+    },
   }),
 ] as const satisfies readonly BuiltInProviderEntry[]
 
