@@ -88,7 +88,8 @@ export function checkKlingOptions(options: KlingOptions): CheckedKlingOptions {
     normalizeBaseURL(given.baseURL ?? KLING_DEFAULT_BASE_URL),
     VERSIONED_ROUTE,
   )
-  const headers = given.headers ?? {}
+  // `null` is refused, as before the factory moved here: only a missing `headers` means none.
+  const headers = given.headers === undefined ? {} : given.headers
   checkRequestHeaders(headers, 'headers.')
   const credential: CheckedKlingOptions['credential'] = signed
     ? {
