@@ -1,8 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError, RateLimitError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import { checkKnownKeys } from '../options/check-known-keys.js'
-import { withoutRouteVersion } from './kit/base-url.js'
+import { checkGeminiOptions, GEMINI_FACTS } from './factories/gemini.js'
 import { createProvider } from './kit/create-provider.js'
 import {
   apiError,
@@ -17,7 +16,6 @@ import {
   isHttpUrl,
   kindFromStatus,
   lazy,
-  normalizeBaseURL,
   numeric,
   type OutputLocation,
   type ParseContext,
@@ -97,10 +95,7 @@ export interface GeminiOptions {
   headers?: Record<string, string> | undefined
 }
 
-const OPTION_KEYS = ['baseURL', 'apiKey', 'headers'] as const
-
-/** vendor-docs/native/gemini-veo.md "Auth and host". */
-export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com'
+export { GEMINI_DEFAULT_BASE_URL } from './factories/gemini.js'
 
 const DEFAULT_MODEL = 'veo-3.1-generate-preview'
 
@@ -333,15 +328,10 @@ export function parseGeminiResponse(
 
 /** The `gemini` adapter's read, as data (for the registry and shared tests): see {@link gemini}. */
 export const GEMINI: ProviderDescription<GeminiVideoDetails> = {
-  id: 'gemini',
-  route: { method: 'GET', path: '/v1beta/{id}' },
-  keyRequired: true,
+  ...GEMINI_FACTS,
   errorBodies: ERROR_BODIES,
   // No status word: `done` says it all. `done` reads as succeeded only with a video.
   statusWords: { done: 'succeeded' },
-  // vendor-docs/native/gemini-veo.md "Polling advice": the official samples poll every 10 s;
-  // runs take 1-6 min; no progress to aim by.
-  pollDefaults: { intervalMs: 10_000, maxIntervalMs: 20_000, adaptive: false },
   parseTask: (response, context) => parseGeminiResponse(response, context),
 }
 
@@ -427,52 +417,15 @@ function createBody(input: CreateRequestInput<GeminiProviderInput>): Record<stri
 }
 
 /**
- * Veo on the Gemini API (`gemini({ apiKey })`): `POST /v1beta/models/{model}:predictLongRunning`
- * starts an operation whose `name` is the task id; `GET /v1beta/{name}` reads it. The key goes
- * in `x-goog-api-key` (never in a URL), to the base URL's origin only.
- *
- * No status word: `done` is absent while the video is made (`running`: there is no queued
- * signal), and `done: true` is `succeeded` only with a video; with an operation error, with the
- * safety filters' reasons (`raiMediaFilteredReasons`, as the failure message, code
- * `rai_filtered`) or with nothing, it is `failed`. Videos are API routes that need the key and
- * redirect to storage: `details.contentUrl` and `outputs()` (`authenticated` on the provider's
- * origin; a uri elsewhere is a plain link and gets no key). Kept for 2 days (unconfirmed):
- * `expiresAt` = when `done` was read + 48 h. Polls every 10 s, growing to 20 s.
- *
- * Cancel: `POST /v1beta/{name}:cancel`, unconfirmed for Veo: a 501 is an `ApiError` with code
- * `cancel_unsupported`.
- *
- * @example
- * ```ts
- * const client = createClient({ provider: gemini({ apiKey: process.env.GEMINI_API_KEY }) })
- * const task = await client.waitFor('models/veo-3.1-generate-preview/operations/abc123xyz')
- * ```
+ * The `gemini` adapter's own factory: the provider, ready at once. Users get
+ * `factories/gemini.ts`'s `gemini`, which checks the same options (`checkGeminiOptions`) and
+ * loads this module on first use; the registry, the CLI and the tests use this one.
  */
 export function gemini(options: GeminiOptions): Provider<GeminiVideoDetails, GeminiProviderInput> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('Expected gemini() to receive an options object with `apiKey`')
-  }
-  checkKnownKeys(options, OPTION_KEYS, 'gemini() options')
-  const apiKey = options.apiKey as unknown
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw new TypeError('Expected `apiKey` to be a non-empty string for gemini()')
-  }
-  if (/[\r\n]/.test(apiKey)) throw new TypeError('Expected `apiKey` without line breaks')
-  const baseURL = withoutRouteVersion(
-    normalizeBaseURL(options.baseURL ?? GEMINI_DEFAULT_BASE_URL),
-    GEMINI.route.path,
-  )
-  const extra: unknown = options.headers ?? {}
-  if (typeof extra !== 'object' || extra === null) {
-    throw new TypeError('Expected `headers` to be an object of strings')
-  }
-  for (const [name, value] of Object.entries(extra)) {
-    if (typeof value !== 'string')
-      throw new TypeError(`Expected \`headers.${name}\` to be a string`)
-  }
+  const { baseURL, apiKey, headers: extra } = checkGeminiOptions(options)
   const headers = Object.freeze({
     accept: 'application/json',
-    ...(extra as Record<string, string>),
+    ...extra,
     'x-goog-api-key': apiKey,
   })
   const postHeaders = Object.freeze({ ...headers, 'content-type': 'application/json' })

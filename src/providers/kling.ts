@@ -1,8 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../model.js'
-import { checkKnownKeys } from '../options/check-known-keys.js'
-import { withoutRouteVersion } from './kit/base-url.js'
+import { checkKlingOptions, KLING_FACTS } from './factories/kling.js'
 import { createProvider } from './kit/create-provider.js'
 import type { Hs256TokenSource } from './kit/hs256-token.js'
 import {
@@ -20,7 +19,6 @@ import {
   errorFromBody,
   lazy,
   mapStatus,
-  normalizeBaseURL,
   numeric,
   type OutputLocation,
   type Provider,
@@ -137,10 +135,7 @@ export type KlingOptions =
       headers?: Record<string, string> | undefined
     }
 
-const OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'accessKey', 'secretKey'] as const
-
-/** vendor-docs/native/kling.md "Hosts": the docs moved the endpoint to the Singapore host. */
-export const KLING_DEFAULT_BASE_URL = 'https://api-singapore.klingai.com'
+export { KLING_DEFAULT_BASE_URL } from './factories/kling.js'
 
 /** vendor-docs/native/kling.md "Output": generated files are deleted after 30 days. */
 // 30 days, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).
@@ -494,35 +489,10 @@ export function parseKlingCallback(body: string): VideoTask<KlingVideoDetails> {
 
 /** The `kling` adapter's read, as data (for the registry and shared tests): see {@link kling}. */
 export const KLING: ProviderDescription<KlingVideoDetails> = {
-  id: 'kling',
-  // The API-key route; the legacy ones are `/v1/videos/{text2video|image2video}/{id}`.
-  route: { method: 'GET', path: '/tasks?task_ids={id}' },
-  keyRequired: true,
+  ...KLING_FACTS,
   errorBodies: ERROR_BODIES,
-  // vendor-docs/native/kling.md "Polling advice": none official; community tools poll every
-  // 10 s and tasks take 30-300 s. Reads do not count against concurrency. No progress to aim by.
-  pollDefaults: { intervalMs: 10_000, maxIntervalMs: 20_000, adaptive: false },
   statusWords: STATUS_OVERRIDES,
   parseTask: (response) => parseKlingResponse(response),
-}
-
-function requireKey(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(`Expected \`${name}\` to be a non-empty string for kling()`)
-  }
-  if (/[\r\n]/.test(value)) throw new TypeError(`Expected \`${name}\` without line breaks`)
-  return value
-}
-
-function checkHeaders(value: unknown): Record<string, string> {
-  if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null) {
-    throw new TypeError('Expected `headers` to be an object of strings')
-  }
-  for (const [name, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw new TypeError(`Expected \`headers.${name}\` to be a string`)
-  }
-  return value as Record<string, string>
 }
 
 const ASPECT_RATIOS = new Set(['16:9', '9:16', '1:1'])
@@ -654,65 +624,17 @@ function newCreateBody(input: CreateRequestInput<KlingProviderInput>): {
 }
 
 /**
- * Kling's own API (Kuaishou), as `kling({ accessKey, secretKey })` for the legacy routes or
- * `kling({ apiKey })` for the newer API-key routes (vendor-docs/native/kling.md "Two API
- * generations"). The two are not mixed: whether either route accepts the other's credential is
- * unconfirmed.
- *
- * - **Legacy** (`accessKey` + `secretKey`): creates on `POST /v1/videos/text2video` (or
- *   `image2video` when an image is given) and reads on the same family,
- *   `GET /v1/videos/{family}/{id}`. Every request carries `Authorization: Bearer <token>`, an
- *   HS256 JWT (`iss` = access key, 30 min) signed with WebCrypto and re-signed 5 min before it
- *   expires (see `src/providers/kit/hs256-token.ts`). Because WebCrypto signs asynchronously and
- *   a request builder is pure and synchronous, the token is added by the provider's async
- *   {@link Provider.authorize} hook, which the client awaits before it sends; requests built
- *   by `buildRequest` alone carry no credential.
- * - **API key**: creates on `POST /text-to-video/{model}` (or `image-to-video`), reads on
- *   `GET /tasks?task_ids={id}` with `Authorization: Bearer <apiKey>`.
- *
- * A task is read on the route family it was created on: `submit` stores it as the `TaskRef`'s
- * `route` (`text2video`, `image2video` or `tasks`) and `buildRequest(id, route)` uses it; a bare
- * id is read on `text2video` (legacy) or `tasks` (API key). No progress is reported; polls every
- * 10 s, growing to 20 s. Kling cannot cancel a task. Videos are public links, deleted after 30
- * days (`expiresAt`).
- *
- * @example
- * ```ts
- * const client = createClient({
- *   provider: kling({ accessKey: process.env.KLING_ACCESS_KEY, secretKey: process.env.KLING_SECRET_KEY }),
- * })
- * const task = await client.waitFor('866889456698785798')
- * ```
+ * The `kling` adapter's own factory: the provider, ready at once. Users get
+ * `factories/kling.ts`'s `kling`, which checks the same options (`checkKlingOptions`) and loads
+ * this module on first use; the registry, the CLI and the tests use this one.
  */
 export function kling(options: KlingOptions): Provider<KlingVideoDetails, KlingProviderInput> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      'Expected kling() to receive an options object with `apiKey`, or `accessKey` and `secretKey`',
-    )
-  }
-  checkKnownKeys(options, OPTION_KEYS, 'kling() options')
-  const given = options as Record<string, unknown>
-  const signed = given.accessKey !== undefined || given.secretKey !== undefined
-  if (signed && given.apiKey !== undefined) {
-    throw new TypeError(
-      'Expected kling() to receive either `apiKey` or `accessKey` and `secretKey`, not both',
-    )
-  }
-  if (!signed && given.apiKey === undefined) {
-    throw new TypeError(
-      'Expected `apiKey` (or `accessKey` and `secretKey`) to be a non-empty string for kling()',
-    )
-  }
-  const baseURL = withoutRouteVersion(
-    normalizeBaseURL(given.baseURL ?? KLING_DEFAULT_BASE_URL),
-    '/v1/videos/{id}',
-  )
-  const extra = checkHeaders(given.headers)
+  const { baseURL, headers: extra, credential } = checkKlingOptions(options)
+  const signed = credential.kind === 'signed'
   const getHeaders: Record<string, string> = { accept: 'application/json', ...extra }
   let authorize: ((request: ProviderRequest) => Promise<ProviderRequest>) | undefined
-  if (signed) {
-    const accessKey = requireKey(given.accessKey, 'accessKey')
-    const secretKey = requireKey(given.secretKey, 'secretKey')
+  if (credential.kind === 'signed') {
+    const { accessKey, secretKey } = credential
     // The signer loads on the first signed request (the hook is async anyway): a bundle with
     // kling() does not carry it on import (issue 12, "Cost of importing it"). A failed load is
     // not kept, so a later request tries again.
@@ -740,7 +662,7 @@ export function kling(options: KlingOptions): Provider<KlingVideoDetails, KlingP
       return { ...request, headers }
     }
   } else {
-    getHeaders.authorization = `Bearer ${requireKey(given.apiKey, 'apiKey')}`
+    getHeaders.authorization = `Bearer ${credential.apiKey}`
   }
   Object.freeze(getHeaders)
   const postHeaders = Object.freeze({ ...getHeaders, 'content-type': 'application/json' })

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
+import { checkRunwayOptions, RUNWAY_FACTS, type RunwayOptions } from './factories/runway.js'
 import {
   buildTask,
   builtInProvider,
@@ -18,7 +19,6 @@ import {
   type Provider,
   type ProviderDescription,
   type ProviderLifecycle,
-  type ProviderOptions,
   type ProviderResponse,
   parseProgress,
   parseShape,
@@ -65,11 +65,7 @@ export interface RunwayInput {
   [field: string]: unknown
 }
 
-/** Runway's API host (not `api.runwayml.com`, a common 401: doc §Host and auth). */
-export const RUNWAY_DEFAULT_BASE_URL = 'https://api.dev.runwayml.com'
-
-/** The API version every request names (doc §Host and auth: the only documented value). */
-export const RUNWAY_API_VERSION = '2024-11-06'
+export { RUNWAY_API_VERSION, RUNWAY_DEFAULT_BASE_URL } from './factories/runway.js'
 
 const DEFAULT_MODEL = 'gen4.5'
 
@@ -115,54 +111,19 @@ const RATIOS: Readonly<Record<string, string>> = {
 }
 
 /**
- * Runway's developer API (`https://api.dev.runwayml.com`): create with `POST /v1/image_to_video`
- * or `/v1/text_to_video`, read with `GET /v1/tasks/{id}`, cancel (or delete) with
- * `DELETE /v1/tasks/{id}`. Every request carries `X-Runway-Version: 2024-11-06` (override it
- * through `headers`).
- *
- * - `PENDING` and `THROTTLED` (over the organization's concurrency limit: it can last long and
- *   is not a failure) are queued, `RUNNING` running with `progress` a 0-1 fraction (read as
- *   0-100; a value above 1 from a proxy is taken as a percentage), `SUCCEEDED`, `FAILED` with
- *   `failure` and `failureCode`, `CANCELLED`.
- * - The video is `output[0]`; its URL expires within 24-48 hours, so `expiresAt` is the read's
- *   time + 24 h. Read the task again for a fresh one.
- * - **Cancel deletes finished tasks**: a `DELETE` of a succeeded task removes it and its output
- *   (a later read is a 404). Download first.
- * - Polls every 6 s, growing to 10 s (the SDK polls every 6 s; Runway asks for no more than one
- *   read per 5 s per task).
- *
- * @example
- * ```ts
- * const client = createClient({ provider: runway({ apiKey: process.env.RUNWAYML_API_SECRET }) })
- * const task = await client.waitFor('17f20503-6c24-4c16-946b-35dbbce2af2f')
- * console.log(task.videoUrl, task.expiresAt) // download before it expires
- * ```
+ * The `runway` adapter's own factory: the provider, ready at once. Users get
+ * `factories/runway.ts`'s `runway`, which checks the same options (`checkRunwayOptions`: the
+ * default base URL and `X-Runway-Version`) and loads this module on first use; the registry, the
+ * CLI and the tests use this one.
  */
-export function runway(
-  options: Omit<ProviderOptions, 'baseURL'> & { baseURL?: string | undefined },
-): Provider<RunwayVideoDetails, RunwayInput> {
-  if (typeof options !== 'object' || options === null) {
-    return builtInProvider(RUNWAY, options as unknown as ProviderOptions)
-  }
-  return builtInProvider(RUNWAY, {
-    ...options,
-    baseURL: options.baseURL ?? RUNWAY_DEFAULT_BASE_URL,
-    // doc §Host and auth: required on every call; a user's own header wins.
-    headers: { 'x-runway-version': RUNWAY_API_VERSION, ...options.headers },
-  })
+export function runway(options: RunwayOptions): Provider<RunwayVideoDetails, RunwayInput> {
+  return builtInProvider(RUNWAY, checkRunwayOptions(options).options)
 }
 
 /** The `runway` adapter as data: see {@link runway}. */
 export const RUNWAY: ProviderDescription<RunwayVideoDetails, RunwayInput> = {
-  id: 'runway',
-  route: { method: 'GET', path: '/v1/tasks/{id}' },
-  keyRequired: true,
+  ...RUNWAY_FACTS,
   errorBodies: ERROR_BODIES,
-  // doc §Polling advice: no updates more often than every 5 s per task. The SDK starts at 6 s and
-  // aims at the finish its 0-1 progress predicts, never sooner than 5 s after the last read
-  // (minIntervalMs), and no later than 18 s: 0.49x the reads of fixed 6 s polling, p95 4.9 s
-  // against its 5.7 s (npm run bench, figure 3: 15 s gave 0.53x and 4.8 s, 20 s 0.46x and 5.5 s).
-  pollDefaults: { intervalMs: 6_000, minIntervalMs: 5_000, maxIntervalMs: 18_000, adaptive: true },
   parseTask: (response) => parseRunwayResponse(response),
   lifecycle: (context) => runwayLifecycle(context),
 }
