@@ -59,7 +59,7 @@ try {
     ? (JSON.parse(readFileSync(stateFile, 'utf8')) as PollState)
     : undefined
   if (sim) {
-    const id = sim.createTask({ provider: 'generic-task', queuedMs: 15_000, runningMs: 30_000 }).id
+    const id = sim.createTask({ provider: 'generic-task', queuedMs: 60_000, runningMs: 30_000 }).id
     console.log('first process:')
     await run({ taskId: id }, 3)
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as PollState

@@ -128,7 +128,7 @@ export { genericTask } from './providers/factories/generic-task.js'
 export { kling } from './providers/factories/kling.js'
 export { minimax, minimaxCallbackAnswer } from './providers/factories/minimax.js'
 export { openai } from './providers/factories/openai.js'
-export { runway } from './providers/factories/runway.js'
+export { type RunwayOptions, runway } from './providers/factories/runway.js'
 export type {
   CreatedTask,
   CreateRequestInput,

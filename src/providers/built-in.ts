@@ -78,18 +78,18 @@ export const BUILT_IN_PROVIDER_IDS: readonly BuiltInProviderId[] = [
   'runway',
 ]
 
-/** What a public entry carries beyond {@link BuiltInProvider}, for the package's registry. */
-export interface PublicEntryExtras {
-  /** What the adapter and its factory share: route, key, poll defaults. */
-  readonly facts: {
-    readonly keyRequired: boolean
-    readonly pollDefaults: ProviderPollDefaults
-  }
-  /**
-   * Options the factory needs against the simulator beyond `{ baseURL, apiKey }` (the route a
-   * relay serves where the vendor's own route is another vendor's in the simulator).
-   */
-  readonly simulatorOptions?: Readonly<Record<string, unknown>>
+/**
+ * Options a factory needs against the simulator beyond `{ baseURL, apiKey }` (the route a relay
+ * serves where the vendor's own route is another vendor's in the simulator), by public entry:
+ * kept out of the entries themselves, which show users only what {@link BuiltInProvider} says.
+ */
+const SIMULATOR_OPTIONS = /* @__PURE__ */ new WeakMap<object, Readonly<Record<string, unknown>>>()
+
+/** The options {@link BuiltInProvider.forSimulator} adds for `entry` (the package's registry). */
+export function simulatorOptionsOf(
+  entry: BuiltInProvider,
+): Readonly<Record<string, unknown>> | undefined {
+  return SIMULATOR_OPTIONS.get(entry)
 }
 
 function publicEntry<const Id extends BuiltInProviderId>(fields: {
@@ -98,24 +98,31 @@ function publicEntry<const Id extends BuiltInProviderId>(fields: {
   // Each factory takes its own options type; all accept `{ baseURL, apiKey }`.
   factory: (options: ProviderOptions) => Pick<Provider, 'id'>
   exportName: string
-  facts: PublicEntryExtras['facts']
+  /** What the adapter and its factory share: the key rule and the poll timing. */
+  facts: { readonly keyRequired: boolean; readonly pollDefaults: ProviderPollDefaults }
   simulatorOptions?: Readonly<Record<string, unknown>>
   dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
-}): BuiltInProvider & PublicEntryExtras & { id: Id } {
+}): BuiltInProvider & { id: Id } {
   const factory = fields.factory as unknown as BuiltInProvider['factory']
-  return Object.freeze({
-    ...fields,
+  const { simulatorOptions } = fields
+  const entry: BuiltInProvider & { id: Id } = Object.freeze({
+    id: fields.id,
+    displayName: fields.displayName,
+    exportName: fields.exportName,
     factory,
     keyRequired: fields.facts.keyRequired,
     pollStyle: fields.facts.pollDefaults.adaptive ? 'adaptive' : 'backoff',
+    dialects: fields.dialects,
     forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
       factory({
-        ...fields.simulatorOptions,
+        ...simulatorOptions,
         baseURL,
         apiKey,
         ...(headers === undefined ? {} : { headers: { ...headers } }),
       }),
   })
+  if (simulatorOptions !== undefined) SIMULATOR_OPTIONS.set(entry, simulatorOptions)
+  return entry
 }
 
 /** Whether `id` is a built-in provider's id. */
@@ -167,7 +174,7 @@ export interface BuiltInProvider {
  * const provider = entry?.factory({ baseURL: config.baseURL, apiKey: config.apiKey })
  * ```
  */
-export const PUBLIC_BUILT_IN_PROVIDERS = [
+export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
   /* @__PURE__ */ publicEntry({
     id: 'openai',
     displayName: 'OpenAI-compatible /v1/videos',
@@ -271,7 +278,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = [
     facts: RUNWAY_FACTS,
     dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
   }),
-] as const satisfies readonly (BuiltInProvider & PublicEntryExtras)[]
+] as const satisfies readonly BuiltInProvider[])
 
 /** Fails to compile when the id list and the entries' ids differ (a vendor added or gone). */
 type SameIds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never

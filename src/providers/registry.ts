@@ -4,8 +4,8 @@ import {
   type BuiltInProvider,
   type BuiltInProviderId,
   PUBLIC_BUILT_IN_PROVIDERS,
-  type PublicEntryExtras,
   type SimulatorDialectFacts,
+  simulatorOptionsOf,
 } from './built-in.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
 import { DASHSCOPE, dashscope } from './dashscope.js'
@@ -170,10 +170,11 @@ function entry<const Id extends BuiltInProviderId>(fields: {
 }): BuiltInProviderEntry & { id: Id } {
   const factory = fields.factory as unknown as BuiltInProviderEntry['factory']
   const shown = PUBLIC_BUILT_IN_PROVIDERS.find((each) => each.id === fields.id) as
-    | (BuiltInProvider & PublicEntryExtras)
+    | BuiltInProvider
     | undefined
   if (shown === undefined) throw new Error(`No public entry for built-in provider ${fields.id}`)
-  const { displayName, exportName, dialects, simulatorOptions } = shown
+  const { displayName, exportName, dialects } = shown
+  const simulatorOptions = simulatorOptionsOf(shown)
   return Object.freeze({
     ...fields,
     displayName,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import * as entry from 'video-tasks'
 import { BUILT_IN_PROVIDERS, type BuiltInProvider } from 'video-tasks'
+import * as engine from 'video-tasks/engine'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { BUILT_IN_PROVIDERS as REGISTRY } from '../../src/providers/registry.js'
 
@@ -20,10 +21,6 @@ const VALUES = [
   'parseTaskRef',
   // The model.
   'isFinalStatus',
-  'VideoTaskSchema',
-  'videoTaskDetailsSchema',
-  'videoTaskFailureSchema',
-  'videoTaskStatusSchema',
   // The errors.
   'ApiError',
   'AuthenticationError',
@@ -62,14 +59,27 @@ const VALUES = [
   'minimaxCallbackAnswer',
   'openai',
   'runway',
-  // Downloads and the transport.
+  // Downloads.
   'DOWNLOAD_DEFAULTS',
   'downloadToFile',
   'downloadToStream',
+]
+
+/*
+ * `video-tasks/engine`: the parts under the client, for drivers that run the schedule themselves,
+ * wrap the transport or check stored values. Not in the main entry, which stays small (issue 12).
+ */
+const ENGINE_VALUES = [
+  // The transport.
   'createDownloadTransport',
   'createTransport',
   'STREAM_DEFAULTS',
-  // Advanced: the wait engine's pure pieces.
+  // The model's zod schemas.
+  'VideoTaskSchema',
+  'videoTaskDetailsSchema',
+  'videoTaskFailureSchema',
+  'videoTaskStatusSchema',
+  // The wait engine's pure pieces.
   'resolvePollSettings',
   'backoffDelayMs',
   'classifyFailure',
@@ -90,6 +100,11 @@ const VALUES = [
 describe('the public surface', () => {
   it('exports exactly the documented values, no more', () => {
     expect(Object.keys(entry).sort()).toEqual([...VALUES].sort())
+  })
+
+  it('video-tasks/engine exports exactly its documented values, none of them in the main entry', () => {
+    expect(Object.keys(engine).sort()).toEqual([...ENGINE_VALUES].sort())
+    for (const name of ENGINE_VALUES) expect(Object.keys(entry), name).not.toContain(name)
   })
 
   it('exports a factory for every registry entry, under the name the entry gives', () => {
