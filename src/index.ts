@@ -31,6 +31,7 @@ export {
   type GenerateOptions,
   type GenerateResult,
   type GetTaskOptions,
+  preload,
   type StatusHandlers,
   type SubmitOptions,
   type VideoTaskClient,

@@ -222,4 +222,34 @@ describe('a client before its first call', () => {
     expect(client.nudge('vid_1')).toBe(false)
     expect(() => client.nudge('' as string)).toThrow(TypeError)
   })
+
+  it('preload loads the code now: the first call then sends in the same tick, with no I/O', async () => {
+    const microtasks = async () => {
+      for (let turn = 0; turn < 50; turn++) await Promise.resolve()
+    }
+    const reply = json({ code: 'success', data: { task_id: 't1', status: 'IN_PROGRESS' } })
+    const cold = new FakeTransport([reply])
+    const coldClient = entry.createClient({
+      provider: entry.doubao({ baseURL: BASE, apiKey: 'sk-test-0123456789' }),
+      transport: cold,
+    })
+    const coldRead = coldClient.getTask('t1')
+    await microtasks()
+    // Not loaded yet: the core module and the adapter are still being read from disk.
+    expect(cold.requests).toHaveLength(0)
+    await coldRead
+    await coldClient.close()
+
+    vi.resetModules()
+    entry = await import('../../src/index.js')
+    const provider = entry.doubao({ baseURL: BASE, apiKey: 'sk-test-0123456789' })
+    await entry.preload(provider)
+    const warm = new FakeTransport([reply])
+    const client = entry.createClient({ provider, transport: warm })
+    const read = client.getTask('t1')
+    await microtasks()
+    expect(warm.requests).toHaveLength(1)
+    await expect(read).resolves.toMatchObject({ status: 'running' })
+    await client.close()
+  })
 })

@@ -14,6 +14,7 @@ import { BUILT_IN_PROVIDERS as REGISTRY } from '../../src/providers/registry.js'
 const VALUES = [
   // The client, and callbacks that nudge its waits.
   'createClient',
+  'preload',
   'createCallbackHandler',
   'toNodeListener',
   // Task references (what submit returns and every call accepts).
