@@ -68,7 +68,13 @@ describe.each(BUILT_IN_PROVIDERS.map((entry) => [entry.id, entry] as const))('%s
   const provider = id as BuiltInProviderId
 
   it('is exported by the package under its export name', () => {
-    expect((sdk as Record<string, unknown>)[entry.exportName]).toBe(entry.factory)
+    // The package exports the public factory (factories/<id>.ts: it loads the adapter on first
+    // use), which the package's BUILT_IN_PROVIDERS lists; `entry.factory` is the adapter's own.
+    const shown = sdk.BUILT_IN_PROVIDERS.find((each) => each.id === id)
+    expect((sdk as Record<string, unknown>)[entry.exportName]).toBe(shown?.factory)
+    expect(shown?.factory({ baseURL: 'https://api.example.test', apiKey: KEY }).baseURL).toBe(
+      entry.factory({ baseURL: 'https://api.example.test', apiKey: KEY }).baseURL,
+    )
   })
 
   it('builds the provider its entry describes', () => {
