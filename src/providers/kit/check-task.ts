@@ -69,7 +69,8 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
   }
   const nullable = (name: string, check: (field: unknown) => boolean, expected: string) => {
     const field = value[name]
-    if (field !== null && !check(field)) add([name], `Expected ${expected} or null, got ${kind(field)}`)
+    if (field !== null && !check(field))
+      add([name], `Expected ${expected} or null, got ${kind(field)}`)
   }
   text('id', true)
   text('provider', true)
@@ -77,22 +78,30 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
   const progress = value.progress
   if (status === 'succeeded') {
     if (progress !== 100) add(['progress'], `Expected 100, got ${kind(progress)}`)
-  } else if (progress !== null && !(typeof progress === 'number' && progress >= 0 && progress <= 100)) {
+  } else if (
+    progress !== null &&
+    !(typeof progress === 'number' && progress >= 0 && progress <= 100)
+  ) {
     add(['progress'], `Expected a number from 0 to 100 or null, got ${kind(progress)}`)
   }
   nullable('videoUrl', (field) => typeof field === 'string', 'a string')
   const urls = value.videoUrls
   if (!Array.isArray(urls)) add(['videoUrls'], `Expected an array, got ${kind(urls)}`)
   else {
-    urls.forEach((url, index) => {
+    // Every index, as the schema reads them: `forEach` skips the holes of a sparse array.
+    for (let index = 0; index < urls.length; index++) {
+      const url: unknown = urls[index]
       if (typeof url !== 'string') add(['videoUrls', index], `Expected a string, got ${kind(url)}`)
-    })
+    }
   }
   const error = value.error
   if (status === 'failed' || status === 'cancelled' || status === 'unknown') {
     if (error !== null || status === 'failed') {
       if (!isObject(error)) {
-        add(['error'], `Expected a failure object${status === 'failed' ? '' : ' or null'}, got ${kind(error)}`)
+        add(
+          ['error'],
+          `Expected a failure object${status === 'failed' ? '' : ' or null'}, got ${kind(error)}`,
+        )
       } else {
         if (error.code !== null && typeof error.code !== 'string') {
           add(['error', 'code'], `Expected a string or null, got ${kind(error.code)}`)
@@ -118,10 +127,21 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
         type === 'date'
           ? field instanceof Date && !Number.isNaN(field.getTime())
           : type === 'number'
-            ? typeof field === 'number' && !Number.isNaN(field)
+            ? // zod 4's z.number() refuses NaN and both infinities.
+              typeof field === 'number' && Number.isFinite(field)
             : typeof field === type
-      if (!ok) add(['details', name], `Expected ${type === 'date' ? 'a Date' : `a ${type}`}, got ${kind(field)}`)
+      const expected =
+        type === 'date' ? 'a Date' : type === 'number' ? 'a finite number' : `a ${type}`
+      if (!ok) add(['details', name], `Expected ${expected}, got ${kind(field)}`)
     }
+  }
+  // `raw: z.unknown()` takes any value, `undefined` too, but the key must be there (own or
+  // inherited, as the schema reads it with `in`).
+  if (!('raw' in value)) {
+    add(
+      ['raw'],
+      'Expected `raw` (the payload as received; `null` when there is none), got no such key',
+    )
   }
   return issues
 }
@@ -133,8 +153,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function kind(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (value instanceof Date) return 'an invalid Date'
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date'
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value)
   return typeof value
 }
