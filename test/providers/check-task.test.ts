@@ -1,8 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ResponseValidationError } from '../../src/errors.js'
 import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
-import { defineProvider, type ProviderResponse } from '../../src/providers/define-provider.js'
 import { videoTaskIssues } from '../../src/providers/kit/check-task.js'
 
 /*
@@ -407,78 +405,5 @@ describe('videoTaskIssues accepts exactly what VideoTaskSchema accepts', () => {
       ),
       { seed: SEED, numRuns: 300 * SCALE },
     )
-  })
-})
-
-describe('defineProvider refuses a bad task with a ResponseValidationError', () => {
-  const response: ProviderResponse = {
-    status: 200,
-    headers: {},
-    body: '{}',
-    url: 'https://api.acme.test/jobs/j1',
-    provider: 'acme',
-    taskId: 'j1',
-    receivedAt: 0,
-  }
-  const providerReturning = (task: unknown) =>
-    defineProvider({
-      id: 'acme',
-      baseURL: 'https://api.acme.test',
-      buildRequest: (taskId, { url }) => ({
-        method: 'GET',
-        url: url(`/jobs/${taskId}`),
-        headers: {},
-      }),
-      parseResponse: () => task as never,
-    })
-  const good = {
-    id: 'j1',
-    provider: 'acme',
-    status: 'succeeded',
-    vendorStatus: 'done',
-    progress: 100,
-    videoUrl: 'https://cdn.test/j1.mp4',
-    videoUrls: ['https://cdn.test/j1.mp4'],
-    error: null,
-    createdAt: new Date(0),
-    completedAt: new Date(1_000),
-    expiresAt: null,
-    details: { width: 1280 },
-    raw: {},
-  }
-
-  it('returns a good task as it is', () => {
-    expect(providerReturning(good).parseResponse(response)).toBe(good)
-  })
-
-  it.each<[string, unknown, string]>([
-    [
-      'Infinity as details.width',
-      { ...good, details: { width: Number.POSITIVE_INFINITY } },
-      'details.width',
-    ],
-    ['a number among the video URLs', { ...good, videoUrls: ['a', 7] }, 'videoUrls.1'],
-    [
-      'an empty failure message',
-      { ...good, status: 'failed', error: { code: null, message: '' } },
-      'error.message',
-    ],
-    ['a succeeded task at 50 %', { ...good, progress: 50 }, 'progress'],
-    ['an invalid Date', { ...good, completedAt: new Date(Number.NaN) }, 'completedAt'],
-  ])('%s', (_what, task, path) => {
-    let caught: unknown
-    try {
-      providerReturning(task).parseResponse(response)
-    } catch (error) {
-      caught = error
-    }
-    expect(caught).toBeInstanceOf(ResponseValidationError)
-    const error = caught as ResponseValidationError
-    expect(error.message).toContain('acme')
-    expect(error.message).toContain(`at ${path}`)
-    expect(error.provider).toBe('acme')
-    expect(error.status).toBe(200)
-    expect(error.retryable).toBe(false)
-    expect(error.issues?.[0]?.path.join('.')).toBe(path)
   })
 })
