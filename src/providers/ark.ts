@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from '../model.js'
-import { checkKnownKeys } from '../options/check-known-keys.js'
+import { ARK_FACTS, type ArkOptions, checkArkOptions } from './factories/ark.js'
 import {
   apiError,
   buildTask,
@@ -32,7 +32,6 @@ import {
   text,
   validationError,
 } from './kit/index.js'
-import { pickRegion } from './kit/region.js'
 
 /*
  * Seedance on Volcengine Ark (China) and BytePlus ModelArk (international): one API, two clouds.
@@ -40,50 +39,7 @@ import { pickRegion } from './kit/region.js'
  * test/fixtures/ark/README.md.
  */
 
-/** The clouds Ark runs on, by region: Volcengine Ark and BytePlus ModelArk. */
-export type ArkRegion = 'ap-southeast-1' | 'cn-beijing'
-
-/**
- * ark-seedance.md §Hosts and auth: same paths and JSON on both; keys and model ids are per cloud.
- * The base URLs are kept without `/api/v3`: the routes carry it.
- */
-const REGIONS: Readonly<Record<ArkRegion, { baseURL: string; defaultModel: string }>> = {
-  'ap-southeast-1': {
-    baseURL: 'https://ark.ap-southeast.bytepluses.com',
-    defaultModel: 'seedance-1-0-pro-250528',
-  },
-  'cn-beijing': {
-    baseURL: 'https://ark.cn-beijing.volces.com',
-    defaultModel: 'doubao-seedance-1-0-pro-250528',
-  },
-}
-
-/** The options of {@link ark}. */
-export interface ArkOptions {
-  /**
-   * The Ark API key (`ARK_API_KEY`), sent as `Authorization: Bearer <apiKey>` to the base URL's
-   * origin only. Keys are per cloud: a Volcengine key answers 401 on BytePlus and back.
-   */
-  apiKey: string
-  /**
-   * Which cloud: `ap-southeast-1` is BytePlus ModelArk (`https://ark.ap-southeast.bytepluses.com`),
-   * `cn-beijing` is Volcengine Ark (`https://ark.cn-beijing.volces.com`). It also picks the
-   * default model, whose id differs per cloud. `baseURL`, when given, wins for the host.
-   * @default 'ap-southeast-1'
-   */
-  region?: ArkRegion | undefined
-  /**
-   * Another host (a proxy, a gateway, the simulator). `https://host/api/v3`, as the vendor's SDKs
-   * write it, works too: `/api/v3` is not repeated.
-   * @default the region's base URL
-   */
-  baseURL?: string | undefined
-  /** Extra headers for every request. */
-  headers?: Record<string, string> | undefined
-}
-
-// The shared provider options first, as every built-in factory lists them.
-const OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'region'] as const
+export type { ArkOptions, ArkRegion } from './factories/ark.js'
 
 /**
  * What the `ark` provider puts in `task.details` (ark-seedance.md §Query). Only what the vendor
@@ -190,38 +146,12 @@ const TASKS_PATH = '/api/v3/contents/generations/tasks'
 const OUTPUT_LIFETIME_MS = 86_400_000
 
 /**
- * Seedance on Volcengine Ark / BytePlus ModelArk, natively
- * (`{baseURL}/api/v3/contents/generations/tasks[/{id}]`).
- *
- * - Reads: `queued`, `running`, `succeeded`, `failed`, `cancelled` and `expired` (a final
- *   failure with code `expired`); gateways' `pending` / `processing` too, in any case. No
- *   progress field: `progress` is `null`.
- * - `expiresAt`: 24 h after the terminal `updated_at` (the documented URL lifetime; derived, Ark
- *   does not send it).
- * - Polls every 5 s at first, backing off to 15 s (no official advice; runs take 1-5 minutes).
- * - Create: `POST`, the shared input mapped to `content` and top-level fields, `providerInput`
- *   for the rest ({@link ArkProviderInput}). No idempotency header exists: a lost create answer
- *   is never resent.
- * - Cancel: `DELETE`, **only while queued**. Ark refuses it on a running task, and on a finished
- *   task the same `DELETE` deletes the record (ark-seedance.md §Cancel / delete): check the status
- *   first.
- *
- * @example
- * ```ts
- * const client = createClient({ provider: ark({ apiKey: process.env.ARK_API_KEY }) })
- * const task = await client.waitFor('cgt-20250331175019-68d9t')
- * if (task.status === 'succeeded') console.log(task.videoUrl, task.expiresAt) // 24 h link
- * ```
+ * The `ark` adapter's own factory: the provider, ready at once. Users get `factories/ark.ts`'s
+ * `ark`, which checks the same options (`checkArkOptions`) and loads this module on first use;
+ * the registry, the CLI and the tests use this one.
  */
 export function ark(options: ArkOptions): ArkProvider {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('Expected ark() to receive an options object with `apiKey`')
-  }
-  checkKnownKeys(options, OPTION_KEYS, 'ark() options')
-  const cloud = REGIONS[pickRegion('ark', options.region, REGIONS, 'ap-southeast-1')]
-  // A base URL ending in `/api/v3`, as Ark's SDKs write it, loses it in builtInProvider.
-  const baseURL = options.baseURL ?? cloud.baseURL
-  const providerOptions = { baseURL, apiKey: options.apiKey, headers: options.headers }
+  const { providerOptions, defaultModel } = checkArkOptions(options)
   const reader = builtInProvider(ARK, providerOptions)
   // The same checks again (cheap), for the key's closure the lifecycle requests use.
   const { headers } = providerCredentials('ark', providerOptions, true)
@@ -232,7 +162,7 @@ export function ark(options: ArkOptions): ArkProvider {
       method: 'POST',
       url: url(TASKS_PATH),
       headers: { ...headers(), 'content-type': 'application/json' },
-      body: JSON.stringify(arkCreateBody(input, cloud.defaultModel)),
+      body: JSON.stringify(arkCreateBody(input, defaultModel)),
     }),
     parseCreateResponse: parseArkCreateResponse,
     buildCancelRequest: (taskId: string): ProviderRequest => ({
@@ -250,15 +180,8 @@ export function ark(options: ArkOptions): ArkProvider {
 
 /** The `ark` adapter's read path as data: see {@link ark}. */
 export const ARK: ProviderDescription<ArkVideoDetails> = {
-  id: 'ark',
-  // TASKS_PATH's item, written out: a template literal at the top level keeps this object in
-  // bundles that never use it (kit/lazy.ts).
-  route: { method: 'GET', path: '/api/v3/contents/generations/tasks/{id}' },
-  keyRequired: true,
+  ...ARK_FACTS,
   errorBodies: ERROR_BODIES,
-  // ark-seedance.md §Polling advice: no official interval; 3 s, 10-20 s and 15 s in use, runs of
-  // 1-5 minutes, and GETs count against the request limits. No progress to predict from.
-  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: false },
   parseTask: (response) => parseArkResponse(response),
 }
 

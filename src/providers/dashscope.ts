@@ -1,7 +1,11 @@
 import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from '../model.js'
-import { checkKnownKeys } from '../options/check-known-keys.js'
+import {
+  checkDashScopeOptions,
+  DASHSCOPE_FACTS,
+  type DashScopeOptions,
+} from './factories/dashscope.js'
 import {
   apiError,
   buildTask,
@@ -33,7 +37,6 @@ import {
   text,
   validationError,
 } from './kit/index.js'
-import { pickRegion } from './kit/region.js'
 
 /*
  * Wan video synthesis on Alibaba Cloud Model Studio (DashScope), natively.
@@ -41,41 +44,7 @@ import { pickRegion } from './kit/region.js'
  * test/fixtures/dashscope/README.md.
  */
 
-/** The Model Studio regions with a documented host. */
-export type DashScopeRegion = 'cn-beijing' | 'ap-southeast-1'
-
-/** dashscope-wan.md §Hosts and auth: model, host and key must be in the same region. */
-const REGIONS: Readonly<Record<DashScopeRegion, string>> = {
-  'cn-beijing': 'https://dashscope.aliyuncs.com',
-  'ap-southeast-1': 'https://dashscope-intl.aliyuncs.com',
-}
-
-/** The options of {@link dashscope}. */
-export interface DashScopeOptions {
-  /**
-   * The DashScope API key (`sk-...`), sent as `Authorization: Bearer <apiKey>` to the base URL's
-   * origin only. A key from another region reads as an invalid key (401).
-   */
-  apiKey: string
-  /**
-   * `cn-beijing` (`https://dashscope.aliyuncs.com`) or `ap-southeast-1`, Singapore
-   * (`https://dashscope-intl.aliyuncs.com`). The US host is not documented yet: give it as
-   * `baseURL`. `baseURL`, when given, wins.
-   * @default 'cn-beijing'
-   */
-  region?: DashScopeRegion | undefined
-  /**
-   * Another host: a workspace domain (`https://{WorkspaceId}.cn-beijing.maas.aliyuncs.com`), a
-   * proxy, the simulator. `https://host/api/v1`, as the DashScope SDKs write it, works too.
-   * @default the region's base URL
-   */
-  baseURL?: string | undefined
-  /** Extra headers for every request. */
-  headers?: Record<string, string> | undefined
-}
-
-// The shared provider options first, as every built-in factory lists them.
-const OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'region'] as const
+export type { DashScopeOptions, DashScopeRegion } from './factories/dashscope.js'
 
 /** What the `dashscope` provider puts in `task.details` (dashscope-wan.md §Query). */
 export interface DashScopeVideoDetails extends VideoTaskDetails {
@@ -167,39 +136,13 @@ const OUTPUT_LIFETIME_MS = 86_400_000
 const VENDOR_OFFSET_MS = 28_800_000
 
 /**
- * Wan on Alibaba Cloud Model Studio (DashScope), natively (`GET {baseURL}/api/v1/tasks/{id}`).
- *
- * - Reads `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELED` (one L). `UNKNOWN`, which
- *   DashScope answers with HTTP 200 for an id it does not know or no longer keeps (tasks live
- *   about 24 h) and which never changes, is a `TaskNotFoundError`: a wait ends at once instead of
- *   spinning to its deadline. (The fixtures' README suggests a grace period after a submit; an
- *   adapter reads one response and knows no submit time, and the create answer already names the
- *   task, so there is none.)
- * - No progress field. Timestamps are zone-less strings read as UTC+8 (unconfirmed).
- * - `expiresAt`: the video URL's `Expires` parameter, else `end_time` + 24 h.
- * - Polls every 10 s at first, backing off to 15 s (the docs advise 5-10 s; queries are limited
- *   to 20 per second per account).
- * - Create: `POST .../video-synthesis` with `X-DashScope-Async: enable` (without it DashScope
- *   refuses the call). Cancel: `POST /api/v1/tasks/{id}/cancel`, only while `PENDING`.
- *
- * @example
- * ```ts
- * const client = createClient({
- *   provider: dashscope({ apiKey: process.env.DASHSCOPE_API_KEY, region: 'ap-southeast-1' }),
- * })
- * const task = await client.waitFor('0385dc79-5ff8-4d82-bcb6-0a1b2c3d4e5f')
- * if (task.status === 'succeeded') console.log(task.videoUrl, task.expiresAt)
- * ```
+ * The `dashscope` adapter's own factory: the provider, ready at once. Users get
+ * `factories/dashscope.ts`'s `dashscope`, which checks the same options
+ * (`checkDashScopeOptions`) and loads this module on first use; the registry, the CLI and the
+ * tests use this one.
  */
 export function dashscope(options: DashScopeOptions): DashScopeProvider {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('Expected dashscope() to receive an options object with `apiKey`')
-  }
-  checkKnownKeys(options, OPTION_KEYS, 'dashscope() options')
-  // A base URL ending in `/api/v1`, as the DashScope SDKs write it, loses it in builtInProvider.
-  const region = pickRegion('dashscope', options.region, REGIONS, 'cn-beijing')
-  const baseURL = options.baseURL ?? REGIONS[region]
-  const providerOptions = { baseURL, apiKey: options.apiKey, headers: options.headers }
+  const { providerOptions } = checkDashScopeOptions(options)
   const reader = builtInProvider(DASHSCOPE, providerOptions)
   const { headers } = providerCredentials('dashscope', providerOptions, true)
   const url = (path: string) => `${reader.baseURL}${path}`
@@ -229,13 +172,8 @@ export function dashscope(options: DashScopeOptions): DashScopeProvider {
 
 /** The `dashscope` adapter's read path as data: see {@link dashscope}. */
 export const DASHSCOPE: ProviderDescription<DashScopeVideoDetails> = {
-  id: 'dashscope',
-  // TASKS_PATH's item, written out: a template literal at the top level keeps this object in
-  // bundles that never use it (kit/lazy.ts).
-  route: { method: 'GET', path: '/api/v1/tasks/{id}' },
-  keyRequired: true,
+  ...DASHSCOPE_FACTS,
   errorBodies: ERROR_BODIES,
-  pollDefaults: { intervalMs: 10_000, maxIntervalMs: 15_000, adaptive: false },
   parseTask: (response) => parseDashScopeResponse(response),
 }
 

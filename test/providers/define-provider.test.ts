@@ -110,6 +110,37 @@ describe('defineProvider', () => {
     )
   })
 
+  it.each<[string, (task: VideoTask) => unknown, string]>([
+    ['a width of Infinity', (task) => ({ ...task, details: { width: Infinity } }), 'details.width'],
+    ['a number among the video URLs', (task) => ({ ...task, videoUrls: ['a', 7] }), 'videoUrls.1'],
+    [
+      'a failed task with an empty message',
+      (task) => ({ ...task, status: 'failed', error: { code: null, message: '' } }),
+      'error.message',
+    ],
+    ['an invalid Date', (task) => ({ ...task, completedAt: new Date(Number.NaN) }), 'completedAt'],
+    ['no `raw`', ({ raw: _raw, ...task }) => task, 'raw'],
+  ])('refuses %s with a ResponseValidationError naming the path', (_what, spoil, path) => {
+    const sloppy = defineProvider({
+      ...definition,
+      parseResponse: (value) => spoil(parseJob(value)) as VideoTask,
+    })
+    let caught: unknown
+    try {
+      sloppy.parseResponse(response('{"id":"j1","done":true,"url":"https://cdn.test/j1.mp4"}'))
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(ResponseValidationError)
+    const error = caught as ResponseValidationError
+    expect(error.message).toMatch(/^Provider acme produced a task that is not a valid VideoTask: /)
+    expect(error.message).toContain(` at ${path}`)
+    expect(error.issues[0]?.path.join('.')).toBe(path)
+    expect(error.provider).toBe('acme')
+    expect(error.status).toBe(200)
+    expect(error.retryable).toBe(false)
+  })
+
   it('refuses a request for another origin, so credentials stay on the base URL', () => {
     const leaky = defineProvider({
       ...definition,

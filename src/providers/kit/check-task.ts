@@ -88,9 +88,11 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
   const urls = value.videoUrls
   if (!Array.isArray(urls)) add(['videoUrls'], `Expected an array, got ${kind(urls)}`)
   else {
-    urls.forEach((url, index) => {
+    // Every index, as the schema reads them: `forEach` skips the holes of a sparse array.
+    for (let index = 0; index < urls.length; index++) {
+      const url: unknown = urls[index]
       if (typeof url !== 'string') add(['videoUrls', index], `Expected a string, got ${kind(url)}`)
-    })
+    }
   }
   const error = value.error
   if (status === 'failed' || status === 'cancelled' || status === 'unknown') {
@@ -125,14 +127,21 @@ export function videoTaskIssues(value: unknown): ValidationIssue[] {
         type === 'date'
           ? field instanceof Date && !Number.isNaN(field.getTime())
           : type === 'number'
-            ? typeof field === 'number' && !Number.isNaN(field)
+            ? // zod 4's z.number() refuses NaN and both infinities.
+              typeof field === 'number' && Number.isFinite(field)
             : typeof field === type
-      if (!ok)
-        add(
-          ['details', name],
-          `Expected ${type === 'date' ? 'a Date' : `a ${type}`}, got ${kind(field)}`,
-        )
+      const expected =
+        type === 'date' ? 'a Date' : type === 'number' ? 'a finite number' : `a ${type}`
+      if (!ok) add(['details', name], `Expected ${expected}, got ${kind(field)}`)
     }
+  }
+  // `raw: z.unknown()` takes any value, `undefined` too, but the key must be there (own or
+  // inherited, as the schema reads it with `in`).
+  if (!('raw' in value)) {
+    add(
+      ['raw'],
+      'Expected `raw` (the payload as received; `null` when there is none), got no such key',
+    )
   }
   return issues
 }
@@ -144,7 +153,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function kind(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (value instanceof Date) return 'an invalid Date'
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date'
   if (typeof value === 'string')
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value)
