@@ -121,40 +121,15 @@ export function createCallbackHandler(
 export function toNodeListener(
   handler: CallbackHandler,
 ): (request: IncomingMessage, response: ServerResponse) => void {
+  // The adapting code loads on the first request, as the answering code does: an app that only
+  // mounts the listener does not parse it on import (issue 12, "Cost of importing it").
   return (request, response) => {
-    void (async () => {
-      const headers = new Headers()
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value === undefined) continue
-        for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
-      }
-      const method = request.method ?? 'GET'
-      const hasBody = method !== 'GET' && method !== 'HEAD'
-      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`)
-      const web = new Request(url, {
-        method,
-        headers,
-        body: hasBody
-          ? new ReadableStream<Uint8Array>({
-              async start(controller) {
-                try {
-                  for await (const chunk of request) controller.enqueue(chunk as Uint8Array)
-                  controller.close()
-                } catch (error) {
-                  controller.error(error)
-                }
-              },
-            })
-          : undefined,
-        // Node.js requires `duplex` for a streamed body.
-        duplex: 'half',
-      })
-      const answer = await handler(web)
-      response.writeHead(answer.status, Object.fromEntries(answer.headers))
-      response.end(new Uint8Array(await answer.arrayBuffer()))
-    })().catch(() => {
-      if (!response.headersSent) response.writeHead(500)
-      response.end()
-    })
+    import('./node-listener.js').then(
+      ({ serveNode }) => serveNode(handler, request, response),
+      () => {
+        if (!response.headersSent) response.writeHead(500)
+        response.end()
+      },
+    )
   }
 }

@@ -110,8 +110,11 @@ export async function observeTask(
     route?: string | undefined
   } = {},
 ): Promise<Observation> {
+  // A built-in provider from the package's factories loads its adapter first (Provider.load): a
+  // failed load rejects, it is no observation of the vendor.
+  const ready = provider.load ? await provider.load() : provider
   try {
-    const { task, pollHintMs } = await readTask(provider, transport, taskId, options)
+    const { task, pollHintMs } = await readTask(ready, transport, taskId, options)
     return { kind: 'task', task, pollHintMs }
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason
