@@ -27,7 +27,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { relative, resolve, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { distPath, distUrl, loadPackage, root } from './lib/dist.mjs'
 import { median } from './lib/stats.mjs'
@@ -87,8 +87,12 @@ export async function runImports(config) {
 
 async function bundleSize() {
   const esbuild = await import('esbuild')
-  const build = (external, platform = 'node', entry = { entryPoints: [distPath('index.js')] }) =>
-    esbuild.build({
+  const build = async (
+    external,
+    platform = 'node',
+    entry = { entryPoints: [distPath('index.js')] },
+  ) => {
+    const result = await esbuild.build({
       ...entry,
       bundle: true,
       minify: true,
@@ -105,11 +109,34 @@ async function bundleSize() {
       tsconfigRaw: '{}',
       ...(external ? { packages: 'external' } : {}),
     })
+    // The metafile's name of the entry given: its path relative to absWorkingDir, with `/`, or
+    // `<stdin>` (what esbuild calls a stdin entry).
+    result.entryName = entry.stdin
+      ? '<stdin>'
+      : relative(root, entry.entryPoints[0]).split(sep).join('/')
+    return result
+  }
   const gzip = (contents) => gzipSync(Buffer.concat(contents), { level: 9 }).length
   const size = (result) => {
     const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]))
     const outputs = result.metafile.outputs
-    const entryPath = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
+    // The output of the entry given. Not the first output with an `entryPoint`: with splitting,
+    // esbuild makes each `import()` target an entry point too (the client's core, the adapters
+    // loaded on first use), and its chunk may come first.
+    const entries = Object.keys(outputs).filter(
+      (path) => outputs[path].entryPoint === result.entryName,
+    )
+    if (entries.length !== 1) {
+      throw new Error(
+        `Expected one output for the entry ${result.entryName}, found ${entries.length}: ${Object.values(
+          outputs,
+        )
+          .map((output) => output.entryPoint)
+          .filter(Boolean)
+          .join(', ')}`,
+      )
+    }
+    const [entryPath] = entries
     // The entry and what it imports statically, transitively: what `import` evaluates.
     const loaded = new Set([entryPath])
     for (const path of loaded) {

@@ -268,7 +268,11 @@ try {
       logLevel: 'silent',
     })
     const outputs = result.metafile.outputs
-    const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
+    // The stdin entry's output (esbuild names that entry `<stdin>`), not merely the first output
+    // with an `entryPoint`: each `import()` target (the client's core, the adapters loaded on
+    // first use) is an entry point of its own when splitting.
+    const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === '<stdin>')
+    assert.ok(entry, `the bundle of ${names.join(', ')} has its entry's output`)
     const reach = (kinds) => {
       const reached = new Set([entry])
       for (const path of reached) {
