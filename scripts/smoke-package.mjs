@@ -511,7 +511,6 @@ try {
   // code only they use. A top-level call without the annotation would bring them back.
   const droppableSchemas = ['VideoTaskSchema', 'videoTaskFailureSchema', 'videoTaskDetailsSchema']
   const adapter = (id) => `src/providers/${id}.ts`
-  const adapters = esm.BUILT_IN_PROVIDERS.map((entry) => adapter(entry.id))
   // Only Kling signs tokens; the registry's list is for programs that offer every provider by id.
   const tokens = 'src/providers/kit/hs256-token.ts'
   /*
