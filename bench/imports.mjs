@@ -85,6 +85,37 @@ export async function runImports(config) {
   return { spawns: config.spawns, imports, bundle: await bundleSize() }
 }
 
+/**
+ * Which outputs of an esbuild split build (`metafile.outputs`) `import` of the entry `entryName`
+ * evaluates: `entryPath`, the entry's output; `loaded`, it and the chunks it imports statically,
+ * transitively; `lazy`, the other outputs (what `import()` loads on first use; maps left out).
+ *
+ * `entryName` is the metafile's name of the entry given (its path relative to absWorkingDir, or
+ * `<stdin>`). Not the first output with an `entryPoint`: with splitting, esbuild makes each
+ * `import()` target an entry point too (the client's core, the adapters loaded on first use), and
+ * its chunk may come first (it did: Kling's token signer, 3 kB, stood for the whole entry).
+ */
+export function entryOutputs(outputs, entryName) {
+  const entries = Object.keys(outputs).filter((path) => outputs[path].entryPoint === entryName)
+  if (entries.length !== 1) {
+    const names = Object.values(outputs)
+      .map((output) => output.entryPoint)
+      .filter(Boolean)
+    throw new Error(
+      `Expected one output for the entry ${entryName}, found ${entries.length} (entry points: ${names.join(', ')})`,
+    )
+  }
+  const [entryPath] = entries
+  const loaded = new Set([entryPath])
+  for (const path of loaded) {
+    for (const { path: next, kind } of outputs[path].imports) {
+      if (kind === 'import-statement' && next in outputs) loaded.add(next)
+    }
+  }
+  const lazy = Object.keys(outputs).filter((path) => !loaded.has(path) && !path.endsWith('.map'))
+  return { entryPath, loaded, lazy }
+}
+
 async function bundleSize() {
   const esbuild = await import('esbuild')
   const build = async (
@@ -120,33 +151,9 @@ async function bundleSize() {
   const size = (result) => {
     const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]))
     const outputs = result.metafile.outputs
-    // The output of the entry given. Not the first output with an `entryPoint`: with splitting,
-    // esbuild makes each `import()` target an entry point too (the client's core, the adapters
-    // loaded on first use), and its chunk may come first.
-    const entries = Object.keys(outputs).filter(
-      (path) => outputs[path].entryPoint === result.entryName,
-    )
-    if (entries.length !== 1) {
-      throw new Error(
-        `Expected one output for the entry ${result.entryName}, found ${entries.length}: ${Object.values(
-          outputs,
-        )
-          .map((output) => output.entryPoint)
-          .filter(Boolean)
-          .join(', ')}`,
-      )
-    }
-    const [entryPath] = entries
-    // The entry and what it imports statically, transitively: what `import` evaluates.
-    const loaded = new Set([entryPath])
-    for (const path of loaded) {
-      for (const { path: next, kind } of outputs[path].imports) {
-        if (kind === 'import-statement' && next in outputs) loaded.add(next)
-      }
-    }
+    const { loaded, lazy } = entryOutputs(outputs, result.entryName)
     // The metafile's paths are relative to absWorkingDir, the output files' absolute.
     const contents = (paths) => [...paths].map((path) => files.get(resolve(root, path)))
-    const lazy = Object.keys(outputs).filter((path) => !loaded.has(path) && !path.endsWith('.map'))
     const initial = contents(loaded)
     return {
       minifiedBytes: initial.reduce((total, each) => total + each.length, 0),
