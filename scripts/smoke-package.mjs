@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict'
 /*
  * Imports the built package by its name, as ESM and as CommonJS, the way users do, and checks
- * that errors from one copy are recognised by the other's classes.
+ * that errors from one copy are recognised by the other's classes; that `video-tasks/engine`
+ * holds the engine's parts and the main entry none of them; that a built-in provider loads its
+ * adapter on first use from dist/ (fresh processes, both formats); and what bundles hold.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
