@@ -12,6 +12,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { entryOutputs } from './imports.mjs'
 import { root } from './lib/dist.mjs'
 
 const { values } = parseArgs({
@@ -34,13 +35,8 @@ const result = await esbuild.build({
   external: ['#undici-loader', '#node-loader', ...(values.browser ? [] : ['undici'])],
 })
 const outputs = result.metafile.outputs
-const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
-const loaded = new Set([entry])
-for (const path of loaded) {
-  for (const { path: next, kind } of outputs[path].imports) {
-    if (kind === 'import-statement' && next in outputs) loaded.add(next)
-  }
-}
+// src/index.ts's output, not a chunk of an `import()` target (entry points too when splitting).
+const { loaded } = entryOutputs(outputs, 'src/index.ts')
 const bytes = new Map()
 for (const path of loaded) {
   for (const [input, { bytesInOutput }] of Object.entries(outputs[path].inputs)) {

@@ -27,7 +27,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { relative, resolve, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { distPath, distUrl, loadPackage, root } from './lib/dist.mjs'
 import { median } from './lib/stats.mjs'
@@ -85,10 +85,45 @@ export async function runImports(config) {
   return { spawns: config.spawns, imports, bundle: await bundleSize() }
 }
 
+/**
+ * Which outputs of an esbuild split build (`metafile.outputs`) `import` of the entry `entryName`
+ * evaluates: `entryPath`, the entry's output; `loaded`, it and the chunks it imports statically,
+ * transitively; `lazy`, the other outputs (what `import()` loads on first use; maps left out).
+ *
+ * `entryName` is the metafile's name of the entry given (its path relative to absWorkingDir, or
+ * `<stdin>`). Not the first output with an `entryPoint`: with splitting, esbuild makes each
+ * `import()` target an entry point too (the client's core, the adapters loaded on first use), and
+ * its chunk may come first (it did: Kling's token signer, 3 kB, stood for the whole entry).
+ */
+export function entryOutputs(outputs, entryName) {
+  const entries = Object.keys(outputs).filter((path) => outputs[path].entryPoint === entryName)
+  if (entries.length !== 1) {
+    const names = Object.values(outputs)
+      .map((output) => output.entryPoint)
+      .filter(Boolean)
+    throw new Error(
+      `Expected one output for the entry ${entryName}, found ${entries.length} (entry points: ${names.join(', ')})`,
+    )
+  }
+  const [entryPath] = entries
+  const loaded = new Set([entryPath])
+  for (const path of loaded) {
+    for (const { path: next, kind } of outputs[path].imports) {
+      if (kind === 'import-statement' && next in outputs) loaded.add(next)
+    }
+  }
+  const lazy = Object.keys(outputs).filter((path) => !loaded.has(path) && !path.endsWith('.map'))
+  return { entryPath, loaded, lazy }
+}
+
 async function bundleSize() {
   const esbuild = await import('esbuild')
-  const build = (external, platform = 'node', entry = { entryPoints: [distPath('index.js')] }) =>
-    esbuild.build({
+  const build = async (
+    external,
+    platform = 'node',
+    entry = { entryPoints: [distPath('index.js')] },
+  ) => {
+    const result = await esbuild.build({
       ...entry,
       bundle: true,
       minify: true,
@@ -105,21 +140,20 @@ async function bundleSize() {
       tsconfigRaw: '{}',
       ...(external ? { packages: 'external' } : {}),
     })
+    // The metafile's name of the entry given: its path relative to absWorkingDir, with `/`, or
+    // `<stdin>` (what esbuild calls a stdin entry).
+    result.entryName = entry.stdin
+      ? '<stdin>'
+      : relative(root, entry.entryPoints[0]).split(sep).join('/')
+    return result
+  }
   const gzip = (contents) => gzipSync(Buffer.concat(contents), { level: 9 }).length
   const size = (result) => {
     const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]))
     const outputs = result.metafile.outputs
-    const entryPath = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
-    // The entry and what it imports statically, transitively: what `import` evaluates.
-    const loaded = new Set([entryPath])
-    for (const path of loaded) {
-      for (const { path: next, kind } of outputs[path].imports) {
-        if (kind === 'import-statement' && next in outputs) loaded.add(next)
-      }
-    }
+    const { loaded, lazy } = entryOutputs(outputs, result.entryName)
     // The metafile's paths are relative to absWorkingDir, the output files' absolute.
     const contents = (paths) => [...paths].map((path) => files.get(resolve(root, path)))
-    const lazy = Object.keys(outputs).filter((path) => !loaded.has(path) && !path.endsWith('.map'))
     const initial = contents(loaded)
     return {
       minifiedBytes: initial.reduce((total, each) => total + each.length, 0),

@@ -16,21 +16,25 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { loadPackage } from './lib/dist.mjs'
+import { loadEngine, loadPackage } from './lib/dist.mjs'
 import { median } from './lib/stats.mjs'
 
-const { checkResult, doubao, genericTask, openai, VideoTaskSchema } = await loadPackage()
+const { checkResult, doubao, genericTask, openai } = await loadPackage()
+const { VideoTaskSchema } = await loadEngine()
 
 const config = JSON.parse(process.argv[2] ?? '{}')
 const targetMs = config.targetMs ?? 100
 const rounds = config.rounds ?? 7
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url))
 const BASE = 'https://vendor.example.test'
+// The public factories' providers load their adapter on first use (`Provider.load`, issue 12):
+// `parseResponse` throws until then, so each is loaded first (a client does the same).
+const ready = async (provider) => (await provider.load?.()) ?? provider
 const PROVIDERS = {
-  openai: openai({ baseURL: BASE, apiKey: 'sk-bench' }),
-  doubao: doubao({ baseURL: BASE, apiKey: 'sk-bench' }),
-  'generic-task': genericTask({ baseURL: BASE, apiKey: 'sk-bench' }),
-  'check-result': checkResult({ baseURL: BASE, apiKey: 'sk-bench' }),
+  openai: await ready(openai({ baseURL: BASE, apiKey: 'sk-bench' })),
+  doubao: await ready(doubao({ baseURL: BASE, apiKey: 'sk-bench' })),
+  'generic-task': await ready(genericTask({ baseURL: BASE, apiKey: 'sk-bench' })),
+  'check-result': await ready(checkResult({ baseURL: BASE, apiKey: 'sk-bench' })),
 }
 
 let sink = 0

@@ -192,7 +192,11 @@ async function readsPerSecond(start) {
 }
 
 try {
-  const provider = openai({ baseURL: sim.baseURL, apiKey: sim.apiKey })
+  // A built-in factory's provider loads its adapter on first use (`Provider.load`, issue 12);
+  // the queue's worker reads with `observeTask`, which does not load it: loaded here first (a
+  // provider made after its adapter loaded is ready already and has no `load`).
+  const lazy = openai({ baseURL: sim.baseURL, apiKey: sim.apiKey })
+  const provider = (await lazy.load?.()) ?? lazy
   const producer = createTaskQueue({
     provider,
     connection: { redis: connection },

@@ -15,9 +15,9 @@
  * Sends `window-start`, `window-end`, then `result` `{ reads, seconds, readsPerSecond, cpuMicrosPerRead, errors }`.
  */
 import { Agent, request } from 'undici'
-import { loadPackage } from './lib/dist.mjs'
+import { loadEngine, loadPackage } from './lib/dist.mjs'
 
-const { createClient, createTransport, openai } = await loadPackage()
+const { createClient, openai } = await loadPackage()
 
 const { contender, baseURL, apiKey, tasks, warmupMs, durationMs } = JSON.parse(process.argv[2])
 // The simulator child names its tasks bench_0 .. bench_<tasks - 1>.
@@ -79,6 +79,8 @@ if (contender === 'undici') {
 } else if (contender === 'sdk-transport') {
   // Diagnostic: the SDK's transport alone (undici request, body read, one event-loop turn),
   // then JSON.parse, without the provider, the retries or the client.
+  // `video-tasks/engine` (loaded only here: the other contenders import the main entry alone).
+  const { createTransport } = await loadEngine()
   const transport = createTransport()
   cleanup = () => transport.close()
   for (const id of ids) {

@@ -19,7 +19,8 @@ import { simulatedVendors } from '../../src/simulator/index.js'
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const DIST_FILES = ['index.js', 'index.cjs', 'simulator.js']
+// engine.js: `video-tasks/engine`, where the benches take the transport and the schemas from.
+const DIST_FILES = ['index.js', 'index.cjs', 'engine.js', 'simulator.js']
 
 let work: string
 let distDir: string | undefined
@@ -49,6 +50,12 @@ beforeAll(async () => {
       entryPoints: [join(root, 'src/index.ts')],
       format: 'cjs',
       outfile: join(distDir, 'index.cjs'),
+    }),
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/engine/index.ts')],
+      format: 'esm',
+      outfile: join(distDir, 'engine.js'),
     }),
     build({
       ...common,

@@ -3,7 +3,10 @@
  * the BUILT package by its name (dist/, through package.json "exports"), as ESM and, where the
  * runtime has `require`, as CommonJS, and checks what a user relies on:
  *
- * - the exports are there and importing them loads no transport yet;
+ * - the exports are there and importing them loads no transport yet; the engine's parts
+ *   (`createTransport`, `VideoTaskSchema`, ...) come from `video-tasks/engine`, not the main entry;
+ * - the lazy path: a built-in factory's provider loads its adapter on first use (`Provider.load`),
+ *   and the client loads its core and the adapter on its first call, here from dist/'s chunks;
  * - a wait succeeds for each provider (and dialect) against `video-tasks/simulator`;
  * - the error classes: failed, cancelled, 401, not found, 5xx, timeout; `instanceof` across the
  *   ESM and CJS copies, and the static guards;
@@ -96,8 +99,6 @@ await check('import video-tasks (ESM)', async () => {
     'BUILT_IN_PROVIDERS',
     ...(esm.BUILT_IN_PROVIDERS ?? []).map((entry) => entry.exportName),
     'defineProvider',
-    'VideoTaskSchema',
-    'createTransport',
     'VideoTaskError',
     'TaskFailedError',
     'WaitTimeoutError',
@@ -107,6 +108,22 @@ await check('import video-tasks (ESM)', async () => {
   // The built package, not the sources (Bun honours a tsconfig's `paths`: see tsconfig.json here).
   const resolved = import.meta.resolve('video-tasks')
   assert(resolved.endsWith('/dist/index.js'), `video-tasks resolves to ${resolved}`)
+})
+
+// The engine's parts moved to their own subpath (issue 12, "Cost of importing it").
+const ENGINE_NAMES = ['createTransport', 'VideoTaskSchema', 'observeTask', 'pollStep', 'decideNext']
+let engine
+await check('import video-tasks/engine (ESM)', async () => {
+  engine = await import('video-tasks/engine')
+  for (const name of ENGINE_NAMES) assert(engine[name] !== undefined, `engine export ${name}`)
+  const moved = ENGINE_NAMES.filter((name) => esm && name in esm)
+  assert(moved.length === 0, `the main entry exports ${moved.join(', ')}`)
+  assert(
+    engine.VideoTaskSchema.safeParse({ status: 'teleported' }).success === false,
+    'VideoTaskSchema rejects a bad task',
+  )
+  const resolved = import.meta.resolve('video-tasks/engine')
+  assert(resolved.endsWith('/dist/engine.js'), `video-tasks/engine resolves to ${resolved}`)
 })
 
 await check('import video-tasks/simulator (ESM)', async () => {
@@ -123,6 +140,9 @@ await check('require video-tasks (CJS)', async () => {
   assert(cjs.ApiError !== esm.ApiError, 'a second copy of the classes')
   const simulatorCjs = require('video-tasks/simulator')
   assert(typeof simulatorCjs.startSimulator === 'function', 'startSimulator from CJS')
+  const engineCjs = require('video-tasks/engine')
+  for (const name of ENGINE_NAMES) assert(engineCjs[name] !== undefined, `CJS engine ${name}`)
+  assert(!('createTransport' in cjs), 'the CJS main entry exports createTransport')
   info.cjs = true
   return 'dist/index.cjs'
 })
@@ -204,6 +224,34 @@ function clientFor(provider, options = {}) {
 }
 // Short in virtual time: 50x faster than real time in-process.
 const quick = { queuedMs: 200, runningMs: 800 }
+
+/*
+ * Before any client ran a doubao read: its public factory's provider has not loaded the adapter
+ * (`buildRequest` throws, naming `load()`), and the client's first call loads it (with its own
+ * core) from the built package's chunks in this runtime.
+ */
+await check('lazy provider: the first call loads the adapter (doubao)', async () => {
+  const provider = esm.doubao({ baseURL: sim.baseURL, apiKey: sim.apiKey })
+  assert(typeof provider.load === 'function', 'doubao() has load() before its first use')
+  let before
+  try {
+    provider.buildRequest('t1')
+  } catch (error) {
+    before = error
+  }
+  assert(
+    before instanceof TypeError && before.message.includes('load()'),
+    `buildRequest before load: ${before}`,
+  )
+  const created = await sim.createTask({ provider: 'doubao', queuedMs: 0, runningMs: 0 })
+  const client = createClient({ provider, ...fast })
+  clients.push(client)
+  const task = await client.getTask(created.id)
+  assert(task.status === 'succeeded', `status ${task.status}`)
+  const loaded = await provider.load()
+  assert(loaded.buildRequest(created.id).url.startsWith(sim.baseURL), 'the loaded adapter')
+  return 'adapter loaded on first use'
+})
 
 // Every registered provider in every simulator dialect, checked where its entry says the video is.
 const VERIFY = {

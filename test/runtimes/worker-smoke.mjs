@@ -15,6 +15,8 @@ import {
   VideoTaskError,
   WaitTimeoutError,
 } from 'video-tasks'
+// The engine's parts are in their own subpath (issue 12): it bundles for a Worker too.
+import { createTransport, VideoTaskSchema } from 'video-tasks/engine'
 
 export default {
   async fetch(request) {
@@ -76,6 +78,29 @@ async function runChecks(baseURL, apiKey) {
     return client
   }
   const quick = { queuedMs: 200, runningMs: 800 }
+
+  // Before any doubao read: its provider loads the adapter on the client's first call.
+  await check('lazy provider: the first call loads the adapter (doubao)', async () => {
+    const provider = factories.doubao({ baseURL, apiKey })
+    assert(typeof provider.load === 'function', 'doubao() has load() before its first use')
+    let before
+    try {
+      provider.buildRequest('t1')
+    } catch (error) {
+      before = error
+    }
+    assert(before instanceof TypeError && before.message.includes('load()'), String(before))
+    const created = await createTask({ provider: 'doubao', queuedMs: 0, runningMs: 0 })
+    const client = createClient({ provider, timeoutMs: 5_000 })
+    clients.push(client)
+    const task = await client.getTask(created.id)
+    assert(task.status === 'succeeded', task.status)
+  })
+
+  await check('video-tasks/engine', async () => {
+    assert(typeof createTransport === 'function', 'createTransport')
+    assert(VideoTaskSchema.safeParse({ status: 'teleported' }).success === false, 'schema')
+  })
 
   for (const provider of Object.keys(factories)) {
     await check(`waitFor ${provider}`, async () => {
