@@ -86,7 +86,7 @@ describe('minimaxCallbackAnswer, exported without the adapter', () => {
   })
 
   it("echoes the verification request's challenge, and only a non-empty string", () => {
-    const challenge = fixtureJson<{ challenge: string }>('minimax', 'callback-challenge.json')
+    const challenge = fixtureJson('minimax', 'callback-challenge.json') as { challenge: string }
     expect(minimaxCallbackAnswer(challenge)).toEqual({ challenge: challenge.challenge })
     // Only the challenge goes back, not whatever else the body holds.
     expect(minimaxCallbackAnswer({ challenge: 'c1', extra: KEY })).toEqual({ challenge: 'c1' })
