@@ -6,7 +6,12 @@ import {
 } from '../../../src/providers/check-result.js'
 import { CHECK_RESULT_FACTS, checkResult } from '../../../src/providers/factories/check-result.js'
 import type { ProviderCreateRequest } from '../../../src/providers/kit/lifecycle.js'
-import { expectLoadsTheSame, expectSameRefusal, expectSameRequests } from './compare-factories.js'
+import {
+  bundledInputs,
+  expectLoadsTheSame,
+  expectSameRefusal,
+  expectSameRequests,
+} from './compare-factories.js'
 
 const KEY = 'sk-check-result-factory-0123456789'
 const BASE = 'https://reseller.example.test'
@@ -96,4 +101,15 @@ it('once the adapter is loaded, the factory returns its provider, ready at once'
   for (const options of GOOD) {
     expectSameRequests(checkResult(options), eager(options), options.buildCreateRequest && INPUT)
   }
+})
+
+it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
+  const { atOnce, later } = await bundledInputs('src/providers/factories/check-result.ts')
+  expect(atOnce).toContain('src/providers/factories/check-result.ts')
+  expect(
+    atOnce.filter(
+      (path) => path === 'src/providers/check-result.ts' || path.includes('node_modules/zod'),
+    ),
+  ).toEqual([])
+  expect(later).toContain('src/providers/check-result.ts')
 })

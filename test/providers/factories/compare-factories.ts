@@ -1,3 +1,5 @@
+import { relative, resolve } from 'node:path'
+import * as esbuild from 'esbuild'
 import { expect } from 'vitest'
 import type { CreateRequestInput } from '../../../src/providers/kit/lifecycle.js'
 import type { Provider, ProviderResponse } from '../../../src/providers/kit/types.js'
@@ -106,4 +108,47 @@ export async function expectLoadsTheSame<TOptions>(
     expectSameRequests(provider, ready, inputFor?.(options))
   }
   return loaded.map((pair) => pair.loaded)
+}
+
+/**
+ * The source files a program importing `file` loads at once, and those it loads only through an
+ * `import()`: `file` bundled by esbuild for the browser, split, tree-shaken (paths relative to
+ * the repository, only files that kept some code).
+ */
+export async function bundledInputs(file: string): Promise<{ atOnce: string[]; later: string[] }> {
+  const result = await esbuild.build({
+    entryPoints: [file],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    splitting: true,
+    outdir: 'bundled-inputs',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  })
+  const outputs = result.metafile.outputs
+  const entry = Object.keys(outputs).find((path) => {
+    const entryPoint = outputs[path]?.entryPoint
+    return entryPoint !== undefined && resolve(entryPoint) === resolve(file)
+  })
+  expect(entry, 'the entry has an output').toBeDefined()
+  const loaded = new Set([entry as string])
+  for (const path of loaded) {
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && imported.path in outputs) {
+        loaded.add(imported.path)
+      }
+    }
+  }
+  const inputsOf = (paths: string[]) =>
+    paths.flatMap((path) =>
+      Object.entries(outputs[path]?.inputs ?? {})
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([input]) => relative(process.cwd(), resolve(input)).replaceAll('\\', '/')),
+    )
+  return {
+    atOnce: inputsOf([...loaded]),
+    later: inputsOf(Object.keys(outputs).filter((path) => !loaded.has(path))),
+  }
 }

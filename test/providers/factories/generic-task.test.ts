@@ -5,7 +5,12 @@ import {
   genericTaskOptions,
 } from '../../../src/providers/factories/generic-task.js'
 import { genericTask as eager, GENERIC_TASK } from '../../../src/providers/generic-task.js'
-import { expectLoadsTheSame, expectSameRefusal, expectSameRequests } from './compare-factories.js'
+import {
+  bundledInputs,
+  expectLoadsTheSame,
+  expectSameRefusal,
+  expectSameRequests,
+} from './compare-factories.js'
 
 const KEY = 'sk-generic-factory-0123456789'
 const BASE = 'https://relay.example.test'
@@ -95,4 +100,15 @@ it('takes `createPath: undefined` as not given (a config value left empty), not 
     createPath: undefined,
   })
   expect(eager({ baseURL: BASE, apiKey: KEY, createPath: undefined }).baseURL).toBe(BASE)
+})
+
+it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
+  const { atOnce, later } = await bundledInputs('src/providers/factories/generic-task.ts')
+  expect(atOnce).toContain('src/providers/factories/generic-task.ts')
+  expect(
+    atOnce.filter(
+      (path) => path === 'src/providers/generic-task.ts' || path.includes('node_modules/zod'),
+    ),
+  ).toEqual([])
+  expect(later).toContain('src/providers/generic-task.ts')
 })

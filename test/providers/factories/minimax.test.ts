@@ -7,7 +7,12 @@ import {
 } from '../../../src/providers/factories/minimax.js'
 import * as adapter from '../../../src/providers/minimax.js'
 import { fixtureJson } from '../../support/fixtures.js'
-import { expectLoadsTheSame, expectSameRefusal, expectSameRequests } from './compare-factories.js'
+import {
+  bundledInputs,
+  expectLoadsTheSame,
+  expectSameRefusal,
+  expectSameRequests,
+} from './compare-factories.js'
 
 const eager = adapter.minimax
 const KEY = 'mm-factory-key-0123456789abcdef'
@@ -108,4 +113,15 @@ describe('minimaxCallbackAnswer, exported without the adapter', () => {
       expect(minimaxCallbackAnswer(body), JSON.stringify(body)).toBeNull()
     }
   })
+})
+
+it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
+  const { atOnce, later } = await bundledInputs('src/providers/factories/minimax.ts')
+  expect(atOnce).toContain('src/providers/factories/minimax.ts')
+  expect(
+    atOnce.filter(
+      (path) => path === 'src/providers/minimax.ts' || path.includes('node_modules/zod'),
+    ),
+  ).toEqual([])
+  expect(later).toContain('src/providers/minimax.ts')
 })

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { OPENAI_FACTS, openai } from '../../../src/providers/factories/openai.js'
 import { openai as eager, OPENAI } from '../../../src/providers/openai.js'
-import { expectLoadsTheSame, expectSameRefusal, expectSameRequests } from './compare-factories.js'
+import {
+  bundledInputs,
+  expectLoadsTheSame,
+  expectSameRefusal,
+  expectSameRequests,
+} from './compare-factories.js'
 
 const KEY = 'sk-openai-factory-0123456789'
 const BASE = 'https://gateway.example.test'
@@ -80,4 +85,15 @@ it('before load: the eager provider facts, members that ask for load(), then the
 
 it('once the adapter is loaded, the factory returns its provider, ready at once', () => {
   for (const options of GOOD) expectSameRequests(openai(options), eager(options))
+})
+
+it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
+  const { atOnce, later } = await bundledInputs('src/providers/factories/openai.ts')
+  expect(atOnce).toContain('src/providers/factories/openai.ts')
+  expect(
+    atOnce.filter(
+      (path) => path === 'src/providers/openai.ts' || path.includes('node_modules/zod'),
+    ),
+  ).toEqual([])
+  expect(later).toContain('src/providers/openai.ts')
 })
