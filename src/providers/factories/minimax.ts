@@ -21,8 +21,8 @@ export const MINIMAX_FACTS = {
 /** The global host; mainland accounts use `https://api.minimaxi.com` (keys are per region). */
 export const MINIMAX_DEFAULT_BASE_URL = 'https://api.minimax.io'
 
-// The options of `minimax`: the common ones, with `baseURL` optional. Not exported under a name
-// of its own, as before the factory moved here (the package's types list is src/index.ts's).
+// The options of `minimax`: the common ones, with `baseURL` optional. The public signature
+// spells it out, as it did before the factory moved here (src/index.ts lists the named types).
 type MiniMaxOptions = Omit<ProviderOptions, 'baseURL'> & { baseURL?: string | undefined }
 
 /**
@@ -68,7 +68,9 @@ const adapter = /* @__PURE__ */ adapterModule<
  * console.log(task.details.fileId) // resolved into a download URL by client.download
  * ```
  */
-export function minimax(options: MiniMaxOptions): Provider<MiniMaxVideoDetails, MiniMaxInput> {
+export function minimax(
+  options: Omit<ProviderOptions, 'baseURL'> & { baseURL?: string | undefined },
+): Provider<MiniMaxVideoDetails, MiniMaxInput> {
   const { id, route, keyRequired, pollDefaults } = MINIMAX_FACTS
   const { baseURL } = providerCredentials(id, minimaxOptions(options), keyRequired, route.path)
   return lazyProvider({ id, baseURL, pollDefaults }, options, adapter)
