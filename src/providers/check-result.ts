@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
+import { CHECK_RESULT_FACTS, checkResultOptions } from './factories/check-result.js'
 import {
   buildTask,
   builtInProvider,
@@ -115,37 +116,15 @@ const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 const dataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
 
 /**
- * A `POST {baseURL}/api/video-generations/check-result` API (Sora 2 resellers): the task id goes
- * in the JSON body as `{"taskId": id}`, and the server fetches the task's result in real time.
- *
- * Polls every 5 s at first, then aims at the finish predicted from the progress rate, at most
- * 15 s apart. `result_url` can be filled while the task still runs:
- * `task.status`, not `task.videoUrl`, says when it is done. The vendor allows about 20
- * concurrent tasks per account.
- *
- * @example
- * ```ts
- * const client = createClient({
- *   provider: checkResult({ baseURL: 'https://freesoragenerator.com' }),
- * })
- * const task = await client.waitFor('task_1234567890')
- * console.log(task.videoUrls) // every result_url(s)
- * ```
+ * The `check-result` adapter's own factory: the provider, ready at once. Users get
+ * `factories/check-result.ts`'s `checkResult`, which checks the same options (with
+ * `checkResultOptions`) and loads this module on first use; the registry, the CLI and the tests
+ * use this one.
  */
 export function checkResult(options: CheckResultOptions): Provider<CheckResultVideoDetails> {
-  if (typeof options !== 'object' || options === null) return builtInProvider(CHECK_RESULT, options)
-  const { buildCreateRequest, parseCreateResponse, idempotencyHeader, ...providerOptions } = options
-  if (buildCreateRequest === undefined && parseCreateResponse === undefined) {
-    if (idempotencyHeader !== undefined) {
-      throw new TypeError('Expected `idempotencyHeader` only with `buildCreateRequest`')
-    }
-    return builtInProvider(CHECK_RESULT, providerOptions)
-  }
-  if (typeof buildCreateRequest !== 'function' || typeof parseCreateResponse !== 'function') {
-    throw new TypeError(
-      'Expected `buildCreateRequest` and `parseCreateResponse` as functions, together',
-    )
-  }
+  const { providerOptions, create } = checkResultOptions(options)
+  if (create === undefined) return builtInProvider(CHECK_RESULT, providerOptions)
+  const { buildCreateRequest, parseCreateResponse, idempotencyHeader } = create
   return builtInProvider(
     {
       ...CHECK_RESULT,
@@ -161,20 +140,9 @@ export function checkResult(options: CheckResultOptions): Provider<CheckResultVi
 
 /** The `check-result` adapter as data: see {@link checkResult}. */
 export const CHECK_RESULT: ProviderDescription<CheckResultVideoDetails> = {
-  id: 'check-result',
-  // The provider has already refused an empty, `.` or `..` id; in a JSON body nothing else
-  // needs escaping beyond what JSON.stringify does.
-  route: {
-    method: 'POST',
-    path: '/api/video-generations/check-result',
-    body: (taskId) => ({ taskId }),
-  },
-  // The endpoint's OpenAPI declares no security (`security: []`).
-  keyRequired: false,
+  ...CHECK_RESULT_FACTS,
   envelope: ENVELOPE,
   errorBodies: ERROR_BODIES,
-  // `progress` is an integer 0-100 (the schema), fine-grained enough to predict the finish.
-  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response) => parseCheckResultResponse(response),
   // Every `result_url(s)` entry is an output of its own (a task may make several videos); the
   // schema tells no link lifetime.

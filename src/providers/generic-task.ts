@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
+import { GENERIC_TASK_FACTS, genericTaskOptions } from './factories/generic-task.js'
 import {
   apiError,
   BASE_RESP_ERRORS,
@@ -112,33 +113,14 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
 }
 
 /**
- * Generic task APIs (`GET {baseURL}/task/{id}`): the documented `{code, data, ...}` envelope
- * and the bare MiniMax-style object the same route may answer with.
- *
- * Polls every 5 s at first, growing to 10 s. A succeeded MiniMax-style task often has no URL, only
- * `details.fileId`: see {@link GenericTaskVideoDetails} for how to resolve it.
- *
- * @example
- * ```ts
- * const client = createClient({
- *   provider: genericTask({ baseURL: 'https://api.example.com', apiKey: process.env.TASK_API_KEY }),
- * })
- * const task = await client.waitFor('314052875571396')
- * if (!task.videoUrl && task.details.fileId) {
- *   // MiniMax: GET /v1/files/retrieve?file_id=${task.details.fileId} -> file.download_url
- * }
- * ```
+ * The `generic-task` adapter's own factory: the provider, ready at once. Users get
+ * `factories/generic-task.ts`'s `genericTask`, which checks the same options (with
+ * `genericTaskOptions`) and loads this module on first use; the registry, the CLI and the tests
+ * use this one.
  */
 export function genericTask(options: GenericTaskOptions): Provider<GenericTaskVideoDetails> {
-  if (typeof options !== 'object' || options === null || options.createPath === undefined) {
-    return builtInProvider(GENERIC_TASK, options)
-  }
-  const { createPath, ...providerOptions } = options
-  if (typeof createPath !== 'string' || !/^\/[^?#\s]*$/.test(createPath)) {
-    throw new TypeError(
-      `Expected \`createPath\` to be a path starting with /, got ${JSON.stringify(createPath)}`,
-    )
-  }
+  const { providerOptions, createPath } = genericTaskOptions(options)
+  if (createPath === undefined) return builtInProvider(GENERIC_TASK, providerOptions)
   return builtInProvider({ ...GENERIC_TASK, create: miniMaxCreate(createPath) }, providerOptions)
 }
 
@@ -232,13 +214,9 @@ export function parseMiniMaxCreateResponse(
 
 /** The `generic-task` adapter as data: see {@link genericTask}. */
 export const GENERIC_TASK: ProviderDescription<GenericTaskVideoDetails> = {
-  id: 'generic-task',
-  route: { method: 'GET', path: '/task/{id}' },
-  keyRequired: true,
+  ...GENERIC_TASK_FACTS,
   envelope: ENVELOPE,
   errorBodies: ERROR_BODIES,
-  // Neither shape reports progress, so there is no rate to predict the finish from.
-  pollDefaults: { intervalMs: 5_000, maxIntervalMs: 10_000, adaptive: false },
   parseTask: (response) => parseGenericTaskResponse(response),
   // Pure (it builds an object): annotated so a bundle without this adapter drops it (kit/lazy.ts).
   create: /* @__PURE__ */ miniMaxCreate('/v1/video_generation'),

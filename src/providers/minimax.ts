@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskStatus } from '../model.js'
+import { MINIMAX_FACTS, minimaxOptions } from './factories/minimax.js'
 import {
   apiError,
   type BaseRespRules,
@@ -29,7 +30,6 @@ import {
   type ProviderResponse,
   parseShape,
   readJson,
-  record,
   requestIdOf,
   text,
   validationError,
@@ -80,8 +80,9 @@ export interface MiniMaxInput {
   [field: string]: unknown
 }
 
-/** The global host; mainland accounts use `https://api.minimaxi.com` (keys are per region). */
-export const MINIMAX_DEFAULT_BASE_URL = 'https://api.minimax.io'
+// The default host and the callback answer live in the factory file, which the package's entry
+// loads without this adapter; exported from here too for the tests and the registry.
+export { MINIMAX_DEFAULT_BASE_URL, minimaxCallbackAnswer } from './factories/minimax.js'
 
 const DEFAULT_MODEL = 'MiniMax-Hailuo-02'
 
@@ -141,49 +142,20 @@ const REQUEST_RULES: BaseRespRules = {
 }
 
 /**
- * MiniMax (Hailuo) video generation through MiniMax's own API: create with
- * `POST /v1/video_generation`, read with `GET /v1/query/video_generation?task_id=`, and fetch
- * the output through the file API (`GET /v1/files/retrieve?file_id=`), all with
- * `Authorization: Bearer <apiKey>`.
- *
- * - Errors arrive as HTTP 200 with a non-zero `base_resp.status_code`: 1000/1001/1024/1033 are
- *   retried (`ServerError`), 1002/1039/1041/2045/2056 are rate limits, 1004/2049 a bad key (or a
- *   key of the other region's host), 1008/2038 `PermissionDeniedError`, 2013 `invalid task_id` a
- *   `TaskNotFoundError`. A `Fail` with 1026/1027 is a failed task (moderation).
- * - Statuses `Preparing` and `Queueing` are queued, `Processing` running, `Success` succeeded,
- *   `Fail` failed, compared case-insensitively (callbacks send `processing`, `success`,
- *   `failed`). No progress and no timestamps.
- * - A succeeded task has no URL, only `details.fileId`: `outputs(task)` resolves it at download
- *   time; the link is taken to live 9 hours (unconfirmed for video generation).
- * - MiniMax documents no cancel: `buildCancelRequest` is absent.
- * - Polls every 10 s at first, then every 20 s (the official MCP server polls every 20 s).
- *
- * @example
- * ```ts
- * const client = createClient({ provider: minimax({ apiKey: process.env.MINIMAX_API_KEY }) })
- * const task = await client.waitFor('106916112212032')
- * console.log(task.details.fileId) // resolved into a download URL by client.download
- * ```
+ * The `minimax` adapter's own factory: the provider, ready at once. Users get
+ * `factories/minimax.ts`'s `minimax`, which checks the same options (with `minimaxOptions`) and
+ * loads this module on first use; the registry, the CLI and the tests use this one.
  */
 export function minimax(
   options: Omit<ProviderOptions, 'baseURL'> & { baseURL?: string | undefined },
 ): Provider<MiniMaxVideoDetails, MiniMaxInput> {
-  const given =
-    typeof options === 'object' && options !== null && options.baseURL === undefined
-      ? { ...options, baseURL: MINIMAX_DEFAULT_BASE_URL }
-      : options
-  return builtInProvider(MINIMAX, given as ProviderOptions)
+  return builtInProvider(MINIMAX, minimaxOptions(options))
 }
 
 /** The `minimax` adapter as data: see {@link minimax}. */
 export const MINIMAX: ProviderDescription<MiniMaxVideoDetails, MiniMaxInput> = {
-  id: 'minimax',
-  route: { method: 'GET', path: '/v1/query/video_generation?task_id={id}' },
-  keyRequired: true,
+  ...MINIMAX_FACTS,
   errorBodies: ERROR_BODIES,
-  // vendor-docs/native/minimax.md "Polling advice": the official MCP polls every 20 s; the
-  // first read comes sooner for short tasks. No progress, so nothing to predict the finish from.
-  pollDefaults: { intervalMs: 10_000, maxIntervalMs: 20_000, adaptive: false },
   parseTask: (response) => parseMiniMaxResponse(response),
   lifecycle: (context) => minimaxLifecycle(context),
 }
@@ -408,22 +380,6 @@ export function parseMiniMaxFileResponse(response: ProviderResponse): {
     ])
   }
   return { url, expiresAt: new Date(response.receivedAt + DOWNLOAD_URL_LIFETIME_MS) }
-}
-
-/**
- * The answer a `callback_url` receiver sends to a MiniMax callback body: the verification
- * request's `{ challenge }` echoed (within 3 s, doc §Callbacks), `null` for a status callback
- * (answer it with any 200, then confirm by reading the task: callbacks are not signed).
- *
- * @example
- * ```ts
- * const reply = minimaxCallbackAnswer(await request.json())
- * return Response.json(reply ?? { ok: true })
- * ```
- */
-export function minimaxCallbackAnswer(body: unknown): { challenge: string } | null {
-  const challenge = record(body)?.challenge
-  return typeof challenge === 'string' && challenge !== '' ? { challenge } : null
 }
 
 /** A positive number (MiniMax sends `0` for a size it does not know yet), else `undefined`. */

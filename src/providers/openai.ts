@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
+import { OPENAI_FACTS } from './factories/openai.js'
 import {
   buildTask,
   builtInProvider,
@@ -93,27 +94,9 @@ function isStringOrNumber(value: unknown): boolean {
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
- * The provider for OpenAI-compatible `/v1/videos` routes (`GET {baseURL}/v1/videos/{id}`), which
- * gateways serve for many models (Seedance, Kling, Veo, Wan, ...).
- *
- * The official OpenAI Videos API (`sora-2`, `sora-2-pro`) was retired on 2026-09-24 with no
- * replacement (vendor-notes.md "What the open-source gateways send"); its shape lives on at the
- * gateways, and this provider still reads it. `baseURL` is the gateway's root; one ending in
- * `/v1`, as openai-node users write it, works too.
- *
- * Polls every 4 s at first (the docs recommend 3-5 s), then aims at the finish predicted from
- * the progress rate, at most 15 s apart. Honours the `openai-poll-after-ms` header. Errors in
- * OpenAI's `{error: {...}}` and in the gateways' `{code, message, data}` are both read (a 400
- * `task_not_exist` is a `TaskNotFoundError`).
- *
- * @example
- * ```ts
- * const client = createClient({
- *   provider: openai({ baseURL: 'https://gateway.example.com/v1', apiKey: process.env.GATEWAY_KEY }),
- * })
- * const task = await client.waitFor('task_8Hq2mZpT4vXc9LrN3bKd7WfY1sGa6JeU')
- * const url = task.videoUrl ?? task.details.contentUrl // contentUrl needs the same bearer token
- * ```
+ * The `openai` adapter's own factory: the provider, ready at once. Users get
+ * `factories/openai.ts`'s `openai`, which checks the same options and loads this module on first
+ * use; the registry, the CLI and the tests use this one.
  */
 export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
   return builtInProvider(OPENAI, options)
@@ -121,11 +104,8 @@ export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
 
 /** The `openai` adapter as data: see {@link openai}. */
 export const OPENAI: ProviderDescription<OpenAIVideoDetails> = {
-  id: 'openai',
-  route: { method: 'GET', path: '/v1/videos/{id}' },
-  keyRequired: true,
+  ...OPENAI_FACTS,
   errorBodies: ERROR_BODIES,
-  pollDefaults: { intervalMs: 4_000, maxIntervalMs: 15_000, adaptive: true },
   parseTask: (response, context) => parseOpenAIResponse(response, context),
   pollHintMs: (response) => numeric(response.headers['openai-poll-after-ms']),
   create: {

@@ -170,7 +170,10 @@ export function createQueueEngine(
     },
     async readOnce(provider, taskId, signal) {
       transport ??= createTransport()
-      const observation = await observeTask(provider, transport, taskId, { signal, now })
+      // A built-in provider's adapter loads on first use (`Provider.load`, issue 12): its
+      // members throw until then. The load is shared, so later reads resolve it at once.
+      const ready = await (provider.load?.() ?? provider)
+      const observation = await observeTask(ready, transport, taskId, { signal, now })
       const rateLimited =
         observation.kind === 'error' &&
         (observation.error instanceof RateLimitError ||

@@ -8,6 +8,11 @@
 /** RFC 9110 `token`: what a header name may be. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
+/** Whether `name` can be a request header's name (an RFC 9110 token). */
+export function isHeaderName(name: string): boolean {
+  return TOKEN.test(name)
+}
+
 /** Why a header value cannot be sent as it is, or `null` when it can. */
 export function headerValueProblem(value: string): string | null {
   if (/[\r\n]/.test(value)) return 'a line break'
