@@ -1,13 +1,9 @@
 import type { ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { failureReason } from '../src/client/log.js'
 import { createClient } from '../src/client.js'
 import { ServerError, WaitTimeoutError } from '../src/errors.js'
-import {
-  failureReason,
-  type Logger,
-  logLevelFromEnvironment,
-  type RetryEvent,
-} from '../src/logger.js'
+import { type Logger, logLevelFromEnvironment, type RetryEvent } from '../src/logger.js'
 import { openai } from '../src/providers/openai.js'
 import { HostileServer, requestedId, sendJson, taskBody } from './reliability/hostile-server.js'
 import { idleClock } from './support/idle-clock.js'

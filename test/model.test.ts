@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import type { VideoTask } from '../src/model.js'
 import {
-  type VideoTask,
   VideoTaskSchema,
   videoTaskDetailsSchema,
   videoTaskFailureSchema,
   videoTaskStatusSchema,
-} from '../src/model.js'
+} from '../src/model-schemas.js'
 
 const base = {
   id: 'vid_1',

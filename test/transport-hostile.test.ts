@@ -4,7 +4,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from '../src/client.js'
 import { VideoTaskError, WaitTimeoutError } from '../src/errors.js'
-import { VideoTaskSchema } from '../src/model.js'
+import { VideoTaskSchema } from '../src/model-schemas.js'
 import { openai } from '../src/providers/openai.js'
 
 /*

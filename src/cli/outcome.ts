@@ -2,6 +2,8 @@
  * Turning the end of a wait (a task, or what `waitFor` rejected with) into an outcome the CLI and
  * the demo report: a word, an exit code and a one-line note.
  */
+
+import { failureReason } from '../client/log.js'
 import {
   ApiError,
   TaskCancelledError,
@@ -9,7 +11,7 @@ import {
   VideoTaskError,
   WaitTimeoutError,
 } from '../errors.js'
-import { failureReason, type RetryEvent } from '../logger.js'
+import type { RetryEvent } from '../logger.js'
 import type { VideoTask } from '../model.js'
 import { describeError } from './common.js'
 import type { Outcome } from './render.js'

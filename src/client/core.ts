@@ -1,9 +1,10 @@
 import type { ClientOptions, GetTaskOptions, VideoTaskClient } from '../client.js'
 import { VideoTaskError } from '../errors.js'
 import { followSignals, markShared } from '../internal/abort-hub.js'
-import { errorFields, type RetryListener } from '../logger.js'
+import type { RetryListener } from '../logger.js'
 import type { VideoTask, VideoTaskDetails } from '../model.js'
-import { checkGetTaskOptions, type ResolvedClientOptions } from '../options/resolve-options.js'
+import { checkGetTaskOptions } from '../options/call-options.js'
+import type { ResolvedClientOptions } from '../options/resolve-options.js'
 import {
   type ResolvedScheduleOptions,
   resolveScheduleOptions,
@@ -23,6 +24,7 @@ import { RateLimiter } from '../wait/rate-limiter.js'
 import type { WaitHost } from '../wait/subscription.js'
 import { TimerQueue } from '../wait/timer-queue.js'
 import { watchIterator } from '../wait/watch.js'
+import { createClientLog, errorFields } from './log.js'
 import { createReader } from './read.js'
 import { type SubmitContext, taskIdOf } from './submit-context.js'
 import { createWaits } from './waits.js'
@@ -47,7 +49,8 @@ export function createClientCore<TDetails extends VideoTaskDetails>(
   options: ClientOptions<TDetails>,
   resolved: ResolvedClientOptions<Provider<TDetails>>,
 ): VideoTaskClient<TDetails> {
-  const { provider, clock, random, maxRequestsPerSecond, defaults, log, onRetry } = resolved
+  const { provider, clock, random, maxRequestsPerSecond, defaults, onRetry } = resolved
+  const log = createClientLog(resolved.log.logger, resolved.log.level)
   const ownsTransport = options.transport === undefined
   const transport = options.transport ?? createTransport(options)
   const queue = new TimerQueue(clock)

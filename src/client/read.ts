@@ -1,5 +1,5 @@
 import { secretsOf } from '../internal/redact.js'
-import { type ClientLog, errorFields, type RetryEvent, type RetryListener } from '../logger.js'
+import type { RetryEvent, RetryListener } from '../logger.js'
 import type { VideoTaskDetails } from '../model.js'
 import type { ResolvedScheduleOptions } from '../options/schedule-options.js'
 import type { Provider } from '../providers/define-provider.js'
@@ -8,6 +8,7 @@ import type { Transport } from '../transport.js'
 import type { RateLimiter } from '../wait/rate-limiter.js'
 import type { Observation } from '../wait/schedule.js'
 import type { TimerQueue } from '../wait/timer-queue.js'
+import { type ClientLog, errorFields } from './log.js'
 import { observationOfFailure, readOnce, type TaskRead } from './read-task.js'
 
 /** The reads of one client: one request, or one read with the retry policy's retries. */

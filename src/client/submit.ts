@@ -6,8 +6,8 @@ import {
   UnsupportedOperationError,
 } from '../errors.js'
 import type { VideoTaskDetails, VideoTaskOf } from '../model.js'
+import { checkWaitOptions } from '../options/call-options.js'
 import { checkKnownKeys } from '../options/check-known-keys.js'
-import { checkWaitOptions } from '../options/resolve-options.js'
 import { checkSignal, type ScheduleOptions } from '../options/schedule-options.js'
 import type { Provider, ProviderResponse } from '../providers/define-provider.js'
 import type { CreatedTask, OutputLocation, VideoInput } from '../providers/kit/lifecycle.js'

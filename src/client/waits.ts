@@ -1,5 +1,5 @@
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from '../model.js'
-import { checkWaitOptions, resolveWaitSettings } from '../options/resolve-options.js'
+import { checkWaitOptions, resolveWaitSettings } from '../options/call-options.js'
 import {
   type ResolvedScheduleOptions,
   resolveScheduleOptions,

@@ -25,7 +25,7 @@ export {
   videoTaskDetailsSchema,
   videoTaskFailureSchema,
   videoTaskStatusSchema,
-} from '../model.js'
+} from '../model-schemas.js'
 export {
   type ResolvedScheduleOptions as PollSettings,
   resolvePollSettings,

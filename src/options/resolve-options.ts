@@ -1,6 +1,4 @@
 import {
-  type ClientLog,
-  createClientLog,
   isLogLevel,
   LOG_ENVIRONMENT_VARIABLE,
   LOG_LEVELS,
@@ -8,20 +6,17 @@ import {
   type LogLevel,
   logLevelFromEnvironment,
   type RetryListener,
-  SILENT_LOG,
 } from '../logger.js'
-import { VIDEO_TASK_STATUSES, type VideoTaskDetails, type VideoTaskStatus } from '../model.js'
+import type { VideoTaskDetails } from '../model.js'
 import { normalizeBaseURL, type Provider } from '../providers/define-provider.js'
 import { checkRequestHeaders } from '../providers/kit/header-value.js'
 import type { TransportOptions } from '../transport.js'
 import { type Clock, systemClock } from '../wait/clock.js'
-import type { SubscriptionOptions } from '../wait/subscription.js'
 import { checkKnownKeys } from './check-known-keys.js'
 import {
   checkFunction,
   checkNumber,
   checkScheduleOptions,
-  checkSignal,
   type ResolvedScheduleOptions,
   resolveScheduleOptions,
   SCHEDULE_KEYS,
@@ -47,28 +42,6 @@ const TRANSPORT_KEYS = [
 const transportKeysListed: Exhaustive<keyof TransportOptions, (typeof TRANSPORT_KEYS)[number]> =
   true
 
-const CALLBACK_KEYS = [
-  'onUpdate',
-  'onStatusChange',
-  'onProgress',
-  'onPollState',
-  'onRetry',
-] as const
-
-const WAIT_KEYS = [
-  ...SCHEDULE_KEYS,
-  'signal',
-  ...CALLBACK_KEYS,
-  'onStatus',
-] as const satisfies readonly (keyof (SubscriptionOptions & ScheduleOptions))[]
-const waitKeysListed: Exhaustive<
-  keyof (SubscriptionOptions & ScheduleOptions),
-  (typeof WAIT_KEYS)[number]
-> = true
-
-const GET_TASK_KEYS = ['signal', 'retries', 'onRetry'] as const
-const OBSERVE_KEYS = ['signal'] as const
-
 const CLIENT_KEYS = [
   'provider',
   'transport',
@@ -82,9 +55,14 @@ const CLIENT_KEYS = [
   ...TRANSPORT_KEYS,
 ] as const
 void transportKeysListed
-void waitKeysListed
 
 /** What the client options resolve to. */
+/** Where a client logs, and from which level (`off`: nowhere). */
+export interface LogSettings {
+  logger: Logger | undefined
+  level: LogLevel
+}
+
 export interface ResolvedClientOptions<TProvider> {
   /** The provider, checked. */
   provider: TProvider
@@ -96,8 +74,11 @@ export interface ResolvedClientOptions<TProvider> {
   random: () => number
   /** The schedule every wait without options of its own uses. */
   defaults: ResolvedScheduleOptions
-  /** The client's log: `logger` at `logLevel`, a console one from `VIDEO_TASKS_LOG`, or silent. */
-  log: ClientLog
+  /**
+   * Where the client logs: `logger` at `logLevel`, the console at `VIDEO_TASKS_LOG`'s level, or
+   * nowhere (`level: 'off'`). The core builds the log from it (src/client/log.ts).
+   */
+  log: LogSettings
   /** The client's `onRetry`. */
   onRetry: RetryListener | undefined
 }
@@ -200,7 +181,7 @@ function checkProviderRequest(provider: Provider): void {
  * `console`. A `VIDEO_TASKS_LOG` that is not a level is ignored (an environment variable must
  * not make `createClient` throw), and said so once on the console.
  */
-function resolveLog(logger: unknown, logLevel: unknown): ClientLog {
+function resolveLog(logger: unknown, logLevel: unknown): LogSettings {
   if (logger !== undefined) {
     const methods = ['debug', 'info', 'warn', 'error'] as const
     if (
@@ -225,8 +206,8 @@ function resolveLog(logger: unknown, logLevel: unknown): ClientLog {
     else if (fromEnvironment !== undefined) warnBadEnvironment(fromEnvironment)
   }
   if (level === undefined)
-    return logger === undefined ? SILENT_LOG : createClientLog(logger as Logger, 'warn')
-  return createClientLog((logger as Logger | undefined) ?? console, level)
+    return { logger: logger as Logger | undefined, level: logger === undefined ? 'off' : 'warn' }
+  return { logger: (logger as Logger | undefined) ?? console, level }
 }
 
 let warnedBadEnvironment = false
@@ -236,76 +217,4 @@ function warnBadEnvironment(value: string): void {
   console.warn(
     `video-tasks: ${LOG_ENVIRONMENT_VARIABLE}=${JSON.stringify(value)} is not one of ${LOG_LEVELS.join(', ')}; ignored`,
   )
-}
-
-/** Checks a wait's options (`waitFor`, `watch`, `resume`, `waitForAll`, `waitForAny`). */
-export function checkWaitOptions(
-  options: unknown,
-  where: string,
-): asserts options is SubscriptionOptions & ScheduleOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('Expected the options to be an object')
-  }
-  checkKnownKeys(options, WAIT_KEYS, `${where} options`)
-  const wait = options as SubscriptionOptions & ScheduleOptions
-  checkScheduleOptions(wait)
-  checkSignal(wait.signal)
-  for (const name of CALLBACK_KEYS) checkFunction(name, wait[name])
-  if (wait.onStatus !== undefined) {
-    if (typeof wait.onStatus !== 'object' || wait.onStatus === null) {
-      throw new TypeError('Expected `onStatus` to be an object of functions')
-    }
-    for (const [status, handler] of Object.entries(wait.onStatus)) {
-      // A misspelt status (`succeded`) would silently never fire.
-      if (!VIDEO_TASK_STATUSES.includes(status as VideoTaskStatus)) {
-        throw new TypeError(
-          `Expected \`onStatus.${status}\` to be one of ${VIDEO_TASK_STATUSES.join(', ')}`,
-        )
-      }
-      checkFunction(`onStatus.${status}`, handler)
-    }
-  }
-}
-
-/**
- * The schedule of one wait: the client's defaults when the wait gives no schedule option of its
- * own (shared, no allocation), else the wait's over the client's over the provider's.
- */
-export function resolveWaitSettings(
-  pollDefaults: Provider['pollDefaults'],
-  clientOptions: ScheduleOptions,
-  clientDefaults: ResolvedScheduleOptions,
-  waitOptions: ScheduleOptions,
-): ResolvedScheduleOptions {
-  return hasScheduleOptions(waitOptions)
-    ? resolveScheduleOptions(pollDefaults, clientOptions, waitOptions)
-    : clientDefaults
-}
-
-function hasScheduleOptions(options: ScheduleOptions): boolean {
-  for (const key of SCHEDULE_KEYS) if (options[key] !== undefined) return true
-  return false
-}
-
-/** Checks `getTask`'s options, or `observe`'s (`signal` only: one request, no retries). */
-export function checkGetTaskOptions(
-  options: unknown,
-  where: 'getTask' | 'observe' = 'getTask',
-): asserts options is {
-  signal?: AbortSignal | undefined
-  retries?: number | undefined
-  onRetry?: RetryListener | undefined
-} {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('Expected the options to be an object')
-  }
-  checkKnownKeys(options, where === 'getTask' ? GET_TASK_KEYS : OBSERVE_KEYS, `${where} options`)
-  const { signal, retries, onRetry } = options as {
-    signal?: unknown
-    retries?: unknown
-    onRetry?: unknown
-  }
-  checkSignal(signal)
-  checkFunction('onRetry', onRetry)
-  checkScheduleOptions({ retries: retries as number | undefined })
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { describeIssue } from '../internal/describe-issue.js'
-import { videoTaskStatusSchema } from '../model.js'
+import { videoTaskStatusSchema } from '../model-schemas.js'
 
 /*
  * The one schema of a wait's state: what a poll loop carries between reads (`ScheduleState`)

@@ -8,7 +8,7 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import { checkResult, parseCheckResultResponse } from '../../src/providers/check-result.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'

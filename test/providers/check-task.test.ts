@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
+import type { VideoTaskStatus } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import { videoTaskIssues } from '../../src/providers/kit/check-task.js'
 
 /*

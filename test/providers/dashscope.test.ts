@@ -8,7 +8,8 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
+import type { VideoTaskStatus } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import {
   dashscope,
   parseDashScopeCancelResponse,

@@ -10,7 +10,8 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema, type VideoTaskStatus } from '../../src/model.js'
+import type { VideoTaskStatus } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import {
   doubao,
   isDoubaoTaskResponse,

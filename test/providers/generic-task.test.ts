@@ -8,7 +8,7 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import { genericTask, parseGenericTaskResponse } from '../../src/providers/generic-task.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'

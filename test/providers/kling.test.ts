@@ -10,7 +10,7 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import type { ProviderResponse } from '../../src/providers/define-provider.js'
 import type { CreateRequestInput } from '../../src/providers/kit/lifecycle.js'
 import {

@@ -7,7 +7,7 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import { isOpenAIVideoObject, openai, videoObjectSchema } from '../../src/providers/openai.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'

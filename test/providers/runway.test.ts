@@ -9,7 +9,7 @@ import {
   ServerError,
   TaskNotFoundError,
 } from '../../src/errors.js'
-import { VideoTaskSchema } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import type { ProviderResponse } from '../../src/providers/kit/index.js'
 import {
   parseRunwayCreateResponse,

@@ -10,8 +10,8 @@ import {
   TaskNotFoundError,
   VideoTaskError,
 } from '../../src/errors.js'
-import type { VideoTaskDetails } from '../../src/model.js'
-import { type VideoTask, VideoTaskSchema } from '../../src/model.js'
+import type { VideoTask, VideoTaskDetails } from '../../src/model.js'
+import { VideoTaskSchema } from '../../src/model-schemas.js'
 import type { Provider, ProviderResponse } from '../../src/providers/define-provider.js'
 import type { ProviderDescription } from '../../src/providers/kit/built-in-provider.js'
 import { mapStatus } from '../../src/providers/kit/normalize.js'

@@ -1,12 +1,10 @@
 import { ResponseValidationError, VideoTaskError } from '../../errors.js'
 import type { VideoTaskDetails } from '../../model.js'
 import { apiError } from './api-error.js'
+import { checkLifecycle } from './check-definition.js'
 import type { DefinitionLifecycle, ProviderCreateRequest, ProviderLifecycle } from './lifecycle.js'
 import { assertTaskId } from './task-id.js'
 import type { ProviderRequest, ProviderResponse } from './types.js'
-
-// RFC 9110 `token`: what a header name may be.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
  * The create and cancel members of a provider, from its definition: the definition's members
@@ -22,24 +20,7 @@ export function lifecycleMembers<TDetails extends VideoTaskDetails>(
   const members: ProviderLifecycle<TDetails> = {}
   const { buildCreateRequest, parseCreateResponse, buildCancelRequest, parseCancelResponse } =
     definition
-  const given = (value: unknown, name: string) => {
-    if (value !== undefined && typeof value !== 'function') {
-      throw new TypeError(`Expected \`${name}\` to be a function`)
-    }
-    return value !== undefined
-  }
-  const hasCreate = given(buildCreateRequest, 'buildCreateRequest')
-  if (given(parseCreateResponse, 'parseCreateResponse') !== hasCreate) {
-    throw new TypeError('Expected `buildCreateRequest` and `parseCreateResponse` together')
-  }
-  const hasCancel = given(buildCancelRequest, 'buildCancelRequest')
-  if (given(parseCancelResponse, 'parseCancelResponse') && !hasCancel) {
-    throw new TypeError('Expected `buildCancelRequest` with `parseCancelResponse`')
-  }
-  const header = definition.idempotencyHeader
-  if (header !== undefined && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
-    throw new TypeError('Expected `idempotencyHeader` to be a header name')
-  }
+  const { header } = checkLifecycle(definition)
   const origin = new URL(baseURL).origin
   const helpers = { url: (path: string) => `${baseURL}${path.startsWith('/') ? path : `/${path}`}` }
   const onOrigin = <T extends ProviderRequest | ProviderCreateRequest>(

@@ -1,22 +1,10 @@
 import { isRetryableStatus, ResponseValidationError, VideoTaskError } from '../../errors.js'
 import type { VideoTask, VideoTaskDetails } from '../../model.js'
-import { normalizeBaseURL } from './base-url.js'
+import { checkDefinition } from './check-definition.js'
 import type { TaskCheck } from './check-task.js'
 import { lifecycleMembers } from './create-lifecycle.js'
 import { assertTaskId } from './task-id.js'
-import type { Provider, ProviderDefinition, ProviderPollDefaults } from './types.js'
-
-const DEFAULT_POLL: ProviderPollDefaults = {
-  intervalMs: 5_000,
-  maxIntervalMs: 10_000,
-  adaptive: false,
-}
-
-const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value)
-}
+import type { Provider, ProviderDefinition } from './types.js'
 
 /**
  * Turns a definition into a frozen {@link Provider}: checks the definition, keeps requests on the
@@ -30,50 +18,7 @@ export function createProvider<TDetails extends VideoTaskDetails>(
   definition: ProviderDefinition<TDetails>,
   checkTask: TaskCheck | null,
 ): Provider<TDetails> {
-  if (typeof definition !== 'object' || definition === null) {
-    throw new TypeError('Expected a provider definition object')
-  }
-  if (typeof definition.id !== 'string' || !ID_PATTERN.test(definition.id)) {
-    throw new TypeError(
-      `Expected \`id\` to be lower-case letters, digits and dashes, got ${describe(definition.id)}`,
-    )
-  }
-  const baseURL = normalizeBaseURL(definition.baseURL)
-  for (const name of ['buildRequest', 'parseResponse'] as const) {
-    if (typeof definition[name] !== 'function') {
-      throw new TypeError(`Expected \`${name}\` to be a function`)
-    }
-  }
-  if (definition.pollHintMs !== undefined && typeof definition.pollHintMs !== 'function') {
-    throw new TypeError('Expected `pollHintMs` to be a function')
-  }
-  const pollDefaults = { ...DEFAULT_POLL, ...definition.pollDefaults }
-  for (const name of ['intervalMs', 'maxIntervalMs'] as const) {
-    const value = pollDefaults[name]
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new TypeError(`Expected \`pollDefaults.${name}\` to be a positive number`)
-    }
-  }
-  const { minIntervalMs } = pollDefaults
-  if (
-    minIntervalMs !== undefined &&
-    (typeof minIntervalMs !== 'number' ||
-      !Number.isFinite(minIntervalMs) ||
-      minIntervalMs <= 0 ||
-      minIntervalMs > pollDefaults.intervalMs)
-  ) {
-    throw new TypeError(
-      'Expected `pollDefaults.minIntervalMs` to be a positive number, at most `pollDefaults.intervalMs`',
-    )
-  }
-  if (typeof pollDefaults.adaptive !== 'boolean') {
-    throw new TypeError('Expected `pollDefaults.adaptive` to be a boolean')
-  }
-  if (pollDefaults.maxIntervalMs < pollDefaults.intervalMs) {
-    throw new TypeError(
-      'Expected `pollDefaults.maxIntervalMs` to be at least `pollDefaults.intervalMs`',
-    )
-  }
+  const { baseURL, pollDefaults } = checkDefinition(definition)
   const id = definition.id
   const url = (path: string) => `${baseURL}${path.startsWith('/') ? path : `/${path}`}`
   const origin = new URL(baseURL).origin
@@ -86,7 +31,7 @@ export function createProvider<TDetails extends VideoTaskDetails>(
     ...lifecycleMembers(definition, id, baseURL),
     id,
     baseURL,
-    pollDefaults: Object.freeze(pollDefaults),
+    pollDefaults,
     buildRequest(taskId) {
       assertTaskId(taskId)
       const request = definition.buildRequest(taskId, { url })

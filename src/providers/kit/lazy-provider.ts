@@ -52,12 +52,13 @@ export interface LazyProviderFacts {
 /**
  * A built-in provider whose adapter loads on first use (issue 12, "Cost of importing it"; see
  * `Provider.load`). The factory file has checked `options` already, as the adapter's factory
- * does: a wrong option throws there, not on the first request (test/providers/lazy-factories.test.ts
- * holds both to the same messages). When the adapter module is loaded already, this is the
+ * does: a wrong option throws there, not on the first request (test/providers/registry.test.ts
+ * and test/providers/factories/ hold both to the same messages). When the adapter module is loaded already, this is the
  * adapter's own provider, ready at once.
  *
  * The options are copied (and their `headers`), so that a caller changing its object afterwards
- * does not change what the adapter gets when it loads.
+ * does not change what the adapter gets when it loads. `defineProvider` makes its providers
+ * this way too (its definition is the options).
  */
 export function lazyProvider<
   TDetails extends VideoTaskDetails,
@@ -76,7 +77,7 @@ export function lazyProvider<
   let loaded: Promise<Provider<TDetails, TProviderInput>> | undefined
   const notLoaded = (member: string) => () => {
     throw new TypeError(
-      `${facts.id}(): \`${member}\` runs once the provider's adapter is loaded: \`await provider.load()\` resolves with the loaded provider (a client loads it itself)`,
+      `Provider ${facts.id}: \`${member}\` runs once the provider's code is loaded: \`await provider.load()\` resolves with the loaded provider (a client loads it itself)`,
     )
   }
   return Object.freeze({
