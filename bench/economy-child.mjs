@@ -9,7 +9,7 @@
  *
  * The vendors. Every built-in provider of the registry (`BUILT_IN_PROVIDERS`, the package's
  * export) gets its row, in the progress style of its default simulator dialect (the registry's
- * `dialects[0].progress`): nothing here names a vendor. Each read is answered in the vendor's own
+ * `progress`): nothing here names a vendor. Each read is answered in the vendor's own
  * dialect by the simulator's vendor table, rendered in memory (`createStatusRenderer` of
  * `video-tasks/simulator`), at the state this file's model gives the task at that virtual time.
  *
@@ -156,8 +156,8 @@ const fixedEvery = (intervalMs) => ({
 /** The fixed interval a provider is compared with: 5 s, or its vendor's slower advice. */
 const baselineMsOf = (defaults) => Math.max(5_000, defaults.intervalMs)
 
-/** The registry entry's progress style: its default simulator dialect's. */
-const styleOf = (entry) => entry.dialects[0].progress
+/** The registry entry's progress style (its default simulator dialect's). */
+const styleOf = (entry) => entry.progress
 
 /** The simulator's frame for a task `elapsed` ms after submission, in `style`. */
 function frameAt(task, elapsed, style) {

@@ -393,36 +393,33 @@ function lazyClient<TDetails extends VideoTaskDetails>(
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || !(elapsedMs > 0)) return given
     return { ...given, timeoutMs: Math.max(1, timeoutMs - elapsedMs) } as TOptions
   }
-  const client: VideoTaskClient<TDetails> = {
-    provider,
-    getTask: (taskId, getOptions) =>
-      ready
-        ? ready.getTask(taskId, getOptions)
-        : load().then((it) => it.getTask(taskId, getOptions)),
-    observe: (taskId, observeOptions) =>
-      ready
-        ? ready.observe(taskId, observeOptions)
-        : load().then((it) => it.observe(taskId, observeOptions)),
-    waitFor(taskId, waitOptions) {
-      if (ready) return ready.waitFor(taskId, waitOptions)
+  type Loaded = VideoTaskClient<TDetails>
+  // A call made before the load runs on the loaded client; a wait's deadline counts from the call.
+  const later =
+    <TArguments extends unknown[], TResult>(
+      call: (client: Loaded, ...args: TArguments) => TResult,
+      timed?: 'timed',
+    ) =>
+    (...args: TArguments): TResult | Promise<Awaited<TResult>> => {
+      if (ready) return call(ready, ...args)
       const calledAt = clock.now()
-      return load().then((it) => it.waitFor(taskId, fromCall(waitOptions, calledAt)))
-    },
+      return load().then((it) => {
+        if (timed) args[1] = fromCall(args[1] as WaitOptions<TDetails>, calledAt)
+        return call(it, ...args) as Awaited<TResult>
+      })
+    }
+  const client: Loaded = {
+    provider,
+    getTask: later((it, taskId, getOptions) => it.getTask(taskId, getOptions)),
+    observe: later((it, taskId, observeOptions) => it.observe(taskId, observeOptions)),
+    waitFor: later((it, taskId, waitOptions) => it.waitFor(taskId, waitOptions), 'timed'),
     watch(taskId, waitOptions) {
       if (ready) return ready.watch(taskId, waitOptions)
       const calledAt = clock.now()
       return lazyIterator(load().then((it) => it.watch(taskId, fromCall(waitOptions, calledAt))))
     },
-    waitForAll(taskIds, waitOptions) {
-      if (ready) return ready.waitForAll(taskIds, waitOptions)
-      const calledAt = clock.now()
-      return load().then((it) => it.waitForAll(taskIds, fromCall(waitOptions, calledAt)))
-    },
-    waitForAny(taskIds, waitOptions) {
-      if (ready) return ready.waitForAny(taskIds, waitOptions)
-      const calledAt = clock.now()
-      return load().then((it) => it.waitForAny(taskIds, fromCall(waitOptions, calledAt)))
-    },
+    waitForAll: later((it, ids, waitOptions) => it.waitForAll(ids, waitOptions), 'timed'),
+    waitForAny: later((it, ids, waitOptions) => it.waitForAny(ids, waitOptions), 'timed'),
     resume(state, waitOptions) {
       if (ready) return ready.resume(state, waitOptions)
       // A resumed wait keeps the saved deadline; only a `timeoutMs` given here counts from now.
@@ -432,23 +429,10 @@ function lazyClient<TDetails extends VideoTaskDetails>(
         it.resume(state, given ? fromCall(waitOptions, calledAt) : waitOptions),
       )
     },
-    submit: (input, submitOptions) =>
-      ready
-        ? ready.submit(input, submitOptions)
-        : load().then((it) => it.submit(input, submitOptions)),
-    generate(input, generateOptions) {
-      if (ready) return ready.generate(input, generateOptions)
-      const calledAt = clock.now()
-      return load().then((it) => it.generate(input, fromCall(generateOptions, calledAt)))
-    },
-    cancel: (taskId, cancelOptions) =>
-      ready
-        ? ready.cancel(taskId, cancelOptions)
-        : load().then((it) => it.cancel(taskId, cancelOptions)),
-    download: (task, downloadOptions) =>
-      ready
-        ? ready.download(task, downloadOptions)
-        : load().then((it) => it.download(task, downloadOptions)),
+    submit: later((it, input, submitOptions) => it.submit(input, submitOptions)),
+    generate: later((it, input, generateOptions) => it.generate(input, generateOptions), 'timed'),
+    cancel: later((it, taskId, cancelOptions) => it.cancel(taskId, cancelOptions)),
+    download: later((it, task, downloadOptions) => it.download(task, downloadOptions)),
     nudge(task) {
       if (ready) return ready.nudge(task)
       // Nothing waits before the first call: the id is still checked, as the loaded client does.

@@ -106,7 +106,6 @@ export {
   isBuiltInProviderId,
   type ProgressStyle,
   PUBLIC_BUILT_IN_PROVIDERS as BUILT_IN_PROVIDERS,
-  type SimulatorDialectFacts,
 } from './providers/built-in.js'
 // The providers: each built-in factory with its details and options types, the registry of
 // them (by id, for a config file or a CLI), and `defineProvider` for any other vendor.

@@ -15,6 +15,7 @@ const source = resolve(import.meta.dirname, '../src')
 /** The layer of a source file, by its path under src/ (first match wins). */
 const LAYERS: readonly (readonly [RegExp, number, string])[] = [
   [/^model\.ts$/, 0, 'model'],
+  [/^model-schemas\.ts$/, 0, 'model'],
   [/^internal\//, 0, 'internal'],
   [/^errors\.ts$/, 1, 'errors'],
   [/^retry-policy\.ts$/, 1, 'retry-policy'],

@@ -21,29 +21,8 @@ import type { Provider, ProviderPollDefaults } from './kit/types.js'
  * factories) builds on this list for the CLI and the tests.
  */
 
-/** How a vendor reports progress in one simulator dialect. */
+/** How a vendor reports progress: steady percentages, a few steps, or none. */
 export type ProgressStyle = 'fine' | 'coarse' | 'none'
-
-/** What the shared tests need to know about one simulator dialect of a vendor. */
-export interface SimulatorDialectFacts {
-  /** The dialect's name, as the simulator spells it (`SimulatorDialects` in the simulator). */
-  name: string
-  /** Whether the dialect has a word for "cancelled"; without one a cancelled task reads as failed. */
-  reportsCancelled: boolean
-  /** How the dialect reports progress while a task runs. */
-  progress: ProgressStyle
-  /**
-   * Whether a succeeded task has no public URL, only `details.contentUrl` (the official OpenAI
-   * API), or only `details.fileId` (MiniMax).
-   */
-  video: 'url' | 'content-url' | 'file-id'
-  /**
-   * Whether the dialect tells a queued task from a running one; without (Gemini's operations,
-   * `done` absent either way) a queued task reads as running.
-   * @default true
-   */
-  reportsQueued?: boolean
-}
 
 /** The id of a built-in provider. */
 export type BuiltInProviderId =
@@ -101,7 +80,7 @@ function publicEntry<const Id extends BuiltInProviderId>(fields: {
   /** What the adapter and its factory share: the key rule and the poll timing. */
   facts: { readonly keyRequired: boolean; readonly pollDefaults: ProviderPollDefaults }
   simulatorOptions?: Readonly<Record<string, unknown>>
-  dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
+  progress: ProgressStyle
 }): BuiltInProvider & { id: Id } {
   const factory = fields.factory as unknown as BuiltInProvider['factory']
   const { simulatorOptions } = fields
@@ -112,7 +91,7 @@ function publicEntry<const Id extends BuiltInProviderId>(fields: {
     factory,
     keyRequired: fields.facts.keyRequired,
     pollStyle: fields.facts.pollDefaults.adaptive ? 'adaptive' : 'backoff',
-    dialects: fields.dialects,
+    progress: fields.progress,
     forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
       factory({
         ...simulatorOptions,
@@ -153,8 +132,12 @@ export interface BuiltInProvider {
   readonly keyRequired: boolean
   /** `adaptive` when the schedule aims at the finish predicted from progress, else `backoff`. */
   readonly pollStyle: 'adaptive' | 'backoff'
-  /** The simulator's dialects of this vendor (`video-tasks/simulator`); the first is its default. */
-  readonly dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
+  /**
+   * How fine the vendor's progress is while a task runs (in the simulator's default dialect):
+   * `fine` (steady percentages, which an adaptive schedule aims with), `coarse` (a few steps), or
+   * `none`.
+   */
+  readonly progress: ProgressStyle
   /** The provider pointed at a simulator (or any test server) with `apiKey`. */
   forSimulator(
     baseURL: string,
@@ -181,10 +164,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: openai,
     exportName: 'openai',
     facts: OPENAI_FACTS,
-    dialects: [
-      { name: 'official', reportsCancelled: false, progress: 'fine', video: 'content-url' },
-      { name: 'gateway', reportsCancelled: true, progress: 'fine', video: 'url' },
-    ],
+    progress: 'fine',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'doubao',
@@ -192,11 +172,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: doubao,
     exportName: 'doubao',
     facts: DOUBAO_FACTS,
-    dialects: [
-      { name: 'gateway-upper', reportsCancelled: false, progress: 'coarse', video: 'url' },
-      { name: 'legacy', reportsCancelled: false, progress: 'coarse', video: 'url' },
-      { name: 'second-shape', reportsCancelled: false, progress: 'none', video: 'url' },
-    ],
+    progress: 'coarse',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'generic-task',
@@ -205,11 +181,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     exportName: 'genericTask',
     facts: GENERIC_TASK_FACTS,
     simulatorOptions: { createPath: '/task/minimax/v1/video_generation' },
-    dialects: [
-      { name: 'envelope', reportsCancelled: true, progress: 'none', video: 'url' },
-      { name: 'envelope-doc', reportsCancelled: true, progress: 'none', video: 'url' },
-      { name: 'minimax', reportsCancelled: false, progress: 'none', video: 'file-id' },
-    ],
+    progress: 'none',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'check-result',
@@ -217,7 +189,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: checkResult,
     exportName: 'checkResult',
     facts: CHECK_RESULT_FACTS,
-    dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
+    progress: 'fine',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'minimax',
@@ -225,7 +197,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: minimax,
     exportName: 'minimax',
     facts: MINIMAX_FACTS,
-    dialects: [{ name: 'v1', reportsCancelled: false, progress: 'none', video: 'file-id' }],
+    progress: 'none',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'kling',
@@ -233,7 +205,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: kling,
     exportName: 'kling',
     facts: KLING_FACTS,
-    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
+    progress: 'none',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'ark',
@@ -241,10 +213,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: ark,
     exportName: 'ark',
     facts: ARK_FACTS,
-    dialects: [
-      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
-      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
-    ],
+    progress: 'none',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'dashscope',
@@ -252,7 +221,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: dashscope,
     exportName: 'dashscope',
     facts: DASHSCOPE_FACTS,
-    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
+    progress: 'none',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'gemini',
@@ -260,15 +229,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: gemini,
     exportName: 'gemini',
     facts: GEMINI_FACTS,
-    dialects: [
-      {
-        name: 'gemini-api',
-        reportsCancelled: false,
-        reportsQueued: false,
-        progress: 'none',
-        video: 'content-url',
-      },
-    ],
+    progress: 'none',
   }),
   /* @__PURE__ */ publicEntry({
     id: 'runway',
@@ -276,7 +237,7 @@ export const PUBLIC_BUILT_IN_PROVIDERS = /* @__PURE__ */ Object.freeze([
     factory: runway,
     exportName: 'runway',
     facts: RUNWAY_FACTS,
-    dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
+    progress: 'fine',
   }),
 ] as const satisfies readonly BuiltInProvider[])
 

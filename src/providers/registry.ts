@@ -3,8 +3,8 @@ import { ARK, ark } from './ark.js'
 import {
   type BuiltInProvider,
   type BuiltInProviderId,
+  type ProgressStyle,
   PUBLIC_BUILT_IN_PROVIDERS,
-  type SimulatorDialectFacts,
   simulatorOptionsOf,
 } from './built-in.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
@@ -80,6 +80,27 @@ export { type RunwayInput, type RunwayVideoDetails, runway } from './runway.js'
  * shared tests (end-to-end outcomes, fault matrix, fuzzing, secrets, boundaries) read it, so a
  * new vendor is one adapter file, one simulator vendor file, its fixtures and one entry here.
  */
+
+/** What the shared tests need to know about one simulator dialect of a vendor. */
+export interface SimulatorDialectFacts {
+  /** The dialect's name, as the simulator spells it (`SimulatorDialects` in the simulator). */
+  name: string
+  /** Whether the dialect has a word for "cancelled"; without one a cancelled task reads as failed. */
+  reportsCancelled: boolean
+  /** How the dialect reports progress while a task runs. */
+  progress: ProgressStyle
+  /**
+   * Whether a succeeded task has no public URL, only `details.contentUrl` (the official OpenAI
+   * API), or only `details.fileId` (MiniMax).
+   */
+  video: 'url' | 'content-url' | 'file-id'
+  /**
+   * Whether the dialect tells a queued task from a running one; without (Gemini's operations,
+   * `done` absent either way) a queued task reads as running.
+   * @default true
+   */
+  reportsQueued?: boolean
+}
 
 /**
  * A cell of the fault matrix (test/reliability/fault-matrix-table.ts) that differs for this
@@ -166,6 +187,7 @@ function entry<const Id extends BuiltInProviderId>(fields: {
   // Each factory takes its own options type; all accept `{ baseURL, apiKey }`.
   factory: (options: ProviderOptions) => Pick<Provider, 'id'>
   description: ProviderDescription<VideoTaskDetails>
+  dialects: readonly [SimulatorDialectFacts, ...SimulatorDialectFacts[]]
   faultMatrix?: BuiltInProviderEntry['faultMatrix']
 }): BuiltInProviderEntry & { id: Id } {
   const factory = fields.factory as unknown as BuiltInProviderEntry['factory']
@@ -173,13 +195,12 @@ function entry<const Id extends BuiltInProviderId>(fields: {
     | BuiltInProvider
     | undefined
   if (shown === undefined) throw new Error(`No public entry for built-in provider ${fields.id}`)
-  const { displayName, exportName, dialects } = shown
+  const { displayName, exportName } = shown
   const simulatorOptions = simulatorOptionsOf(shown)
   return Object.freeze({
     ...fields,
     displayName,
     exportName,
-    dialects,
     ...(simulatorOptions === undefined ? {} : { simulatorOptions }),
     factory,
     keyRequired: fields.description.keyRequired,
@@ -206,11 +227,20 @@ export const BUILT_IN_PROVIDERS = [
     id: 'openai',
     factory: openai,
     description: OPENAI as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'official', reportsCancelled: false, progress: 'fine', video: 'content-url' },
+      { name: 'gateway', reportsCancelled: true, progress: 'fine', video: 'url' },
+    ],
   }),
   /* @__PURE__ */ entry({
     id: 'doubao',
     factory: doubao,
     description: DOUBAO as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'gateway-upper', reportsCancelled: false, progress: 'coarse', video: 'url' },
+      { name: 'legacy', reportsCancelled: false, progress: 'coarse', video: 'url' },
+      { name: 'second-shape', reportsCancelled: false, progress: 'none', video: 'url' },
+    ],
     faultMatrix: {
       cells: {
         'not-found': {
@@ -235,6 +265,11 @@ export const BUILT_IN_PROVIDERS = [
     id: 'generic-task',
     factory: genericTask,
     description: GENERIC_TASK as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'envelope', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'envelope-doc', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'minimax', reportsCancelled: false, progress: 'none', video: 'file-id' },
+    ],
     faultMatrix: {
       cells: { 'vendor-error-200': { note: '`code: 50429`' } },
       rows: [
@@ -264,11 +299,13 @@ export const BUILT_IN_PROVIDERS = [
     id: 'check-result',
     factory: checkResult,
     description: CHECK_RESULT as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'documented', reportsCancelled: true, progress: 'fine', video: 'url' }],
   }),
   /* @__PURE__ */ entry({
     id: 'minimax',
     factory: minimax,
     description: MINIMAX as unknown as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'v1', reportsCancelled: false, progress: 'none', video: 'file-id' }],
     faultMatrix: {
       cells: {
         'vendor-error-200': { note: '`base_resp.status_code` 1002 (rate limit) in a 200' },
@@ -281,11 +318,16 @@ export const BUILT_IN_PROVIDERS = [
     id: 'kling',
     factory: kling,
     description: KLING as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'tasks', reportsCancelled: false, progress: 'none', video: 'url' }],
   }),
   /* @__PURE__ */ entry({
     id: 'ark',
     factory: ark,
     description: ARK as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      { name: 'ark-api', reportsCancelled: true, progress: 'none', video: 'url' },
+      { name: 'ark-relay', reportsCancelled: true, progress: 'none', video: 'url' },
+    ],
     faultMatrix: {
       cells: {
         'vendor-error-200': {
@@ -298,6 +340,7 @@ export const BUILT_IN_PROVIDERS = [
     id: 'dashscope',
     factory: dashscope,
     description: DASHSCOPE as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: 'dashscope', reportsCancelled: true, progress: 'none', video: 'url' }],
     faultMatrix: {
       cells: {
         'not-found': {
@@ -313,6 +356,15 @@ export const BUILT_IN_PROVIDERS = [
     id: 'gemini',
     factory: gemini,
     description: GEMINI as ProviderDescription<VideoTaskDetails>,
+    dialects: [
+      {
+        name: 'gemini-api',
+        reportsCancelled: false,
+        reportsQueued: false,
+        progress: 'none',
+        video: 'content-url',
+      },
+    ],
     faultMatrix: {
       cells: {
         'unknown-status': {
@@ -327,6 +379,7 @@ export const BUILT_IN_PROVIDERS = [
     id: 'runway',
     factory: runway,
     description: RUNWAY as unknown as ProviderDescription<VideoTaskDetails>,
+    dialects: [{ name: '2024-11-06', reportsCancelled: true, progress: 'fine', video: 'url' }],
     faultMatrix: {
       cells: {
         'vendor-error-200': { note: "a proxy's 200 `{error}`: Runway itself uses the status" },
@@ -352,5 +405,4 @@ export {
   isBuiltInProviderId,
   type ProgressStyle,
   PUBLIC_BUILT_IN_PROVIDERS,
-  type SimulatorDialectFacts,
 } from './built-in.js'

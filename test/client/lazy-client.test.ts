@@ -29,12 +29,12 @@ const video = (status: string, progress: number) =>
   json({ id: 'vid_1', object: 'video', status, progress, created_at: 1_700_000_000 })
 
 /** A provider whose `load` the test resolves: a hand-made provider may load lazily too. */
-function heldProvider() {
+async function heldProvider() {
   let release!: () => void
   const released = new Promise<void>((resolve) => {
     release = resolve
   })
-  const ready = entry.defineProvider({
+  const defined = entry.defineProvider({
     id: 'held',
     baseURL: BASE,
     buildRequest: (taskId, { url }) => ({
@@ -61,6 +61,8 @@ function heldProvider() {
       } as Entry.VideoTask
     },
   })
+  // defineProvider's own providers load their code on first use too: load it here.
+  const ready = (await defined.load?.()) ?? defined
   let loads = 0
   const provider: Entry.Provider = {
     ...ready,
@@ -108,6 +110,43 @@ describe('a built-in provider before its adapter is loaded', () => {
   })
 })
 
+describe('defineProvider before its code is loaded', () => {
+  const definition = () => ({
+    id: 'acme',
+    baseURL: `${BASE}/`,
+    buildRequest: (taskId: string, { url }: { url(path: string): string }) => ({
+      method: 'GET' as const,
+      url: url(`/jobs/${taskId}`),
+      headers: {},
+    }),
+    parseResponse: () => ({ status: 'running' }) as unknown as Entry.VideoTask,
+  })
+
+  it('checks the definition at once, then loads the code that wraps it', async () => {
+    expect(() => entry.defineProvider({ ...definition(), id: 'Acme' })).toThrow(/`id`/)
+    expect(() =>
+      entry.defineProvider({ ...definition(), pollDefaults: { intervalMs: -1 } }),
+    ).toThrow(/pollDefaults\.intervalMs/)
+    expect(() =>
+      entry.defineProvider({
+        ...definition(),
+        parseCreateResponse: () => ({ taskId: 'x', task: null }),
+      }),
+    ).toThrow(/together/)
+    const provider = entry.defineProvider(definition())
+    expect(provider).toMatchObject({ id: 'acme', baseURL: BASE })
+    expect(() => provider.buildRequest('job_1')).toThrow(/await provider\.load\(\)/)
+    const ready = await provider.load?.()
+    expect(ready?.buildRequest('job_1').url).toBe(`${BASE}/jobs/job_1`)
+    // The wrapped parser checks the task as VideoTaskSchema does.
+    expect(() => ready?.parseResponse({} as Entry.ProviderResponse)).toThrow(
+      entry.ResponseValidationError,
+    )
+    // Loaded: a provider defined now is ready at once.
+    expect(entry.defineProvider(definition()).load).toBeUndefined()
+  })
+})
+
 describe('a client before its first call', () => {
   it('loads its code and the adapter on the first call, then reads over real sockets', async () => {
     const task = simulator.createTask({ provider: 'doubao', queuedMs: 0, runningMs: 300 })
@@ -141,7 +180,7 @@ describe('a client before its first call', () => {
   })
 
   it('closed before the load: sends nothing, loads nothing, and rejects every call as closed', async () => {
-    const { provider, loads } = heldProvider()
+    const { provider, loads } = await heldProvider()
     const transport = new FakeTransport([video('completed', 100)])
     const client = entry.createClient({ provider, transport })
     await client.close()
@@ -152,7 +191,7 @@ describe('a client before its first call', () => {
   })
 
   it('closed during the load: the calls waiting for it reject as closed and nothing is sent', async () => {
-    const { provider, release } = heldProvider()
+    const { provider, release } = await heldProvider()
     const transport = new FakeTransport([video('completed', 100)])
     const client = entry.createClient({ provider, transport })
     const read = client.getTask('vid_1')
@@ -164,7 +203,7 @@ describe('a client before its first call', () => {
   })
 
   it('a failed load rejects the call with its error, and the next call tries again', async () => {
-    const { provider: held, release } = heldProvider()
+    const { provider: held, release } = await heldProvider()
     release()
     let failures = 1
     const provider: Entry.Provider = {
@@ -183,7 +222,7 @@ describe('a client before its first call', () => {
 
   it('a wait’s deadline counts from the call, the load included', async () => {
     const clock = new VirtualClock()
-    const { provider, release } = heldProvider()
+    const { provider, release } = await heldProvider()
     const transport = new FakeTransport([video('in_progress', 10)])
     const client = entry.createClient({ provider, transport, clock, random: () => 0 })
     const start = clock.now()
@@ -204,7 +243,7 @@ describe('a client before its first call', () => {
   })
 
   it('a signal that aborts during the load rejects with its reason and sends nothing', async () => {
-    const { provider, release } = heldProvider()
+    const { provider, release } = await heldProvider()
     const transport = new FakeTransport([video('completed', 100)])
     const client = entry.createClient({ provider, transport })
     const controller = new AbortController()
@@ -216,8 +255,8 @@ describe('a client before its first call', () => {
     await client.close()
   })
 
-  it('nudge before the load checks the id and reports no wait', () => {
-    const { provider } = heldProvider()
+  it('nudge before the load checks the id and reports no wait', async () => {
+    const { provider } = await heldProvider()
     const client = entry.createClient({ provider, transport: new FakeTransport([]) })
     expect(client.nudge('vid_1')).toBe(false)
     expect(() => client.nudge('' as string)).toThrow(TypeError)

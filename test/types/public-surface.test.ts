@@ -120,7 +120,6 @@ describe('the public surface', () => {
     for (const provider of BUILT_IN_PROVIDERS) {
       expect(Object.keys(provider).sort()).toEqual(
         [
-          'dialects',
           'displayName',
           'exportName',
           'factory',
@@ -128,6 +127,7 @@ describe('the public surface', () => {
           'id',
           'keyRequired',
           'pollStyle',
+          'progress',
         ].sort(),
       )
       expect(Object.isFrozen(provider)).toBe(true)
