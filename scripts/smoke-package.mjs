@@ -266,20 +266,8 @@ await simulator.close()
     await new Promise((resolve) => server.close(resolve))
   }
 }
-/*
- * The built-in factories already converted to load their adapter on first use: their factory
- * file (src/providers/factories/<id>.ts) builds an `adapterModule`; the others are stubs that
- * re-export the adapter's factory until converted (issue 12, "Cost of importing it").
- */
-const lazyFactories = esm.BUILT_IN_PROVIDERS.map((entry) => entry.id).filter((id) =>
-  readFileSync(new URL(`../src/providers/factories/${id}.ts`, import.meta.url), 'utf8').includes(
-    'adapterModule',
-  ),
-)
-assert.ok(lazyFactories.includes('doubao'), 'doubao loads its adapter on first use')
-const stubs = esm.BUILT_IN_PROVIDERS.map((entry) => entry.id).filter(
-  (id) => !lazyFactories.includes(id),
-)
+// Every built-in factory loads its adapter on first use (src/providers/factories.ts; issue 12).
+const lazyFactories = esm.BUILT_IN_PROVIDERS.map((entry) => entry.id)
 // Code some users never run loads on first use: what `import('video-tasks')` evaluates (the
 // entry and the chunks it imports statically) holds none of it (bench figure 5).
 {
@@ -307,10 +295,7 @@ const stubs = esm.BUILT_IN_PROVIDERS.map((entry) => entry.id).filter(
   }
   // The scan sees what `import` does load: createClient's checks and the public factories.
   assert.ok(statically.includes('// src/client.ts\n'), 'the scan sees src/client.ts')
-  assert.ok(
-    statically.includes('// src/providers/factories/doubao.ts\n'),
-    'the scan sees the doubao factory',
-  )
+  assert.ok(statically.includes('// src/providers/factories.ts\n'), 'the scan sees the factories')
 }
 // Bundlers with their default settings, no externals: a browser bundle and a neutral one (what
 // workers and edge runtimes get) hold neither undici nor a `node:` import, and run on the
@@ -509,23 +494,15 @@ try {
     return Array.from({ length: end - start }, (_, offset) => start + offset)
   }
   // Schemas only programs that parse a task with them (or define a provider) need: built in
-  // @__PURE__ IIFEs (src/model.ts), so a bundle that never uses them drops them and the zod
+  // @__PURE__ IIFEs (src/model-schemas.ts), so a bundle that never uses them drops them and the zod
   // code only they use. A top-level call without the annotation would bring them back.
   const droppableSchemas = ['VideoTaskSchema', 'videoTaskFailureSchema', 'videoTaskDetailsSchema']
   const adapter = (id) => `src/providers/${id}.ts`
   // Only Kling signs tokens; the registry's list is for programs that offer every provider by id.
   const tokens = 'src/providers/kit/hs256-token.ts'
-  /*
-   * A factory file still a stub (see lazyFactories) re-exports its adapter's factory, and the
-   * public registry imports every factory file: its adapter (and, for Kling, the token signer it
-   * loads on first use) is in every bundle until it is converted. Only converted ones are held to
-   * "that adapter only"; with every vendor converted, this is every adapter.
-   */
-  const optional = [
-    ...lazyFactories.map(adapter),
-    'src/providers/registry.ts',
-    ...(stubs.includes('kling') ? [] : [tokens]),
-  ]
+  // Every adapter (and Kling's token signer) loads with import(): a one-provider bundle holds
+  // that adapter only, and none of them in what `import` loads.
+  const optional = [...lazyFactories.map(adapter), 'src/providers/registry.ts', tokens]
   for (const { id, exportName } of esm.BUILT_IN_PROVIDERS) {
     const { modules, loaded, lines } = await modulesIn(['createClient', exportName])
     const expected = id === 'kling' ? [adapter(id), tokens] : [adapter(id)]
@@ -577,10 +554,7 @@ try {
   // The id list and check are in the public registry (src/providers/built-in.ts).
   assert.ok(idCheck.has('src/providers/built-in.ts'), 'the id check is in its bundle')
   assert.deepEqual(
-    // (Stub factory files still bring their adapters: see `stubs`.)
-    [...lazyFactories.map(adapter), ...(stubs.includes('kling') ? [] : [tokens])].filter((file) =>
-      idCheck.has(file),
-    ),
+    [...lazyFactories.map(adapter), tokens].filter((file) => idCheck.has(file)),
     [],
     'a bundle of isBuiltInProviderId holds no adapter',
   )
@@ -606,7 +580,7 @@ console.log(
   'smoke: esbuild browser and neutral bundles (no externals) hold no undici or node: and wait through fetch',
 )
 console.log(
-  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers; stub factories whose adapter every bundle still holds: ${stubs.join(', ') || 'none'}), no VideoTaskSchema, download option resolver, client core or token signer on import; isBuiltInProviderId, none`,
+  `smoke: createClient + one provider, bundled for browsers, holds that adapter only (${esm.BUILT_IN_PROVIDERS.length} providers), no VideoTaskSchema, download option resolver, client core or token signer on import; isBuiltInProviderId, none`,
 )
 console.log(
   `smoke: the lazy path (doubao, built package, fresh ESM and CJS processes) reads a task; adapters loaded on first use: ${lazyFactories.join(', ')}`,

@@ -119,16 +119,20 @@ export {
   type ProviderResponse,
 } from './providers/define-provider.js'
 // Each factory checks its options at once and loads its adapter on first use (Provider.load).
-export { ark } from './providers/factories/ark.js'
-export { checkResult } from './providers/factories/check-result.js'
-export { dashscope } from './providers/factories/dashscope.js'
-export { doubao } from './providers/factories/doubao.js'
-export { gemini } from './providers/factories/gemini.js'
-export { genericTask } from './providers/factories/generic-task.js'
-export { kling } from './providers/factories/kling.js'
-export { minimax, minimaxCallbackAnswer } from './providers/factories/minimax.js'
-export { openai } from './providers/factories/openai.js'
-export { type RunwayOptions, runway } from './providers/factories/runway.js'
+export {
+  ark,
+  checkResult,
+  dashscope,
+  doubao,
+  gemini,
+  genericTask,
+  kling,
+  minimax,
+  minimaxCallbackAnswer,
+  openai,
+  type RunwayOptions,
+  runway,
+} from './providers/factories.js'
 export type {
   CreatedTask,
   CreateRequestInput,

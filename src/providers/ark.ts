@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from '../model.js'
-import { ARK_FACTS, type ArkOptions, checkArkOptions } from './factories/ark.js'
+import { ARK_FACTS, type ArkOptions, checkArkOptions } from './factories.js'
 import {
   apiError,
   buildTask,
@@ -39,7 +39,7 @@ import {
  * test/fixtures/ark/README.md.
  */
 
-export type { ArkOptions, ArkRegion } from './factories/ark.js'
+export type { ArkOptions, ArkRegion } from './factories.js'
 
 /**
  * What the `ark` provider puts in `task.details` (ark-seedance.md §Query). Only what the vendor

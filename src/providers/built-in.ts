@@ -1,14 +1,26 @@
 import type { VideoTaskDetails } from '../model.js'
-import { ARK_FACTS, ark } from './factories/ark.js'
-import { CHECK_RESULT_FACTS, checkResult } from './factories/check-result.js'
-import { DASHSCOPE_FACTS, dashscope } from './factories/dashscope.js'
-import { DOUBAO_FACTS, doubao } from './factories/doubao.js'
-import { GEMINI_FACTS, gemini } from './factories/gemini.js'
-import { GENERIC_TASK_FACTS, genericTask } from './factories/generic-task.js'
-import { KLING_FACTS, kling } from './factories/kling.js'
-import { MINIMAX_FACTS, minimax } from './factories/minimax.js'
-import { OPENAI_FACTS, openai } from './factories/openai.js'
-import { RUNWAY_FACTS, runway } from './factories/runway.js'
+import {
+  ARK_FACTS,
+  ark,
+  CHECK_RESULT_FACTS,
+  checkResult,
+  DASHSCOPE_FACTS,
+  DOUBAO_FACTS,
+  dashscope,
+  doubao,
+  GEMINI_FACTS,
+  GENERIC_TASK_FACTS,
+  gemini,
+  genericTask,
+  KLING_FACTS,
+  kling,
+  MINIMAX_FACTS,
+  minimax,
+  OPENAI_FACTS,
+  openai,
+  RUNWAY_FACTS,
+  runway,
+} from './factories.js'
 import type { ProviderOptions } from './kit/provider-options.js'
 import type { Provider, ProviderPollDefaults } from './kit/types.js'
 

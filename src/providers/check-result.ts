@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
-import { CHECK_RESULT_FACTS, checkResultOptions } from './factories/check-result.js'
+import { CHECK_RESULT_FACTS, checkResultOptions } from './factories.js'
 import {
   buildTask,
   builtInProvider,

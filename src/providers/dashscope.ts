@@ -1,11 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from '../model.js'
-import {
-  checkDashScopeOptions,
-  DASHSCOPE_FACTS,
-  type DashScopeOptions,
-} from './factories/dashscope.js'
+import { checkDashScopeOptions, DASHSCOPE_FACTS, type DashScopeOptions } from './factories.js'
 import {
   apiError,
   buildTask,
@@ -44,7 +40,7 @@ import {
  * test/fixtures/dashscope/README.md.
  */
 
-export type { DashScopeOptions, DashScopeRegion } from './factories/dashscope.js'
+export type { DashScopeOptions, DashScopeRegion } from './factories.js'
 
 /** What the `dashscope` provider puts in `task.details` (dashscope-wan.md §Query). */
 export interface DashScopeVideoDetails extends VideoTaskDetails {

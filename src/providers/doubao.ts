@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import { DOUBAO_FACTS } from './factories/doubao.js'
+import { DOUBAO_FACTS } from './factories.js'
 import {
   buildTask,
   builtInProvider,

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError, RateLimitError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import { checkGeminiOptions, GEMINI_FACTS } from './factories/gemini.js'
+import { checkGeminiOptions, GEMINI_FACTS } from './factories.js'
 import { createProvider } from './kit/create-provider.js'
 import {
   apiError,
@@ -95,7 +95,7 @@ export interface GeminiOptions {
   headers?: Record<string, string> | undefined
 }
 
-export { GEMINI_DEFAULT_BASE_URL } from './factories/gemini.js'
+export { GEMINI_DEFAULT_BASE_URL } from './factories.js'
 
 const DEFAULT_MODEL = 'veo-3.1-generate-preview'
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskFailure, VideoTaskStatus } from '../model.js'
-import { GENERIC_TASK_FACTS, genericTaskOptions } from './factories/generic-task.js'
+import { GENERIC_TASK_FACTS, genericTaskOptions } from './factories.js'
 import {
   apiError,
   BASE_RESP_ERRORS,

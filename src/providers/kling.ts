@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { ApiError } from '../errors.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskStatus } from '../model.js'
-import { checkKlingOptions, KLING_FACTS } from './factories/kling.js'
+import { checkKlingOptions, KLING_FACTS } from './factories.js'
 import { createProvider } from './kit/create-provider.js'
 import type { Hs256TokenSource } from './kit/hs256-token.js'
 import {
@@ -135,7 +135,7 @@ export type KlingOptions =
       headers?: Record<string, string> | undefined
     }
 
-export { KLING_DEFAULT_BASE_URL } from './factories/kling.js'
+export { KLING_DEFAULT_BASE_URL } from './factories.js'
 
 /** vendor-docs/native/kling.md "Output": generated files are deleted after 30 days. */
 // 30 days, written out: a bundler keeps a top-level product even when unused (kit/lazy.ts).

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails, VideoTaskStatus } from '../model.js'
-import { MINIMAX_FACTS, minimaxOptions } from './factories/minimax.js'
+import { MINIMAX_FACTS, minimaxOptions } from './factories.js'
 import {
   apiError,
   type BaseRespRules,
@@ -82,7 +82,7 @@ export interface MiniMaxInput {
 
 // The default host and the callback answer live in the factory file, which the package's entry
 // loads without this adapter; exported from here too for the tests and the registry.
-export { MINIMAX_DEFAULT_BASE_URL, minimaxCallbackAnswer } from './factories/minimax.js'
+export { MINIMAX_DEFAULT_BASE_URL, minimaxCallbackAnswer } from './factories.js'
 
 const DEFAULT_MODEL = 'MiniMax-Hailuo-02'
 

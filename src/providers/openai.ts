@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
-import { OPENAI_FACTS } from './factories/openai.js'
+import { OPENAI_FACTS } from './factories.js'
 import {
   buildTask,
   builtInProvider,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { VideoTaskDetails } from '../model.js'
-import { checkRunwayOptions, RUNWAY_FACTS, type RunwayOptions } from './factories/runway.js'
+import { checkRunwayOptions, RUNWAY_FACTS, type RunwayOptions } from './factories.js'
 import {
   buildTask,
   builtInProvider,
@@ -65,7 +65,7 @@ export interface RunwayInput {
   [field: string]: unknown
 }
 
-export { RUNWAY_API_VERSION, RUNWAY_DEFAULT_BASE_URL } from './factories/runway.js'
+export { RUNWAY_API_VERSION, RUNWAY_DEFAULT_BASE_URL } from './factories.js'
 
 const DEFAULT_MODEL = 'gen4.5'
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ark as eager } from '../../../src/providers/ark.js'
-import { ark } from '../../../src/providers/factories/ark.js'
+import { ark } from '../../../src/providers/factories.js'
 import { expectNoSecret } from '../../support/assertions.js'
 
 /*
- * The public `ark` factory (factories/ark.ts): it checks the options at once with the adapter's
+ * The public `ark` factory (src/providers/factories.ts, its ark section): it checks the options at once with the adapter's
  * own checks (the same TypeErrors as the eager factory in src/providers/ark.ts), and its provider
  * loads the adapter on first use and then builds exactly what the eager provider builds.
  */

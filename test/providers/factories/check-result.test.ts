@@ -4,7 +4,7 @@ import {
   type CheckResultOptions,
   checkResult as eager,
 } from '../../../src/providers/check-result.js'
-import { CHECK_RESULT_FACTS, checkResult } from '../../../src/providers/factories/check-result.js'
+import { CHECK_RESULT_FACTS, checkResult } from '../../../src/providers/factories.js'
 import type { ProviderCreateRequest } from '../../../src/providers/kit/lifecycle.js'
 import {
   bundledInputs,
@@ -104,8 +104,8 @@ it('once the adapter is loaded, the factory returns its provider, ready at once'
 })
 
 it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
-  const { atOnce, later } = await bundledInputs('src/providers/factories/check-result.ts')
-  expect(atOnce).toContain('src/providers/factories/check-result.ts')
+  const { atOnce, later } = await bundledInputs('src/providers/factories.ts')
+  expect(atOnce).toContain('src/providers/factories.ts')
   expect(
     atOnce.filter(
       (path) => path === 'src/providers/check-result.ts' || path.includes('node_modules/zod'),

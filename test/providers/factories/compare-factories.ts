@@ -7,7 +7,7 @@ import { expectNoSecret } from '../../support/assertions.js'
 
 /*
  * What every lazy factory test (test/providers/factories/<id>.test.ts) holds a public factory
- * (src/providers/factories/<id>.ts) to: the adapter's eager factory's behaviour, message for
+ * (src/providers/factories.ts) to: the adapter's eager factory's behaviour, message for
  * message, before and after the adapter loads.
  */
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { dashscope as eager } from '../../../src/providers/dashscope.js'
-import { dashscope } from '../../../src/providers/factories/dashscope.js'
+import { dashscope } from '../../../src/providers/factories.js'
 import { expectNoSecret } from '../../support/assertions.js'
 
 /*
- * The public `dashscope` factory (factories/dashscope.ts): it checks the options at once with the
+ * The public `dashscope` factory (src/providers/factories.ts, its dashscope section): it checks the options at once with the
  * adapter's own checks (the same TypeErrors as the eager factory in src/providers/dashscope.ts),
  * and its provider loads the adapter on first use and then builds exactly what the eager
  * provider builds.

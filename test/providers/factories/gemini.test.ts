@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { gemini } from '../../../src/providers/factories/gemini.js'
+import { gemini } from '../../../src/providers/factories.js'
 import {
   gemini as eager,
   GEMINI,

@@ -3,7 +3,7 @@ import {
   GENERIC_TASK_FACTS,
   genericTask,
   genericTaskOptions,
-} from '../../../src/providers/factories/generic-task.js'
+} from '../../../src/providers/factories.js'
 import { genericTask as eager, GENERIC_TASK } from '../../../src/providers/generic-task.js'
 import {
   bundledInputs,
@@ -103,8 +103,8 @@ it('takes `createPath: undefined` as not given (a config value left empty), not 
 })
 
 it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
-  const { atOnce, later } = await bundledInputs('src/providers/factories/generic-task.ts')
-  expect(atOnce).toContain('src/providers/factories/generic-task.ts')
+  const { atOnce, later } = await bundledInputs('src/providers/factories.ts')
+  expect(atOnce).toContain('src/providers/factories.ts')
   expect(
     atOnce.filter(
       (path) => path === 'src/providers/generic-task.ts' || path.includes('node_modules/zod'),

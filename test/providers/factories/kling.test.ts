@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { kling } from '../../../src/providers/factories/kling.js'
+import { kling } from '../../../src/providers/factories.js'
 import type { CreateRequestInput } from '../../../src/providers/kit/lifecycle.js'
 import type { ProviderRequest } from '../../../src/providers/kit/types.js'
 import {

@@ -4,7 +4,7 @@ import {
   MINIMAX_FACTS,
   minimax,
   minimaxCallbackAnswer,
-} from '../../../src/providers/factories/minimax.js'
+} from '../../../src/providers/factories.js'
 import * as adapter from '../../../src/providers/minimax.js'
 import { fixtureJson } from '../../support/fixtures.js'
 import {
@@ -116,8 +116,8 @@ describe('minimaxCallbackAnswer, exported without the adapter', () => {
 })
 
 it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
-  const { atOnce, later } = await bundledInputs('src/providers/factories/minimax.ts')
-  expect(atOnce).toContain('src/providers/factories/minimax.ts')
+  const { atOnce, later } = await bundledInputs('src/providers/factories.ts')
+  expect(atOnce).toContain('src/providers/factories.ts')
   expect(
     atOnce.filter(
       (path) => path === 'src/providers/minimax.ts' || path.includes('node_modules/zod'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { OPENAI_FACTS, openai } from '../../../src/providers/factories/openai.js'
+import { OPENAI_FACTS, openai } from '../../../src/providers/factories.js'
 import { openai as eager, OPENAI } from '../../../src/providers/openai.js'
 import {
   bundledInputs,
@@ -88,8 +88,8 @@ it('once the adapter is loaded, the factory returns its provider, ready at once'
 })
 
 it('loads neither its adapter nor zod until a provider is used (esbuild, browser, split)', async () => {
-  const { atOnce, later } = await bundledInputs('src/providers/factories/openai.ts')
-  expect(atOnce).toContain('src/providers/factories/openai.ts')
+  const { atOnce, later } = await bundledInputs('src/providers/factories.ts')
+  expect(atOnce).toContain('src/providers/factories.ts')
   expect(
     atOnce.filter(
       (path) => path === 'src/providers/openai.ts' || path.includes('node_modules/zod'),

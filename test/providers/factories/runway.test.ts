@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { type RunwayOptions, runway } from '../../../src/providers/factories/runway.js'
+import { type RunwayOptions, runway } from '../../../src/providers/factories.js'
 import {
   runway as eager,
   RUNWAY,

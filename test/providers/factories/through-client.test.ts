@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from '../../../src/client.js'
-import { checkResult } from '../../../src/providers/factories/check-result.js'
-import { genericTask } from '../../../src/providers/factories/generic-task.js'
-import { minimax } from '../../../src/providers/factories/minimax.js'
-import { openai } from '../../../src/providers/factories/openai.js'
+import { checkResult, genericTask, minimax, openai } from '../../../src/providers/factories.js'
 import type { Provider } from '../../../src/providers/kit/types.js'
 import {
   type SimulatedProvider,
