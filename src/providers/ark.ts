@@ -146,7 +146,7 @@ const TASKS_PATH = '/api/v3/contents/generations/tasks'
 const OUTPUT_LIFETIME_MS = 86_400_000
 
 /**
- * The `ark` adapter's own factory: the provider, ready at once. Users get `factories/ark.ts`'s
+ * The `ark` adapter's own factory: the provider, ready at once. Users get `factories.ts`'s
  * `ark`, which checks the same options (`checkArkOptions`) and loads this module on first use;
  * the registry, the CLI and the tests use this one.
  */

@@ -26,7 +26,7 @@ import type { Provider, ProviderPollDefaults } from './kit/types.js'
 
 /*
  * The built-in providers as the package exports them (`BUILT_IN_PROVIDERS`): each vendor's
- * factory (factories/<id>.ts: it checks the options and loads the adapter on first use), names,
+ * factory (factories.ts: it checks the options and loads the adapter on first use), names,
  * and the simulator's dialects. The adapters themselves are not imported here: a program that
  * imports the package, or this list, parses none of them until it uses one (issue 12, "Cost of
  * importing it"). The package's own registry (registry.ts: descriptions, fault matrix, the eager

@@ -117,7 +117,7 @@ const dataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string()
 
 /**
  * The `check-result` adapter's own factory: the provider, ready at once. Users get
- * `factories/check-result.ts`'s `checkResult`, which checks the same options (with
+ * `factories.ts`'s `checkResult`, which checks the same options (with
  * `checkResultOptions`) and loads this module on first use; the registry, the CLI and the tests
  * use this one.
  */

@@ -133,7 +133,7 @@ const VENDOR_OFFSET_MS = 28_800_000
 
 /**
  * The `dashscope` adapter's own factory: the provider, ready at once. Users get
- * `factories/dashscope.ts`'s `dashscope`, which checks the same options
+ * `factories.ts`'s `dashscope`, which checks the same options
  * (`checkDashScopeOptions`) and loads this module on first use; the registry, the CLI and the
  * tests use this one.
  */

@@ -91,7 +91,7 @@ const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
  * The `doubao` adapter's own factory: the provider, ready at once. Users get
- * `factories/doubao.ts`'s `doubao`, which checks the same options and loads this module on first
+ * `factories.ts`'s `doubao`, which checks the same options and loads this module on first
  * use; the registry, the CLI and the tests use this one.
  */
 export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {

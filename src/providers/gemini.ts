@@ -418,7 +418,7 @@ function createBody(input: CreateRequestInput<GeminiProviderInput>): Record<stri
 
 /**
  * The `gemini` adapter's own factory: the provider, ready at once. Users get
- * `factories/gemini.ts`'s `gemini`, which checks the same options (`checkGeminiOptions`) and
+ * `factories.ts`'s `gemini`, which checks the same options (`checkGeminiOptions`) and
  * loads this module on first use; the registry, the CLI and the tests use this one.
  */
 export function gemini(options: GeminiOptions): Provider<GeminiVideoDetails, GeminiProviderInput> {

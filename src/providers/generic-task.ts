@@ -114,7 +114,7 @@ const DATA_STATUS_REASONS: Readonly<Record<string, string>> = {
 
 /**
  * The `generic-task` adapter's own factory: the provider, ready at once. Users get
- * `factories/generic-task.ts`'s `genericTask`, which checks the same options (with
+ * `factories.ts`'s `genericTask`, which checks the same options (with
  * `genericTaskOptions`) and loads this module on first use; the registry, the CLI and the tests
  * use this one.
  */

@@ -625,7 +625,7 @@ function newCreateBody(input: CreateRequestInput<KlingProviderInput>): {
 
 /**
  * The `kling` adapter's own factory: the provider, ready at once. Users get
- * `factories/kling.ts`'s `kling`, which checks the same options (`checkKlingOptions`) and loads
+ * `factories.ts`'s `kling`, which checks the same options (`checkKlingOptions`) and loads
  * this module on first use; the registry, the CLI and the tests use this one.
  */
 export function kling(options: KlingOptions): Provider<KlingVideoDetails, KlingProviderInput> {

@@ -143,7 +143,7 @@ const REQUEST_RULES: BaseRespRules = {
 
 /**
  * The `minimax` adapter's own factory: the provider, ready at once. Users get
- * `factories/minimax.ts`'s `minimax`, which checks the same options (with `minimaxOptions`) and
+ * `factories.ts`'s `minimax`, which checks the same options (with `minimaxOptions`) and
  * loads this module on first use; the registry, the CLI and the tests use this one.
  */
 export function minimax(

@@ -95,7 +95,7 @@ const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
 /**
  * The `openai` adapter's own factory: the provider, ready at once. Users get
- * `factories/openai.ts`'s `openai`, which checks the same options and loads this module on first
+ * `factories.ts`'s `openai`, which checks the same options and loads this module on first
  * use; the registry, the CLI and the tests use this one.
  */
 export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {

@@ -112,7 +112,7 @@ const RATIOS: Readonly<Record<string, string>> = {
 
 /**
  * The `runway` adapter's own factory: the provider, ready at once. Users get
- * `factories/runway.ts`'s `runway`, which checks the same options (`checkRunwayOptions`: the
+ * `factories.ts`'s `runway`, which checks the same options (`checkRunwayOptions`: the
  * default base URL and `X-Runway-Version`) and loads this module on first use; the registry, the
  * CLI and the tests use this one.
  */

@@ -51,10 +51,10 @@ export interface LazyProviderFacts {
 
 /**
  * A built-in provider whose adapter loads on first use (issue 12, "Cost of importing it"; see
- * `Provider.load`). The factory file has checked `options` already, as the adapter's factory
- * does: a wrong option throws there, not on the first request (test/providers/registry.test.ts
- * and test/providers/factories/ hold both to the same messages). When the adapter module is loaded already, this is the
- * adapter's own provider, ready at once.
+ * `Provider.load`). factories.ts has checked `options` already, as the adapter's factory does:
+ * a wrong option throws there, not on the first request (test/providers/registry.test.ts and
+ * test/providers/factories/ hold both to the same messages). When the adapter module is loaded
+ * already, this is the adapter's own provider, ready at once.
  *
  * The options are copied (and their `headers`), so that a caller changing its object afterwards
  * does not change what the adapter gets when it loads. `defineProvider` makes its providers

@@ -88,18 +88,19 @@ export interface Provider<
   authorize?(request: ProviderRequest): Promise<ProviderRequest>
   /**
    * Loads the code the provider's members run and resolves with the provider to use. The
-   * built-in factories return a provider whose adapter (its parsers and request builders) loads
-   * on first use, so that `import 'video-tasks'` does not parse ten vendors' code (issue 12,
-   * "Cost of importing it"): until then only `id`, `baseURL` and `pollDefaults` are there, and
+   * built-in factories and `defineProvider` return a provider whose code (a vendor's parsers and
+   * request builders, or the wrapping of your definition) loads on first use, so that `import
+   * 'video-tasks'` does not parse ten vendors' code (issue 12, "Cost of importing it"): until then only `id`, `baseURL` and `pollDefaults` are there, and
    * `buildRequest` or `parseResponse` throw a `TypeError` saying to load it. A client awaits it
    * itself before its first request; call it only to use a provider's members yourself. Absent
-   * on a provider whose members are ready (`defineProvider`'s, and a built-in one created after
-   * its adapter was loaded once in the process).
+   * on a provider whose members are ready (a hand-made one, or a built-in or `defineProvider` one
+   * created after its code was loaded once in the process).
    *
    * @example
    * ```ts
-   * const provider = await doubao({ baseURL, apiKey }).load?.() ?? doubao({ baseURL, apiKey })
-   * const request = provider.buildRequest('task_123')
+   * const provider = doubao({ baseURL, apiKey })
+   * const ready = (await provider.load?.()) ?? provider
+   * const request = ready.buildRequest('task_123')
    * ```
    */
   load?(): Promise<Provider<TDetails, TProviderInput>>

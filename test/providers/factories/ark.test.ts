@@ -73,7 +73,7 @@ it('before the adapter loads: the facts are there, building says to load(), load
     ]) {
       const error = thrown(run)
       expect(error).toBeInstanceOf(TypeError)
-      expect((error as TypeError).message).toMatch(/ark\(\).*load\(\)/)
+      expect((error as TypeError).message).toMatch(/Provider ark: .*load\(\)/)
     }
     expectNoSecret(KEY, provider)
   }

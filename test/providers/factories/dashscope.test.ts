@@ -74,7 +74,7 @@ it('before the adapter loads: the facts are there, building says to load(), load
     ]) {
       const error = thrown(run)
       expect(error).toBeInstanceOf(TypeError)
-      expect((error as TypeError).message).toMatch(/dashscope\(\).*load\(\)/)
+      expect((error as TypeError).message).toMatch(/Provider dashscope: .*load\(\)/)
     }
     expectNoSecret(KEY, provider)
   }
