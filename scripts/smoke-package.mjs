@@ -482,13 +482,13 @@ try {
     return { modules, loaded, lines }
   }
   /*
-   * The lines of src/model.ts's `export const <name>` declarations (the declaration up to the
+   * The lines of src/model-schemas.ts's `export const <name>` declarations (the declaration up to the
    * next top-level line, a closing `})()` included): where their code would map from.
    */
-  const modelSource = readFileSync(join(repository, 'src/model.ts'), 'utf8').split('\n')
+  const modelSource = readFileSync(join(repository, 'src/model-schemas.ts'), 'utf8').split('\n')
   const declarationLines = (name) => {
     const start = modelSource.findIndex((line) => line.startsWith(`export const ${name}:`))
-    assert.ok(start !== -1, `src/model.ts declares ${name}`)
+    assert.ok(start !== -1, `src/model-schemas.ts declares ${name}`)
     let end = start + 1
     while (end < modelSource.length && !/^[^\s})]/.test(modelSource[end])) end += 1
     return Array.from({ length: end - start }, (_, offset) => start + offset)
@@ -525,13 +525,13 @@ try {
       !loaded.has('src/client/core.ts'),
       `importing createClient + ${exportName} loads src/client/core.ts`,
     )
-    const modelLines = lines.get('src/model.ts') ?? new Set()
+    const modelLines = lines.get('src/model-schemas.ts') ?? new Set()
     assert.deepEqual(
       droppableSchemas.filter((name) =>
         declarationLines(name).some((line) => modelLines.has(line)),
       ),
       [],
-      `a bundle of createClient + ${exportName} holds src/model.ts schemas it never parses with`,
+      `a bundle of createClient + ${exportName} holds src/model-schemas.ts schemas it never parses with`,
     )
     // DOWNLOAD_DEFAULTS comes from its own module (src/download/defaults.ts): the download
     // option resolver loads with the download code, on first use.
@@ -545,7 +545,7 @@ try {
   const withSchema = await modulesIn(['createClient', 'doubao'], ['VideoTaskSchema'])
   assert.ok(
     declarationLines('VideoTaskSchema').some((line) =>
-      withSchema.lines.get('src/model.ts')?.has(line),
+      withSchema.lines.get('src/model-schemas.ts')?.has(line),
     ),
     'a bundle that imports VideoTaskSchema holds it',
   )

@@ -1,5 +1,10 @@
 import * as z from 'zod/mini'
-import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from './model.js'
+import {
+  VIDEO_TASK_STATUSES,
+  type VideoTask,
+  type VideoTaskDetails,
+  type VideoTaskFailure,
+} from './model.js'
 
 /*
  * The zod schemas of the task model (model.ts has the interfaces), exported by
@@ -22,14 +27,7 @@ import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from './model.js'
  * - `succeeded`, `failed`, `cancelled`: final.
  * - `unknown`: a word the adapter does not know. Never final: a poller keeps reading.
  */
-export const videoTaskStatusSchema = /* @__PURE__ */ z.enum([
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'unknown',
-])
+export const videoTaskStatusSchema = /* @__PURE__ */ z.enum(VIDEO_TASK_STATUSES)
 
 /** Validates a {@link VideoTaskFailure}. */
 export const videoTaskFailureSchema: z.ZodMiniType<VideoTaskFailure, unknown> =

@@ -83,6 +83,23 @@ export function simulatorOptionsOf(
   return SIMULATOR_OPTIONS.get(entry)
 }
 
+/**
+ * `forSimulator` of an entry: `factory` pointed at a simulator (or any test server) with `apiKey`,
+ * the entry's simulator options and `headers`. The package's registry builds its own with it.
+ */
+export function simulatorFactory(
+  factory: BuiltInProvider['factory'],
+  simulatorOptions: Readonly<Record<string, unknown>> | undefined,
+): BuiltInProvider['forSimulator'] {
+  return (baseURL, apiKey, headers) =>
+    factory({
+      ...simulatorOptions,
+      baseURL,
+      apiKey,
+      ...(headers === undefined ? {} : { headers: { ...headers } }),
+    })
+}
+
 function publicEntry<const Id extends BuiltInProviderId>(fields: {
   id: Id
   displayName: string
@@ -104,13 +121,7 @@ function publicEntry<const Id extends BuiltInProviderId>(fields: {
     keyRequired: fields.facts.keyRequired,
     pollStyle: fields.facts.pollDefaults.adaptive ? 'adaptive' : 'backoff',
     progress: fields.progress,
-    forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
-      factory({
-        ...simulatorOptions,
-        baseURL,
-        apiKey,
-        ...(headers === undefined ? {} : { headers: { ...headers } }),
-      }),
+    forSimulator: simulatorFactory(factory, simulatorOptions),
   })
   if (simulatorOptions !== undefined) SIMULATOR_OPTIONS.set(entry, simulatorOptions)
   return entry

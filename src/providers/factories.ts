@@ -37,7 +37,7 @@ import type { RunwayInput, RunwayVideoDetails } from './runway.js'
 
 // ---- openai ----
 
-/** What the `openai` openaiAdapter and its factory share: see {@link openai}. */
+/** What the `openai` adapter and its factory share: see {@link openai}. */
 export const OPENAI_FACTS = {
   id: 'openai',
   route: { method: 'GET', path: '/v1/videos/{id}' },
@@ -70,7 +70,7 @@ const openaiAdapter = /* @__PURE__ */ adapterModule<ProviderOptions, Provider<Op
  * OpenAI's `{error: {...}}` and in the gateways' `{code, message, data}` are both read (a 400
  * `task_not_exist` is a `TaskNotFoundError`).
  *
- * The options are checked here; the openaiAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -89,7 +89,7 @@ export function openai(options: ProviderOptions): Provider<OpenAIVideoDetails> {
 
 // ---- doubao ----
 
-/** What the `doubao` doubaoAdapter and its factory share: see {@link doubao}. */
+/** What the `doubao` adapter and its factory share: see {@link doubao}. */
 export const DOUBAO_FACTS = {
   id: 'doubao',
   route: { method: 'GET', path: '/v1/video/generations/{id}' },
@@ -116,7 +116,7 @@ const doubaoAdapter = /* @__PURE__ */ adapterModule<ProviderOptions, Provider<Do
  * case-insensitively (gateways send `SUCCESS`, the doc `success`), and the video URL is read from
  * `result_url`, `url`, or, on success only, `fail_reason`.
  *
- * The options are checked here; the doubaoAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -135,7 +135,7 @@ export function doubao(options: ProviderOptions): Provider<DoubaoVideoDetails> {
 
 // ---- generic-task ----
 
-/** What the `generic-task` genericTaskAdapter and its factory share: see {@link genericTask}. */
+/** What the `generic-task` adapter and its factory share: see {@link genericTask}. */
 export const GENERIC_TASK_FACTS = {
   id: 'generic-task',
   route: { method: 'GET', path: '/task/{id}' },
@@ -151,7 +151,7 @@ export const GENERIC_TASK_FACTS = {
 
 /**
  * `genericTask`'s options split into the common provider options and the checked `createPath`
- * (`undefined` when not given: the genericTaskAdapter's default route). Both factories call it, so a bad
+ * (`undefined` when not given: the adapter's default route). Both factories call it, so a bad
  * `createPath` is the same `TypeError` from either; the common options are left to
  * `providerCredentials`, which a value that is not an object reaches as it is.
  */
@@ -198,7 +198,7 @@ const genericTaskAdapter = /* @__PURE__ */ adapterModule<
  * Polls every 5 s at first, growing to 10 s. A succeeded MiniMax-style task often has no URL, only
  * `details.fileId`: see {@link GenericTaskVideoDetails} for how to resolve it.
  *
- * The options are checked here; the genericTaskAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -220,7 +220,7 @@ export function genericTask(options: GenericTaskOptions): Provider<GenericTaskVi
 
 // ---- check-result ----
 
-/** What the `check-result` checkResultAdapter and its factory share: see {@link checkResult}. */
+/** What the `check-result` adapter and its factory share: see {@link checkResult}. */
 export const CHECK_RESULT_FACTS = {
   id: 'check-result',
   // The provider has already refused an empty, `.` or `..` id; in a JSON body nothing else
@@ -277,7 +277,7 @@ export function checkResultOptions(options: CheckResultOptions): {
     )
   }
   // The message user-defined providers give (kit/create-lifecycle.ts), which also checks it
-  // when the checkResultAdapter builds the provider: here it is checked before the checkResultAdapter loads.
+  // when the adapter builds the provider: here it is checked before the adapter loads.
   if (
     idempotencyHeader !== undefined &&
     (typeof idempotencyHeader !== 'string' || !isHeaderName(idempotencyHeader))
@@ -301,7 +301,7 @@ const checkResultAdapter = /* @__PURE__ */ adapterModule<
  * `task.status`, not `task.videoUrl`, says when it is done. The vendor allows about 20
  * concurrent tasks per account.
  *
- * The options are checked here; the checkResultAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -321,7 +321,7 @@ export function checkResult(options: CheckResultOptions): Provider<CheckResultVi
 
 // ---- minimax ----
 
-/** What the `minimax` minimaxAdapter and its factory share: see {@link minimax}. */
+/** What the `minimax` adapter and its factory share: see {@link minimax}. */
 export const MINIMAX_FACTS = {
   id: 'minimax',
   route: { method: 'GET', path: '/v1/query/video_generation?task_id={id}' },
@@ -377,7 +377,7 @@ const minimaxAdapter = /* @__PURE__ */ adapterModule<
  * - MiniMax documents no cancel: `buildCancelRequest` is absent.
  * - Polls every 10 s at first, then every 20 s (the official MCP server polls every 20 s).
  *
- * The options are checked here; the minimaxAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -398,7 +398,7 @@ export function minimax(
  * The answer a `callback_url` receiver sends to a MiniMax callback body: the verification
  * request's `{ challenge }` echoed (within 3 s, vendor-docs/native/minimax.md "Callbacks"),
  * `null` for a status callback (answer it with any 200, then confirm by reading the task:
- * callbacks are not signed). It needs no minimaxAdapter: importing it loads none.
+ * callbacks are not signed). It needs no adapter: importing it loads none.
  *
  * @example
  * ```ts
@@ -416,7 +416,7 @@ export function minimaxCallbackAnswer(body: unknown): { challenge: string } | nu
 
 // ---- kling ----
 
-/** What the `kling` klingAdapter and its factory share: see {@link kling}. */
+/** What the `kling` adapter and its factory share: see {@link kling}. */
 export const KLING_FACTS = {
   id: 'kling',
   // The API-key route; the legacy ones are `/v1/videos/{text2video|image2video}/{id}`.
@@ -444,7 +444,7 @@ const KLING_OPTION_KEYS = ['baseURL', 'apiKey', 'headers', 'accessKey', 'secretK
  */
 const VERSIONED_ROUTE = '/v1/videos/{id}'
 
-/** `kling()`'s options once checked: what the klingAdapter's factory builds its provider from. */
+/** `kling()`'s options once checked: what the adapter's factory builds its provider from. */
 export interface CheckedKlingOptions {
   /** The base URL, normalized, without a version segment the routes add. */
   baseURL: string
@@ -471,7 +471,7 @@ function requireKey(value: unknown, name: string, sentAsHeader: boolean): string
 }
 
 /**
- * Checks `kling()`'s options, for both the public factory and the klingAdapter's own, so that the two
+ * Checks `kling()`'s options, for both the public factory and the adapter's own, so that the two
  * throw the same `TypeError`s: an options object with known keys only, either `apiKey` or
  * `accessKey` and `secretKey` (vendor-docs/native/kling.md "Two API generations": whether either
  * route accepts the other's credential is unconfirmed, so they are not mixed), a base URL, headers.
@@ -540,7 +540,7 @@ const klingAdapter = /* @__PURE__ */ adapterModule<
  * 10 s, growing to 20 s. Kling cannot cancel a task. Videos are public links, deleted after 30
  * days (`expiresAt`).
  *
- * The options are checked here; the klingAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -559,15 +559,15 @@ export function kling(options: KlingOptions): Provider<KlingVideoDetails, KlingP
 // ---- ark ----
 
 /*
- * The public `ark` factory: it checks the options at once and loads the arkAdapter (src/providers/
+ * The public `ark` factory: it checks the options at once and loads the adapter (src/providers/
  * ark.ts) on first use. Facts: vendor-docs/native/ark-seedance.md (cited as "ark-seedance.md
  * §Section").
  */
 
-/** What the `ark` arkAdapter and its factory share: see {@link ark}. */
+/** What the `ark` adapter and its factory share: see {@link ark}. */
 export const ARK_FACTS = {
   id: 'ark',
-  // The arkAdapter's TASKS_PATH item, written out: a template literal at the top level keeps this
+  // The adapter's TASKS_PATH item, written out: a template literal at the top level keeps this
   // object in bundles that never use it (kit/lazy.ts).
   route: { method: 'GET', path: '/api/v3/contents/generations/tasks/{id}' },
   keyRequired: true,
@@ -637,7 +637,7 @@ export interface CheckedArkOptions {
 }
 
 /**
- * Checks `ark()`'s options, for both factories (this file's and the arkAdapter's eager one), so
+ * Checks `ark()`'s options, for both factories (this file's and the adapter's eager one), so
  * that they throw the same `TypeError`s: an options object, known keys, the region, then the
  * shared checks of the base URL, the key and the headers.
  */
@@ -683,7 +683,7 @@ const arkAdapter = /* @__PURE__ */ adapterModule<ArkOptions, ArkProvider>(() =>
  *   task the same `DELETE` deletes the record (ark-seedance.md §Cancel / delete): check the status
  *   first.
  *
- * The options are checked here; the arkAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -701,15 +701,15 @@ export function ark(options: ArkOptions): ArkProvider {
 // ---- dashscope ----
 
 /*
- * The public `dashscope` factory: it checks the options at once and loads the dashscopeAdapter
+ * The public `dashscope` factory: it checks the options at once and loads the adapter
  * (src/providers/dashscope.ts) on first use. Facts: vendor-docs/native/dashscope-wan.md (cited as
  * "dashscope-wan.md §Section").
  */
 
-/** What the `dashscope` dashscopeAdapter and its factory share: see {@link dashscope}. */
+/** What the `dashscope` adapter and its factory share: see {@link dashscope}. */
 export const DASHSCOPE_FACTS = {
   id: 'dashscope',
-  // The dashscopeAdapter's TASKS_PATH item, written out: a template literal at the top level keeps this
+  // The adapter's TASKS_PATH item, written out: a template literal at the top level keeps this
   // object in bundles that never use it (kit/lazy.ts).
   route: { method: 'GET', path: '/api/v1/tasks/{id}' },
   keyRequired: true,
@@ -768,7 +768,7 @@ export interface CheckedDashScopeOptions {
 }
 
 /**
- * Checks `dashscope()`'s options, for both factories (this file's and the dashscopeAdapter's eager one),
+ * Checks `dashscope()`'s options, for both factories (this file's and the adapter's eager one),
  * so that they throw the same `TypeError`s: an options object, known keys, the region, then the
  * shared checks of the base URL, the key and the headers.
  */
@@ -805,7 +805,7 @@ const dashscopeAdapter = /* @__PURE__ */ adapterModule<DashScopeOptions, DashSco
  *   DashScope answers with HTTP 200 for an id it does not know or no longer keeps (tasks live
  *   about 24 h) and which never changes, is a `TaskNotFoundError`: a wait ends at once instead of
  *   spinning to its deadline. (The fixtures' README suggests a grace period after a submit; an
- *   dashscopeAdapter reads one response and knows no submit time, and the create answer already names the
+ *   adapter reads one response and knows no submit time, and the create answer already names the
  *   task, so there is none.)
  * - No progress field. Timestamps are zone-less strings read as UTC+8 (unconfirmed).
  * - `expiresAt`: the video URL's `Expires` parameter, else `end_time` + 24 h.
@@ -814,7 +814,7 @@ const dashscopeAdapter = /* @__PURE__ */ adapterModule<DashScopeOptions, DashSco
  * - Create: `POST .../video-synthesis` with `X-DashScope-Async: enable` (without it DashScope
  *   refuses the call). Cancel: `POST /api/v1/tasks/{id}/cancel`, only while `PENDING`.
  *
- * The options are checked here; the dashscopeAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -833,7 +833,7 @@ export function dashscope(options: DashScopeOptions): DashScopeProvider {
 
 // ---- gemini ----
 
-/** What the `gemini` geminiAdapter and its factory share: see {@link gemini}. */
+/** What the `gemini` adapter and its factory share: see {@link gemini}. */
 export const GEMINI_FACTS = {
   id: 'gemini',
   route: { method: 'GET', path: '/v1beta/{id}' },
@@ -854,7 +854,7 @@ export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.co
 /** Every key `gemini()`'s options accept. */
 const GEMINI_OPTION_KEYS = ['baseURL', 'apiKey', 'headers'] as const
 
-/** `gemini()`'s options once checked: what the geminiAdapter's factory builds its provider from. */
+/** `gemini()`'s options once checked: what the adapter's factory builds its provider from. */
 export interface CheckedGeminiOptions {
   /** The base URL, normalized, without a `/v1beta` the route adds. */
   baseURL: string
@@ -865,7 +865,7 @@ export interface CheckedGeminiOptions {
 }
 
 /**
- * Checks `gemini()`'s options, for both the public factory and the geminiAdapter's own, so that the
+ * Checks `gemini()`'s options, for both the public factory and the adapter's own, so that the
  * two throw the same `TypeError`s: an options object with known keys only, an API key that can
  * be sent as a header value (it goes in `x-goog-api-key`), a base URL, headers.
  */
@@ -909,7 +909,7 @@ const geminiAdapter = /* @__PURE__ */ adapterModule<
  * Cancel: `POST /v1beta/{name}:cancel`, unconfirmed for Veo: a 501 is an `ApiError` with code
  * `cancel_unsupported`.
  *
- * The options are checked here; the geminiAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts
@@ -925,7 +925,7 @@ export function gemini(options: GeminiOptions): Provider<GeminiVideoDetails, Gem
 
 // ---- runway ----
 
-/** What the `runway` runwayAdapter and its factory share: see {@link runway}. */
+/** What the `runway` adapter and its factory share: see {@link runway}. */
 export const RUNWAY_FACTS = {
   id: 'runway',
   route: { method: 'GET', path: '/v1/tasks/{id}' },
@@ -981,8 +981,8 @@ function withDefaults(options: RunwayOptions): ProviderOptions {
 }
 
 /**
- * Checks `runway()`'s options, for both the public factory and the runwayAdapter's own, so that the
- * two throw the same `TypeError`s, and returns them as the built-in options the runwayAdapter's
+ * Checks `runway()`'s options, for both the public factory and the adapter's own, so that the
+ * two throw the same `TypeError`s, and returns them as the built-in options the adapter's
  * provider is built from (see `withDefaults`).
  */
 export function checkRunwayOptions(options: RunwayOptions): {
@@ -1020,7 +1020,7 @@ const runwayAdapter = /* @__PURE__ */ adapterModule<
  *   every 18 s and never sooner than 5 s after the last read (Runway asks for no more than one
  *   read per 5 s per task).
  *
- * The options are checked here; the runwayAdapter loads on first use (see `Provider.load`).
+ * The options are checked here; the adapter loads on first use (see `Provider.load`).
  *
  * @example
  * ```ts

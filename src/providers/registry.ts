@@ -5,6 +5,7 @@ import {
   type BuiltInProviderId,
   type ProgressStyle,
   PUBLIC_BUILT_IN_PROVIDERS,
+  simulatorFactory,
   simulatorOptionsOf,
 } from './built-in.js'
 import { CHECK_RESULT, checkResult } from './check-result.js'
@@ -205,13 +206,7 @@ function entry<const Id extends BuiltInProviderId>(fields: {
     factory,
     keyRequired: fields.description.keyRequired,
     pollStyle: fields.description.pollDefaults.adaptive ? 'adaptive' : 'backoff',
-    forSimulator: (baseURL: string, apiKey: string, headers?: Readonly<Record<string, string>>) =>
-      factory({
-        ...simulatorOptions,
-        baseURL,
-        apiKey,
-        ...(headers === undefined ? {} : { headers: { ...headers } }),
-      }),
+    forSimulator: simulatorFactory(factory, simulatorOptions),
   })
 }
 
