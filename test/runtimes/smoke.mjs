@@ -263,10 +263,15 @@ const verify = (task) =>
 const dialectsOf = new Map(
   simulatorModule.simulatedVendors().map((vendor) => [vendor.provider, vendor.dialects]),
 )
+// Kling's legacy route families want the signed provider (accessKey and secretKey), which
+// `forSimulator` does not build (test/e2e/first-use-load.test.ts reads them signed).
+const otherCredentials = { kling: ['text2video', 'image2video'] }
 const providerCases = BUILT_IN_PROVIDERS.flatMap((entry) => {
   const dialects = dialectsOf.get(entry.id)
   assert(dialects?.length > 0, `the simulator speaks ${entry.id}`)
-  return dialects.map((dialect) => [entry.id, dialect, verify])
+  return dialects
+    .filter((dialect) => !otherCredentials[entry.id]?.includes(dialect))
+    .map((dialect) => [entry.id, dialect, verify])
 })
 for (const [provider, dialect, verify] of providerCases) {
   await check(`waitFor ${provider} (${dialect})`, async () => {
