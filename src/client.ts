@@ -5,15 +5,15 @@ import type {
   GenerateResult,
   SubmitOptions,
 } from './client/submit.js'
-import { taskIdOf } from './client/submit-context.js'
-import { VideoTaskError } from './errors.js'
+import { VideoTaskError, WaitTimeoutError } from './errors.js'
 import type { Logger, LogLevel, RetryListener } from './logger.js'
 import type { VideoTask, VideoTaskDetails, VideoTaskOf } from './model.js'
 import { type ResolvedClientOptions, resolveClientOptions } from './options/resolve-options.js'
 import type { ScheduleOptions } from './options/schedule-options.js'
 import type { Provider } from './providers/define-provider.js'
 import type { VideoInput } from './providers/kit/lifecycle.js'
-import type { TaskIdOrRef, TaskRef } from './task-ref.js'
+import { assertTaskId } from './providers/kit/task-id.js'
+import { parseTaskRef, type TaskIdOrRef, type TaskRef } from './task-ref.js'
 import type { Transport, TransportOptions } from './transport.js'
 import type { PollState } from './wait/poll-state.js'
 import type { Observation } from './wait/schedule.js'
@@ -396,6 +396,49 @@ function lazyClient<TDetails extends VideoTaskDetails>(
   }
   type Loaded = VideoTaskClient<TDetails>
   // A call made before the load runs on the loaded client; a wait's deadline counts from the call.
+  /*
+   * The load, as one call waits for it: a signal given to the call rejects the call at once when
+   * it aborts, and a wait's deadline (`timed`) holds even if the load never ends (a bundle's
+   * chunk that does not arrive), as it does once the client runs.
+   */
+  const loadFor = (args: unknown[], calledAt: number, timed: boolean): Promise<Loaded> =>
+    new Promise<Loaded>((resolve, reject) => {
+      const options = isOptionsObject(args[1]) ? (args[1] as { signal?: unknown }) : {}
+      const signal = options.signal instanceof AbortSignal ? options.signal : undefined
+      const timeoutMs = timed
+        ? ((options as WaitOptions).timeoutMs ?? resolved.defaults.timeoutMs)
+        : 0
+      const settle = (outcome: () => void) => () => {
+        signal?.removeEventListener('abort', onAbort)
+        if (timer !== undefined) clock.clearTimeout(timer)
+        outcome()
+      }
+      const onAbort = settle(() => reject(signal?.reason))
+      // Past the longest delay a timer holds (24.8 days), the wait's own deadline takes over.
+      const timer =
+        timeoutMs > 0 && timeoutMs <= 2_147_483_647
+          ? clock.setTimeout(
+              settle(() =>
+                reject(
+                  new WaitTimeoutError({
+                    taskId: idText(args[0]),
+                    lastTask: null,
+                    elapsedMs: clock.now() - calledAt,
+                    reads: 0,
+                    timeoutMs,
+                  }),
+                ),
+              ),
+              timeoutMs,
+            )
+          : undefined
+      if (signal?.aborted) onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      load().then(
+        (it) => settle(() => resolve(it))(),
+        (error: unknown) => settle(() => reject(error))(),
+      )
+    })
   const later =
     <TArguments extends unknown[], TResult>(
       call: (client: Loaded, ...args: TArguments) => TResult,
@@ -404,40 +447,46 @@ function lazyClient<TDetails extends VideoTaskDetails>(
     (...args: TArguments): TResult | Promise<Awaited<TResult>> => {
       if (ready) return call(ready, ...args)
       const calledAt = clock.now()
-      return load().then((it) => {
+      return loadFor(args, calledAt, timed === 'timed').then((it) => {
         if (timed) args[1] = fromCall(args[1] as WaitOptions<TDetails>, calledAt)
         return call(it, ...args) as Awaited<TResult>
       })
     }
   const client: Loaded = {
     provider,
-    getTask: later((it, taskId, getOptions) => it.getTask(taskId, getOptions)),
-    observe: later((it, taskId, observeOptions) => it.observe(taskId, observeOptions)),
-    waitFor: later((it, taskId, waitOptions) => it.waitFor(taskId, waitOptions), 'timed'),
+    getTask: later((it, first, second) => it.getTask(first, second)),
+    observe: later((it, first, second) => it.observe(first, second)),
+    waitFor: later((it, first, second) => it.waitFor(first, second), 'timed'),
     watch(taskId, waitOptions) {
       if (ready) return ready.watch(taskId, waitOptions)
       const calledAt = clock.now()
-      return lazyIterator(load().then((it) => it.watch(taskId, fromCall(waitOptions, calledAt))))
+      return lazyIterator(
+        loadFor([taskId, waitOptions], calledAt, true).then((it) =>
+          it.watch(taskId, fromCall(waitOptions, calledAt)),
+        ),
+      )
     },
-    waitForAll: later((it, ids, waitOptions) => it.waitForAll(ids, waitOptions), 'timed'),
-    waitForAny: later((it, ids, waitOptions) => it.waitForAny(ids, waitOptions), 'timed'),
+    waitForAll: later((it, first, second) => it.waitForAll(first, second), 'timed'),
+    waitForAny: later((it, first, second) => it.waitForAny(first, second), 'timed'),
     resume(state, waitOptions) {
       if (ready) return ready.resume(state, waitOptions)
       // A resumed wait keeps the saved deadline; only a `timeoutMs` given here counts from now.
       const calledAt = clock.now()
       const given = isOptionsObject(waitOptions) && waitOptions.timeoutMs !== undefined
-      return load().then((it) =>
+      return loadFor([state, waitOptions], calledAt, given).then((it) =>
         it.resume(state, given ? fromCall(waitOptions, calledAt) : waitOptions),
       )
     },
-    submit: later((it, input, submitOptions) => it.submit(input, submitOptions)),
-    generate: later((it, input, generateOptions) => it.generate(input, generateOptions), 'timed'),
-    cancel: later((it, taskId, cancelOptions) => it.cancel(taskId, cancelOptions)),
-    download: later((it, task, downloadOptions) => it.download(task, downloadOptions)),
+    submit: later((it, first, second) => it.submit(first, second)),
+    generate: later((it, first, second) => it.generate(first, second), 'timed'),
+    cancel: later((it, first, second) => it.cancel(first, second)),
+    download: later((it, first, second) => it.download(first, second)),
     nudge(task) {
       if (ready) return ready.nudge(task)
-      // Nothing waits before the first call: the id is still checked, as the loaded client does.
-      taskIdOf({ provider, routes: new Map() }, task, 'nudge')
+      // Nothing waits before the first call: the id or ref is still checked (the loaded client
+      // also holds a ref to its provider and origin, which only matters once something waits).
+      if (typeof task === 'string') assertTaskId(task)
+      else parseTaskRef(task)
       return false
     },
     async close() {
@@ -452,6 +501,13 @@ function lazyClient<TDetails extends VideoTaskDetails>(
   return client
 }
 
+/** The task a call names, for a deadline that passes while the client loads. */
+function idText(target: unknown): string {
+  if (typeof target === 'string') return target
+  const taskId = isOptionsObject(target) ? (target as { taskId?: unknown }).taskId : undefined
+  return typeof taskId === 'string' ? taskId : String(target)
+}
+
 function isOptionsObject(value: unknown): value is { timeoutMs?: number | undefined } {
   return typeof value === 'object' && value !== null
 }
@@ -463,6 +519,8 @@ function lazyIterator<T>(source: Promise<AsyncIterableIterator<T>>): AsyncIterab
     iterator = it
     return it
   })
+  // A failed load surfaces on the first next(); until then it is not an unhandled rejection.
+  started.catch(() => {})
   const lazy: AsyncIterableIterator<T> = {
     next: () => (iterator ? iterator.next() : started.then((it) => it.next())),
     return: (value?: unknown) =>

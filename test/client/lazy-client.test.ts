@@ -291,4 +291,52 @@ describe('a client before its first call', () => {
     await expect(read).resolves.toMatchObject({ status: 'running' })
     await client.close()
   })
+
+  it('a load that never ends: the signal still aborts the call, and nothing is left', async () => {
+    const { provider } = await heldProvider()
+    const transport = new FakeTransport([video('completed', 100)])
+    const client = entry.createClient({ provider, transport })
+    const controller = new AbortController()
+    const read = client.getTask('vid_1', { signal: controller.signal })
+    controller.abort(new Error('user left'))
+    await expect(read).rejects.toThrow('user left')
+    const watched = client.download('vid_1', {
+      to: '/tmp/never-written.mp4',
+      signal: AbortSignal.abort(new Error('gone')),
+    })
+    await expect(watched).rejects.toThrow('gone')
+    expect(transport.requests).toHaveLength(0)
+  })
+
+  it('a load that never ends: a wait’s deadline still holds, with a WaitTimeoutError', async () => {
+    const clock = new VirtualClock()
+    const { provider } = await heldProvider()
+    const client = entry.createClient({
+      provider,
+      transport: new FakeTransport([]),
+      clock,
+      timeoutMs: 60_000,
+    })
+    const start = clock.now()
+    const outcomes = [
+      client.waitFor('vid_1', { timeoutMs: 5_000 }),
+      client.waitForAll(['vid_1', 'vid_2']),
+    ].map((wait) =>
+      wait.then(
+        () => 'resolved',
+        (error: unknown) => error,
+      ),
+    )
+    await clock.advance(4_999)
+    expect(await Promise.race([outcomes[0], Promise.resolve('pending')])).toBe('pending')
+    await clock.advance(1)
+    const first = await outcomes[0]
+    expect(first).toBeInstanceOf(entry.WaitTimeoutError)
+    expect(first).toMatchObject({ taskId: 'vid_1', reads: 0, lastTask: null, elapsedMs: 5_000 })
+    expect(clock.now() - start).toBe(5_000)
+    // The client's own default (60 s) for the wait that gave none.
+    await clock.advance(55_000)
+    expect(await outcomes[1]).toMatchObject({ taskId: 'vid_1, vid_2', elapsedMs: 60_000 })
+    expect(clock.pending).toBe(0)
+  })
 })
