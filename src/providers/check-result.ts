@@ -11,6 +11,9 @@ import {
   type EnvelopeRules,
   type ErrorBodyRules,
   errorFromBody,
+  isNullishId,
+  isNullishString,
+  isPlainRecord,
   isSuccessCode,
   kindFromStatus,
   kindFromText,
@@ -89,9 +92,11 @@ export interface CheckResultCreateOptions {
   idempotencyHeader?: string | undefined
 }
 
-// check-result-response.schema.md: `{code, message, data}`. `data` is checked once `code` says
-// success, since an error body has none.
-const envelopeSchema = /* @__PURE__ */ lazy(() =>
+/**
+ * check-result-response.schema.md: `{code, message, data}`. `data` is checked once `code` says
+ * success, since an error body has none. Exported for the guard's property test.
+ */
+export const envelopeSchema = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     code: z.nullish(z.union([z.string(), z.number()])),
     message: z.nullish(z.string()),
@@ -112,8 +117,29 @@ const ENVELOPE: EnvelopeRules = { successCodes: [0, 200] }
  */
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
-// Only `status` decides anything; the other fields are read leniently below.
-const dataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
+/**
+ * The envelope's `data`: only `status` decides anything; the other fields are read leniently
+ * below. Exported for the guard's property test.
+ */
+export const dataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
+
+/**
+ * What `envelopeSchema` accepts as it is, checked without zod's copy (parseShape's `accepts`).
+ * Exported for the property test that holds it to the schema.
+ */
+export function isCheckResultEnvelope(
+  value: unknown,
+): value is z.infer<ReturnType<typeof envelopeSchema>> {
+  return isPlainRecord(value) && isNullishId(value.code) && isNullishString(value.message)
+}
+
+/**
+ * What `dataSchema` accepts as it is (parseShape's `accepts`). Exported for the property test
+ * that holds it to the schema.
+ */
+export function isCheckResultData(value: unknown): value is z.infer<ReturnType<typeof dataSchema>> {
+  return isPlainRecord(value) && typeof value.status === 'string'
+}
 
 /**
  * The `check-result` adapter's own factory: the provider, ready at once. Users get
@@ -155,7 +181,13 @@ export function parseCheckResultResponse(response: ProviderResponse) {
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const envelope = parseShape(envelopeSchema(), body, response, 'check-result response')
+  const envelope = parseShape(
+    envelopeSchema(),
+    body,
+    response,
+    'check-result response',
+    isCheckResultEnvelope,
+  )
   if (!isSuccessCode(envelope.code, ENVELOPE)) {
     // The same `{code, message}` bodies inside a 200: the code is HTTP-style, so it says the kind.
     throw errorFromBody(
@@ -165,7 +197,13 @@ export function parseCheckResultResponse(response: ProviderResponse) {
       kindFromStatus(numeric(envelope.code)) ?? kindFromText(envelope.code, text(envelope.message)),
     )
   }
-  const data = parseShape(dataSchema(), envelope.data, response, 'check-result `data`')
+  const data = parseShape(
+    dataSchema(),
+    envelope.data,
+    response,
+    'check-result `data`',
+    isCheckResultData,
+  )
   const vendorStatus = data.status
   // vendor-notes.md "check-result": failure text is in `failure_reason` and/or `error_message`,
   // either of which may be empty or null. Both are kept when both are set and differ.

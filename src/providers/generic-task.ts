@@ -19,6 +19,10 @@ import {
   errorFromBody,
   idText,
   imageUrl,
+  isMiniMaxTask,
+  isNullishId,
+  isNullishString,
+  isPlainRecord,
   isSuccessCode,
   jsonCreateRequest,
   kindFromStatus,
@@ -67,10 +71,13 @@ export type GenericTaskVideoDetails = Pick<
 
 const idSchema = /* @__PURE__ */ lazy(() => z.union([z.string(), z.number()]))
 
-// vendor-notes.md "Generic /task/{id}", shape 1: `{code, message, request_id, time_elapsed,
-// status, data}`. Only what decides between a task and an error is checked here; `data` is
-// checked once the code says success (an error envelope may carry `data: null`).
-const envelopeSchema = /* @__PURE__ */ lazy(() =>
+/**
+ * vendor-notes.md "Generic /task/{id}", shape 1: `{code, message, request_id, time_elapsed,
+ * status, data}`. Only what decides between a task and an error is checked here; `data` is
+ * checked once the code says success (an error envelope may carry `data: null`). Exported for
+ * the guard's property test.
+ */
+export const envelopeSchema = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     code: z.nullish(idSchema()),
     message: z.nullish(z.string()),
@@ -89,7 +96,34 @@ const ENVELOPE: EnvelopeRules = { successCodes: [0, 10000] }
  */
 const ERROR_BODIES: ErrorBodyRules = { kindFromBodyOn: [400] }
 
-const envelopeDataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
+/** Shape 1's `data`: only `status` decides; exported for the guard's property test. */
+export const envelopeDataSchema = /* @__PURE__ */ lazy(() => z.looseObject({ status: z.string() }))
+
+/**
+ * What `envelopeSchema` accepts as it is, checked without zod's copy (parseShape's `accepts`).
+ * Exported for the property test that holds it to the schema.
+ */
+export function isGenericTaskEnvelope(
+  value: unknown,
+): value is z.infer<ReturnType<typeof envelopeSchema>> {
+  return (
+    isPlainRecord(value) &&
+    isNullishId(value.code) &&
+    isNullishString(value.message) &&
+    isNullishId(value.request_id) &&
+    isNullishId(value.status)
+  )
+}
+
+/**
+ * What `envelopeDataSchema` accepts as it is (parseShape's `accepts`). Exported for the property
+ * test that holds it to the schema.
+ */
+export function isGenericTaskEnvelopeData(
+  value: unknown,
+): value is z.infer<ReturnType<typeof envelopeDataSchema>> {
+  return isPlainRecord(value) && typeof value.status === 'string'
+}
 
 // vendor-notes.md "Generic /task/{id}", shape 2: a bare MiniMax-style object, read with
 // the kit's miniMaxTaskSchema (base-resp.ts), as the native `minimax` provider reads its own.
@@ -301,7 +335,13 @@ export function parseGenericTaskResponse(response: ProviderResponse) {
 }
 
 function parseEnvelope(body: unknown, response: ProviderResponse) {
-  const envelope = parseShape(envelopeSchema(), body, response, 'Task envelope')
+  const envelope = parseShape(
+    envelopeSchema(),
+    body,
+    response,
+    'Task envelope',
+    isGenericTaskEnvelope,
+  )
   const requestId = text(envelope.request_id)
   if (!isSuccessCode(envelope.code, ENVELOPE)) {
     // The code or message may name the kind ("rate limit"); failing that, an HTTP-style `code`
@@ -316,7 +356,13 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
         kindFromStatus(httpStatusOf(envelope.status)),
     )
   }
-  const data = parseShape(envelopeDataSchema(), envelope.data, response, 'Task envelope `data`')
+  const data = parseShape(
+    envelopeDataSchema(),
+    envelope.data,
+    response,
+    'Task envelope `data`',
+    isGenericTaskEnvelopeData,
+  )
   const vendorStatus = data.status
   const status = mapStatus(vendorStatus)
   const statusKey = vendorStatus.trim().toLowerCase()
@@ -358,7 +404,13 @@ function parseEnvelope(body: unknown, response: ProviderResponse) {
 }
 
 function parseMiniMax(body: unknown, response: ProviderResponse) {
-  const object = parseShape(miniMaxTaskSchema(), body, response, 'MiniMax-style task object')
+  const object = parseShape(
+    miniMaxTaskSchema(),
+    body,
+    response,
+    'MiniMax-style task object',
+    isMiniMaxTask,
+  )
   const vendorStatus = text(object.status)
   let failure = baseRespFailure(response, object.base_resp, vendorStatus, MINIMAX_RULES)
   if (!vendorStatus) {

@@ -17,6 +17,7 @@ import {
   errorFromBody,
   idText,
   imageDataUri,
+  isMiniMaxTask,
   type LifecycleContext,
   lazy,
   mapStatus,
@@ -169,7 +170,13 @@ export function parseMiniMaxResponse(response: ProviderResponse) {
   if (response.status < 200 || response.status >= 300) {
     throw errorFromBody(response, body, ERROR_BODIES)
   }
-  const object = parseShape(miniMaxTaskSchema(), body, response, 'MiniMax query answer')
+  const object = parseShape(
+    miniMaxTaskSchema(),
+    body,
+    response,
+    'MiniMax query answer',
+    isMiniMaxTask,
+  )
   const vendorStatus = text(object.status)
   // The code first (doc §Quirks: errors are HTTP 200): a request error throws here.
   let failure = baseRespFailure(response, object.base_resp, vendorStatus, QUERY_RULES)

@@ -9,10 +9,18 @@ import {
   TaskNotFoundError,
 } from '../../src/errors.js'
 import { VideoTaskSchema } from '../../src/model-schemas.js'
-import { checkResult, parseCheckResultResponse } from '../../src/providers/check-result.js'
+import {
+  checkResult,
+  dataSchema,
+  envelopeSchema,
+  isCheckResultData,
+  isCheckResultEnvelope,
+  parseCheckResultResponse,
+} from '../../src/providers/check-result.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
 import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
+import { expectGuardExact, objectOf, trickyObject } from '../support/shape-guards.js'
 
 const BASE = 'https://sora.check.test'
 const PATH = '/api/video-generations/check-result'
@@ -285,5 +293,56 @@ describe('check-result adapter: requests', () => {
       receivedAt: 0,
     })
     expect(task.status).toBe('running')
+  })
+})
+
+describe('check-result: parseShape guards (held to their schemas)', () => {
+  it('isCheckResultEnvelope passes only what envelopeSchema returns unchanged', () => {
+    expectGuardExact(
+      isCheckResultEnvelope,
+      envelopeSchema(),
+      objectOf(['code', 'message', 'data'], objectOf(['status', 'taskId'])),
+      trickyObject({ code: 0, message: 'ok', data: { status: 'completed' } }),
+    )
+    expect(isCheckResultEnvelope({ code: 0, message: null, data: { status: 'running' } })).toBe(
+      true,
+    )
+    expect(isCheckResultEnvelope({})).toBe(true)
+    expect(isCheckResultEnvelope({ code: '200', extra: [1] })).toBe(true)
+    for (const code of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, true, {}]) {
+      expect(isCheckResultEnvelope({ code, data: { status: 'completed' } })).toBe(false)
+    }
+    expect(isCheckResultEnvelope({ code: 0, message: 1 })).toBe(false)
+    for (const tricky of [null, [], 'x', ...trickyObject({ code: 0 })]) {
+      expect(isCheckResultEnvelope(tricky)).toBe(false)
+    }
+  })
+
+  it('isCheckResultData passes only what dataSchema returns unchanged', () => {
+    expectGuardExact(
+      isCheckResultData,
+      dataSchema(),
+      objectOf(['status', 'taskId', 'result_url', 'progress']),
+      trickyObject({ status: 'completed', taskId: 'task_1' }),
+    )
+    expect(isCheckResultData({ status: '', result_urls: ['https://x.test/a.mp4'] })).toBe(true)
+    expect(isCheckResultData({ status: null })).toBe(false)
+    expect(isCheckResultData({})).toBe(false)
+    expect(isCheckResultData(Object.create({ status: 'completed' }))).toBe(false)
+    expect(isCheckResultData(Object.assign([], { status: 'completed' }))).toBe(false)
+  })
+
+  it('a body the guards refuse still gets the schema’s typed error', () => {
+    expect(() =>
+      parseCheckResultResponse({
+        status: 200,
+        headers: {},
+        body: '{"code":0,"data":{"status":7}}',
+        url: `${BASE}${PATH}`,
+        provider: 'check-result',
+        taskId: ID,
+        receivedAt: 0,
+      }),
+    ).toThrow(/check-result `data` does not have the expected shape.*status/)
   })
 })

@@ -9,10 +9,18 @@ import {
   TaskNotFoundError,
 } from '../../src/errors.js'
 import { VideoTaskSchema } from '../../src/model-schemas.js'
-import { genericTask, parseGenericTaskResponse } from '../../src/providers/generic-task.js'
+import {
+  envelopeDataSchema,
+  envelopeSchema,
+  genericTask,
+  isGenericTaskEnvelope,
+  isGenericTaskEnvelopeData,
+  parseGenericTaskResponse,
+} from '../../src/providers/generic-task.js'
 import { expectInvalidOn200, expectNoSecret } from '../support/assertions.js'
 import { fixtureText } from '../support/fixtures.js'
 import { readErrorThroughFetch, readThroughFetch, useMswServer } from '../support/msw.js'
+import { expectGuardExact, objectOf, trickyObject } from '../support/shape-guards.js'
 
 const BASE = 'https://api.task.test'
 const KEY = 'gt-test-1234567890abcdef'
@@ -379,5 +387,57 @@ describe('generic-task adapter: requests and purity', () => {
       receivedAt: 0,
     })
     expect(task).toMatchObject({ status: 'running', details: { requestId: 'hdr-1' } })
+  })
+})
+
+describe('generic-task: parseShape guards (held to their schemas)', () => {
+  it('isGenericTaskEnvelope passes only what envelopeSchema returns unchanged', () => {
+    expectGuardExact(
+      isGenericTaskEnvelope,
+      envelopeSchema(),
+      objectOf(
+        ['code', 'message', 'request_id', 'status', 'data'],
+        objectOf(['status', 'task_id']),
+      ),
+      trickyObject({ code: 0, message: 'Success', data: { status: 'SUCCESS' } }),
+    )
+    expect(isGenericTaskEnvelope({ code: 10000, request_id: 'r', status: 200, data: null })).toBe(
+      true,
+    )
+    for (const field of ['code', 'request_id', 'status']) {
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -Infinity, false, [], {}]) {
+        expect(isGenericTaskEnvelope({ [field]: bad, data: { status: 'SUCCESS' } })).toBe(false)
+      }
+    }
+    expect(isGenericTaskEnvelope({ message: 0 })).toBe(false)
+    for (const tricky of [null, [], 0, ...trickyObject({ code: 0 })]) {
+      expect(isGenericTaskEnvelope(tricky)).toBe(false)
+    }
+  })
+
+  it('isGenericTaskEnvelopeData passes only what envelopeDataSchema returns unchanged', () => {
+    expectGuardExact(
+      isGenericTaskEnvelopeData,
+      envelopeDataSchema(),
+      objectOf(['status', 'task_id', 'video_url', 'binary_data_base64']),
+      trickyObject({ status: 'SUCCESS', task_id: 'abc' }),
+    )
+    expect(isGenericTaskEnvelopeData({ status: 'RUNNING', task_id: Number.NaN })).toBe(true)
+    expect(isGenericTaskEnvelopeData({ status: undefined })).toBe(false)
+    expect(isGenericTaskEnvelopeData(Object.create({ status: 'SUCCESS' }))).toBe(false)
+  })
+
+  it('a body the guards refuse still gets the schema’s typed error', () => {
+    expect(() =>
+      parseGenericTaskResponse({
+        status: 200,
+        headers: {},
+        body: '{"code":0,"request_id":{"id":1},"data":{"status":"SUCCESS"}}',
+        url: `${BASE}/task/abc`,
+        provider: 'generic-task',
+        taskId: 'abc',
+        receivedAt: 0,
+      }),
+    ).toThrow(/Task envelope does not have the expected shape.*request_id/)
   })
 })

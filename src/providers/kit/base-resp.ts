@@ -4,6 +4,7 @@ import { apiError } from './api-error.js'
 import { type ErrorKind, kindFromText } from './error-kind.js'
 import { lazy } from './lazy.js'
 import { mapStatus, numeric, record, text } from './normalize.js'
+import { isNullishId, isNullishString, isPlainRecord } from './shape-guards.js'
 import type { ProviderResponse } from './types.js'
 
 /*
@@ -45,6 +46,28 @@ export const miniMaxTaskSchema = /* @__PURE__ */ lazy(() =>
 
 /** A parsed `base_resp`. */
 export type BaseResp = z.infer<ReturnType<typeof baseRespSchema>>
+
+/** A parsed MiniMax task object (see {@link miniMaxTaskSchema}). */
+export type MiniMaxTask = z.infer<ReturnType<typeof miniMaxTaskSchema>>
+
+/**
+ * What {@link miniMaxTaskSchema} accepts as it is, checked without zod's copy (parseShape's
+ * `accepts`, for the `minimax` query and `generic-task`'s MiniMax-style objects). Exported for
+ * the property test that holds it to the schema.
+ */
+export function isMiniMaxTask(value: unknown): value is MiniMaxTask {
+  if (!isPlainRecord(value)) return false
+  const { task_id: taskId, status, file_id: fileId, base_resp: baseResp } = value
+  if (!isNullishId(taskId) || !isNullishId(fileId)) return false
+  // The schema's refinement: a `status` string, or a `base_resp` object.
+  if (baseResp === undefined || baseResp === null) return typeof status === 'string'
+  return (
+    isNullishString(status) &&
+    isPlainRecord(baseResp) &&
+    isNullishId(baseResp.status_code) &&
+    isNullishString(baseResp.status_msg)
+  )
+}
 
 /**
  * The codes that describe the request, not the task: thrown whatever the status word says.

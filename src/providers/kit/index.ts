@@ -11,6 +11,8 @@ export {
   baseRespFailure,
   baseRespMessage,
   baseRespSchema,
+  isMiniMaxTask,
+  type MiniMaxTask,
   miniMaxTaskSchema,
 } from './base-resp.js'
 export { normalizeBaseURL } from './base-url.js'
@@ -73,6 +75,7 @@ export {
 export { parseShape } from './parse-shape.js'
 export { type ProviderOptions, providerCredentials } from './provider-options.js'
 export { readJson } from './read-json.js'
+export { isNullishId, isNullishString, isPlainRecord } from './shape-guards.js'
 export { assertTaskId, encodeTaskId } from './task-id.js'
 export type {
   Provider,
