@@ -1,10 +1,6 @@
 import * as z from 'zod/mini'
-import {
-  VIDEO_TASK_STATUSES,
-  type VideoTask,
-  type VideoTaskDetails,
-  type VideoTaskFailure,
-} from './model.js'
+import type { VideoTask, VideoTaskDetails, VideoTaskFailure } from './model.js'
+import { VIDEO_TASK_STATUSES } from './model-statuses.js'
 
 /*
  * The zod schemas of the task model (model.ts has the interfaces), exported by

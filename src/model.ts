@@ -13,19 +13,6 @@ export type VideoTaskStatus =
   | 'cancelled'
   | 'unknown'
 
-/**
- * Every status, in the order above: for checks that must not load zod (the client's options,
- * `defineProvider`'s task check; test/model.test.ts holds it to the schema's options).
- */
-export const VIDEO_TASK_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'unknown',
-] as const satisfies readonly VideoTaskStatus[]
-
 /** The statuses after which a task never changes again. */
 export const FINAL_STATUSES: ReadonlySet<VideoTaskStatus> = new Set([
   'succeeded',

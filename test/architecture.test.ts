@@ -16,6 +16,7 @@ const source = resolve(import.meta.dirname, '../src')
 const LAYERS: readonly (readonly [RegExp, number, string])[] = [
   [/^model\.ts$/, 0, 'model'],
   [/^model-schemas\.ts$/, 0, 'model'],
+  [/^model-statuses\.ts$/, 0, 'model'],
   [/^internal\//, 0, 'internal'],
   [/^errors\.ts$/, 1, 'errors'],
   [/^retry-policy\.ts$/, 1, 'retry-policy'],

@@ -1,5 +1,6 @@
 import type { RetryListener } from '../logger.js'
-import { VIDEO_TASK_STATUSES, type VideoTaskStatus } from '../model.js'
+import type { VideoTaskStatus } from '../model.js'
+import { VIDEO_TASK_STATUSES } from '../model-statuses.js'
 import type { Provider } from '../providers/define-provider.js'
 import type { SubscriptionOptions } from '../wait/subscription.js'
 import { checkKnownKeys } from './check-known-keys.js'

@@ -111,7 +111,7 @@ export function resolveClientOptions<TDetails extends VideoTaskDetails>(
     typeof provider.parseResponse !== 'function'
   ) {
     throw new TypeError(
-      'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
+      'Expected `provider` to be a provider: a built-in factory’s (doubao(), ...) or defineProvider()’s',
     )
   }
   // The built-in providers and defineProvider check it too; a hand-made provider object is

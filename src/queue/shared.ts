@@ -183,7 +183,7 @@ export function checkProvider(provider: unknown): asserts provider is Provider {
     typeof (provider as Provider).parseResponse !== 'function'
   ) {
     throw new TypeError(
-      'Expected `provider` to be a provider: openai(), doubao(), genericTask(), checkResult() or defineProvider()',
+      'Expected `provider` to be a provider: a built-in factory’s (doubao(), ...) or defineProvider()’s',
     )
   }
 }

@@ -336,7 +336,7 @@ describe('a client before its first call', () => {
     expect(clock.now() - start).toBe(5_000)
     // The client's own default (60 s) for the wait that gave none.
     await clock.advance(55_000)
-    expect(await outcomes[1]).toMatchObject({ taskId: 'vid_1, vid_2', elapsedMs: 60_000 })
+    expect(await outcomes[1]).toMatchObject({ taskId: 'vid_1,vid_2', elapsedMs: 60_000 })
     expect(clock.pending).toBe(0)
   })
 })

@@ -1,5 +1,6 @@
 import { ResponseValidationError, type ValidationIssue } from '../../errors.js'
-import { VIDEO_TASK_STATUSES, type VideoTask, type VideoTaskDetails } from '../../model.js'
+import type { VideoTask, VideoTaskDetails } from '../../model.js'
+import { VIDEO_TASK_STATUSES } from '../../model-statuses.js'
 import type { ProviderResponse } from './types.js'
 
 /**

@@ -77,7 +77,7 @@ export function lazyProvider<
   let loaded: Promise<Provider<TDetails, TProviderInput>> | undefined
   const notLoaded = (member: string) => () => {
     throw new TypeError(
-      `Provider ${facts.id}: call \`await provider.load()\` before \`${member}\`, and use the provider it resolves with (a client loads it itself)`,
+      `Provider ${facts.id}: \`${member}\` needs \`await provider.load()\` first (a client loads it itself)`,
     )
   }
   return Object.freeze({
