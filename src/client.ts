@@ -395,7 +395,6 @@ function lazyClient<TDetails extends VideoTaskDetails>(
     return { ...given, timeoutMs: Math.max(1, timeoutMs - elapsedMs) } as TOptions
   }
   type Loaded = VideoTaskClient<TDetails>
-  // A call made before the load runs on the loaded client; a wait's deadline counts from the call.
   /*
    * The load, as one call waits for it: a signal given to the call rejects the call at once when
    * it aborts, and a wait's deadline (`timed`) holds even if the load never ends (a bundle's
@@ -439,6 +438,7 @@ function lazyClient<TDetails extends VideoTaskDetails>(
         (error: unknown) => settle(() => reject(error))(),
       )
     })
+  // A call made before the load runs on the loaded client; a wait's deadline counts from the call.
   const later =
     <TArguments extends unknown[], TResult>(
       call: (client: Loaded, ...args: TArguments) => TResult,
